@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# Install Postfix and OpenSSL for CI without starting any mail daemon.
+# Idempotent: returns quickly when everything is already installed.
+set -euo pipefail
+
+PACKAGES=(postfix openssl)
+
+# 1. Nothing to do if every package is already installed.
+missing=()
+for pkg in "${PACKAGES[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q '^install ok installed$'; then
+    missing+=("$pkg")
+  fi
+done
+if [ "${#missing[@]}" -eq 0 ]; then
+  echo "install.sh: already installed: ${PACKAGES[*]}"
+  exit 0
+fi
+echo "install.sh: installing: ${missing[*]}"
+
+if [ "$(id -u)" -ne 0 ]; then
+  echo "install.sh: must run as root" >&2
+  exit 1
+fi
+
+export DEBIAN_FRONTEND=noninteractive
+
+# 2. Tell the postfix package not to write a config of its own
+#    (Debian's default would listen on *:25).
+echo 'postfix postfix/main_mailer_type select No configuration' | debconf-set-selections
+
+# 3. Forbid package scripts from starting any service: policy-rc.d exiting 101.
+#    An existing policy-rc.d is kept aside and put back afterwards;
+#    one we create is removed afterwards.
+POLICY=/usr/sbin/policy-rc.d
+POLICY_BACKUP=""
+if [ -e "$POLICY" ]; then
+  POLICY_BACKUP="$(mktemp /usr/sbin/policy-rc.d.ci-backup.XXXXXX)"
+  cp -p "$POLICY" "$POLICY_BACKUP"
+fi
+restore_policy() {
+  if [ -n "$POLICY_BACKUP" ]; then
+    mv -f "$POLICY_BACKUP" "$POLICY"
+  else
+    rm -f "$POLICY"
+  fi
+}
+trap restore_policy EXIT
+printf '#!/bin/sh\n# written by .ci/mta/install.sh: start no services\nexit 101\n' > "$POLICY"
+chmod 755 "$POLICY"
+
+# 4. Refresh the package lists once, then install.
+apt-get update -qq
+apt-get install -y -qq --no-install-recommends \
+  -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold \
+  "${missing[@]}"
+
+# 5. Sanity check: the binaries we rely on exist.
+command -v postfix >/dev/null || { echo "install.sh: postfix binary missing" >&2; exit 1; }
+command -v openssl >/dev/null || { echo "install.sh: openssl binary missing" >&2; exit 1; }
+echo "install.sh: done ($(postconf -d -h mail_version 2>/dev/null || echo '?'))"

@@ -1,0 +1,107 @@
+/**
+ * The CLI edge: parse the command line, run the probe, print. The only
+ * place that writes; everything else returns strings or events.
+ */
+import { CommanderError } from 'commander';
+import { ExitCode, ProbeError } from '../errors.js';
+import { escapeText } from '../output/escape.js';
+import { WaitSpinner } from '../output/spinner.js';
+import { colorLevel, createStyle } from '../output/style.js';
+import { renderSummary, renderVerdict } from '../output/summary.js';
+import { TranscriptRenderer } from '../output/transcript.js';
+import type { SessionEvent } from '../session/events.js';
+import { runProbe } from '../session/probe.js';
+import { describeStage } from '../session/stage.js';
+import { formatHostPort } from '../transport/target.js';
+import { buildProgram, parseCommandLine, type CliRequest } from './program.js';
+import { version } from '../version.js';
+
+/** A writable the CLI prints to: process.stdout, or a buffer in tests. */
+export interface OutputStream {
+  write(text: string): unknown;
+  readonly isTTY?: boolean;
+}
+
+/** Where the CLI reads its environment and writes its output. */
+export interface CliIo {
+  readonly stdout: OutputStream;
+  readonly stderr: OutputStream;
+  readonly env: NodeJS.ProcessEnv;
+}
+
+/** Runs smtp-probe with the given arguments; resolves with the exit status. */
+export async function main(argv: string[], io: CliIo, signal?: AbortSignal): Promise<number> {
+  let request: CliRequest;
+  try {
+    const program = buildProgram(version, {
+      out: (text) => io.stdout.write(text),
+      err: (text) => io.stderr.write(text),
+    });
+    request = parseCommandLine(program, argv, io.env);
+  } catch (error) {
+    return reportParseFailure(error, io);
+  }
+  return probe(request, io, signal);
+}
+
+async function probe(request: CliRequest, io: CliIo, signal?: AbortSignal): Promise<number> {
+  const isTty = io.stdout.isTTY === true;
+  const style = createStyle(colorLevel({ colorFlag: request.color, env: io.env, isTty }));
+  const renderer = new TranscriptRenderer(style);
+  const spinner = new WaitSpinner(
+    io.stderr.isTTY && !request.quiet ? (io.stderr as NodeJS.WritableStream) : undefined,
+  );
+  const print = (lines: string[]): void => {
+    if (lines.length > 0) io.stdout.write(lines.map((line) => `${line}\n`).join(''));
+  };
+  const transcript = request.quiet ? () => undefined : print;
+
+  const { target } = request.probe;
+  transcript([renderer.note(`probing ${describeTarget(request)} at ${new Date().toISOString()}`)]);
+
+  const result = await runProbe(
+    request.probe,
+    (event) => {
+      spinner.stop();
+      transcript(renderer.render(event));
+      if (event.type === 'waiting' || event.type === 'connecting')
+        spinner.start(waitingText(event, target.host));
+    },
+    signal,
+  );
+  spinner.stop();
+
+  const verdict = () => [renderVerdict(result, renderer, style, { withMessage: true })];
+  print(request.quiet ? verdict() : renderSummary(result, renderer, style));
+  if (result.error) io.stderr.write(`smtp-probe: ${escapeText(result.error.message).text}\n`);
+  return result.exitCode;
+}
+
+function describeTarget(request: CliRequest): string {
+  const { target, startTls, mode } = request.probe;
+  const tls = target.implicitTls ? 'implicit TLS' : `STARTTLS ${startTls}`;
+  const what = mode === 'banner' ? 'banner check' : tls;
+  return `${formatHostPort(target.host, target.port)} (${what})`;
+}
+
+function waitingText(event: SessionEvent, host: string): string {
+  if (event.type === 'connecting')
+    return `connecting to ${formatHostPort(event.address, event.port)}`;
+  if (event.type !== 'waiting') return '';
+  return event.stage === 'greeting'
+    ? `waiting for the greeting from ${host}`
+    : `waiting for the reply to ${describeStage(event.stage)}`;
+}
+
+function reportParseFailure(error: unknown, io: CliIo): number {
+  if (error instanceof CommanderError) {
+    // --help and --version end here with 0; commander has already printed.
+    return error.exitCode === 0 ? ExitCode.ok : ExitCode.usage;
+  }
+  if (error instanceof ProbeError) {
+    io.stderr.write(`smtp-probe: ${error.message}\n`);
+    if (error.hint) io.stderr.write(`hint: ${error.hint}\n`);
+    return error.exitCode;
+  }
+  throw error;
+}

@@ -1,0 +1,175 @@
+/**
+ * Every way a probe can fail, each with a stable `code` string and an exit
+ * status. The table is documented in docs/exit-codes.md and in --help.
+ */
+import { describeStage, type Stage } from './session/stage.js';
+import { classifyReplyCode, describeReplyClass, replyText, type Reply } from './protocol/reply.js';
+
+/** Exit statuses that do not depend on a reply. */
+export const ExitCode = {
+  ok: 0,
+  internal: 1,
+  usage: 2,
+  resolve: 3,
+  connect: 4,
+  timeout: 5,
+  tls: 6,
+  protocol: 7,
+  connectionLost: 8,
+  interrupted: 130,
+} as const;
+
+// A refused stage exits with tens = the stage, units = the reply class:
+// 25 is a 5xx greeting, 34 a 4xx to EHLO, so `status % 10` tells a
+// temporary refusal (4) from a permanent one (5).
+const REFUSAL_TENS: Partial<Record<Stage, number>> = {
+  greeting: 2,
+  ehlo: 3,
+  starttls: 4,
+  auth: 5,
+  mail: 6,
+  rcpt: 7,
+  data: 8,
+};
+
+/** The exit status for a server's refusal at a stage. */
+export function refusalExitCode(stage: Stage, replyCode: number): number {
+  const tens = REFUSAL_TENS[stage] ?? 9;
+  const units = replyCode >= 500 ? 5 : 4;
+  return tens * 10 + units;
+}
+
+interface ProbeErrorDetails {
+  stage?: Stage | undefined;
+  hint?: string | undefined;
+  /** Lines of an unfinished reply that arrived before the failure. */
+  received?: readonly Buffer[] | undefined;
+  cause?: unknown;
+}
+
+/** Base of every failure smtp-probe reports to its user. */
+export class ProbeError extends Error {
+  readonly code: string;
+  readonly exitCode: number;
+  readonly stage: Stage | undefined;
+  /** What to try next, said in one sentence. */
+  readonly hint: string | undefined;
+  readonly received: readonly Buffer[];
+
+  constructor(code: string, exitCode: number, message: string, details: ProbeErrorDetails = {}) {
+    super(message, { cause: details.cause });
+    this.name = new.target.name;
+    this.code = code;
+    this.exitCode = exitCode;
+    this.stage = details.stage;
+    this.hint = details.hint;
+    this.received = details.received ?? [];
+  }
+}
+
+/** The command line asks for something impossible. */
+export class UsageError extends ProbeError {
+  constructor(message: string, hint?: string) {
+    super('usage', ExitCode.usage, message, { hint });
+  }
+}
+
+/** The target's host name did not resolve to an address. */
+export class ResolveError extends ProbeError {
+  constructor(message: string, details: ProbeErrorDetails) {
+    super('resolve-failed', ExitCode.resolve, message, { ...details, stage: 'resolve' });
+  }
+}
+
+/** No TCP connection could be made to any address of the target. */
+export class ConnectError extends ProbeError {
+  constructor(message: string, details: ProbeErrorDetails) {
+    super('connect-failed', ExitCode.connect, message, { ...details, stage: 'connect' });
+  }
+}
+
+/** A wait ran past its limit. */
+export class TimeoutError extends ProbeError {
+  readonly waitedMs: number;
+
+  constructor(message: string, waitedMs: number, details: ProbeErrorDetails) {
+    super('timeout', ExitCode.timeout, message, details);
+    this.waitedMs = waitedMs;
+  }
+}
+
+/** TLS could not be set up: the handshake failed or was interfered with. */
+export class TlsError extends ProbeError {
+  constructor(message: string, details: ProbeErrorDetails, code = 'tls-failed') {
+    super(code, ExitCode.tls, message, details);
+  }
+}
+
+/**
+ * TLS works but falls short of what the user demanded (--starttls require,
+ * --tls-verify). The session itself is healthy, so it still ends with QUIT.
+ */
+export class TlsPolicyError extends TlsError {
+  constructor(message: string, details: ProbeErrorDetails) {
+    super(message, details, 'tls-policy');
+  }
+}
+
+/** The server's bytes are not SMTP, or exceed the reader's limits. */
+export class ProtocolError extends ProbeError {
+  constructor(message: string, details: ProbeErrorDetails = {}) {
+    super('protocol-error', ExitCode.protocol, message, details);
+  }
+}
+
+/** The server closed or reset the connection while a reply was due. */
+export class ConnectionLostError extends ProbeError {
+  constructor(message: string, details: ProbeErrorDetails) {
+    super('connection-lost', ExitCode.connectionLost, message, details);
+  }
+}
+
+/** The user interrupted the run (Ctrl-C). */
+export class InterruptedError extends ProbeError {
+  constructor() {
+    super('interrupted', ExitCode.interrupted, 'interrupted');
+  }
+}
+
+/** The server answered a stage with a 4xx or 5xx reply. */
+export class ReplyError extends ProbeError {
+  readonly reply: Reply;
+  /** The command that drew the reply, as displayed; absent for the greeting. */
+  readonly command: string | undefined;
+
+  constructor(stage: Stage, reply: Reply, command?: string, hint?: string) {
+    super('reply-refused', refusalExitCode(stage, reply.code), describeRefusal(stage, reply), {
+      stage,
+      hint,
+    });
+    this.reply = reply;
+    this.command = command;
+  }
+
+  /** True for 4xx replies: the server asks the client to try again later. */
+  get temporary(): boolean {
+    return this.reply.code < 500;
+  }
+}
+
+function describeRefusal(stage: Stage, reply: Reply): string {
+  const replyClass = describeReplyClass(classifyReplyCode(reply.code));
+  const text = replyText(reply);
+  const said = text === '' ? `${reply.code} (no text)` : `${reply.code} ${text}`;
+  return `${describeStage(stage)} refused (${replyClass}): ${said}`;
+}
+
+/** Wraps anything thrown into a ProbeError, keeping real ones as they are. */
+export function toProbeError(error: unknown): ProbeError {
+  if (error instanceof ProbeError) return error;
+  const message = error instanceof Error ? error.message : String(error);
+  return new ProbeError('internal', ExitCode.internal, `internal error: ${message}`, {
+    cause: error,
+    hint: 'this is a bug in smtp-probe; please report it with the transcript',
+  });
+}

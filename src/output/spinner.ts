@@ -1,0 +1,45 @@
+/**
+ * The "waiting for…" spinner on stderr. It appears only on a terminal and
+ * only once a wait has lasted a moment, so a fast server never pays for
+ * loading ora (a separate chunk of the bundle).
+ */
+import type { Ora } from 'ora';
+
+const SHOW_AFTER_MS = 150;
+
+/** Shows a spinner during long waits; a no-op when stderr is not a terminal. */
+export class WaitSpinner {
+  private readonly stream: NodeJS.WritableStream | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  private spinner: Ora | undefined;
+  private generation = 0;
+
+  /** Pass stderr when it is a TTY, undefined to disable. */
+  constructor(stream: NodeJS.WritableStream | undefined) {
+    this.stream = stream;
+  }
+
+  /** Starts waiting; the spinner shows if the wait outlasts SHOW_AFTER_MS. */
+  start(text: string): void {
+    this.stop();
+    const stream = this.stream;
+    if (!stream) return;
+
+    const generation = ++this.generation;
+    this.timer = setTimeout(() => {
+      void import('ora').then(({ default: ora }) => {
+        if (generation !== this.generation) return;
+        this.spinner = ora({ stream, text, discardStdin: false }).start();
+      });
+    }, SHOW_AFTER_MS);
+    this.timer.unref();
+  }
+
+  /** Ends the wait and clears the spinner's line. */
+  stop(): void {
+    this.generation += 1;
+    clearTimeout(this.timer);
+    this.spinner?.stop();
+    this.spinner = undefined;
+  }
+}

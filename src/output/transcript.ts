@@ -1,0 +1,186 @@
+/**
+ * The transcript: every line of the session, marked with who spoke, each
+ * reply timed and coloured by class. This is the product; it goes to stdout.
+ * Each event is rendered as it arrives, so a slow server shows where it is.
+ */
+import { formatDuration } from './duration.js';
+import { escapeBytes, escapeText } from './escape.js';
+import { Marker, type Style } from './style.js';
+import { classifyReplyCode, describeReplyClass, type Reply } from '../protocol/reply.js';
+import type { SessionEvent } from '../session/events.js';
+import type { TlsSession } from '../transport/tls-session.js';
+import { formatHostPort } from '../transport/target.js';
+import { untrustedReason } from '../session/starttls.js';
+
+/** Where the latency of a reply starts, so that short replies line up. */
+const LATENCY_COLUMN = 56;
+
+/** Renders session events into transcript lines, escaping all server text. */
+export class TranscriptRenderer {
+  private readonly style: Style;
+  private controlsWarned = false;
+
+  constructor(style: Style) {
+    this.style = style;
+  }
+
+  /** The lines one event adds to the transcript; often none. */
+  render(event: SessionEvent): string[] {
+    switch (event.type) {
+      case 'resolved':
+        return [
+          this.note(
+            `resolved ${event.host} to ${event.addresses.join(', ')} in ${formatDuration(event.ms)}`,
+          ),
+        ];
+      case 'connecting':
+        return [];
+      case 'connect-failed':
+        return [this.warning(event.message)];
+      case 'connected':
+        return [
+          this.note(
+            `connected to ${formatHostPort(event.address, event.port)} in ${formatDuration(event.ms)}`,
+          ),
+        ];
+      case 'tls':
+        return this.renderTls(event.session);
+      case 'command':
+        return [this.renderCommand(event.command.display, event.secure)];
+      case 'waiting':
+        return [];
+      case 'reply':
+        return this.renderReply(event.reply, event.latencyMs, event.secure, event.unsolicited);
+      case 'warning':
+        return [this.warning(event.warning.message)];
+      case 'note':
+        return [this.note(event.text)];
+    }
+  }
+
+  /** Lines of an unfinished reply, shown when a failure cut it short. */
+  renderReceived(received: readonly Buffer[], secure: boolean): string[] {
+    const marker = secure ? Marker.serverTls : Marker.server;
+    return received.map((raw) => {
+      const text = this.escape(raw.toString('latin1').endsWith('\n') ? trimEnding(raw) : raw);
+      return this.style.dim(`${marker} ${text}`) + this.style.dim('  (incomplete)');
+    });
+  }
+
+  /** A note line from smtp-probe itself. */
+  note(text: string): string {
+    return this.style.note(`${Marker.note} ${this.escapeText(text)}`);
+  }
+
+  /** A warning line. */
+  warning(text: string): string {
+    return this.style.warning(`${Marker.warning} ${this.escapeText(text)}`);
+  }
+
+  /** An error line. */
+  error(text: string): string {
+    return this.style.error(`${Marker.error} ${this.escapeText(text)}`);
+  }
+
+  /** Escapes text that may hold server bytes (an error message quoting a reply). */
+  escapeText(text: string): string {
+    const escaped = escapeText(text);
+    if (escaped.escaped) this.controlsWarned = true;
+    return escaped.text;
+  }
+
+  private renderCommand(display: string, secure: boolean): string {
+    const marker = secure ? Marker.clientTls : Marker.client;
+    return this.style.command(`${marker} ${this.escapeText(display)}`);
+  }
+
+  private renderReply(
+    reply: Reply,
+    latencyMs: number,
+    secure: boolean,
+    unsolicited: boolean,
+  ): string[] {
+    const marker = secure ? Marker.serverTls : Marker.server;
+    const lines = reply.lines.map((line, index) => {
+      const text = this.escape(trimEnding(line.raw));
+      const last = index === reply.lines.length - 1;
+      const empty = last && reply.lines.every((l) => l.text.trim() === '') ? ' (no text)' : '';
+      const shown = this.style.reply(reply.code, `${marker} ${text}${empty}`);
+      return last
+        ? shown + this.suffix(reply, latencyMs, unsolicited, `${text}${empty}`.length)
+        : shown;
+    });
+
+    const warnings = reply.warnings.map((warning) => this.warning(`protocol: ${warning.message}`));
+    return [...lines, ...warnings, ...this.controlsWarning()];
+  }
+
+  private suffix(reply: Reply, latencyMs: number, unsolicited: boolean, width: number): string {
+    const padding = ' '.repeat(Math.max(2, LATENCY_COLUMN - width - 3));
+    const replyClass = classifyReplyCode(reply.code);
+    const parts = unsolicited ? ['unsolicited'] : [formatDuration(latencyMs)];
+    if (replyClass === 'transient' || replyClass === 'permanent') {
+      parts.push(describeReplyClass(replyClass));
+    }
+    return padding + this.style.dim(parts.join(' · '));
+  }
+
+  private renderTls(tls: TlsSession): string[] {
+    const lines = [
+      this.note(`TLS ${tls.protocol}, ${tls.cipher}, handshake ${formatDuration(tls.handshakeMs)}`),
+    ];
+    const certificate = tls.certificate;
+    if (certificate) {
+      lines.push(this.note(`certificate: ${certificate.subject}`));
+      lines.push(this.note(`  issuer: ${certificate.issuer}`));
+      if (certificate.subjectAltNames.length > 0) {
+        lines.push(this.note(`  names: ${certificate.subjectAltNames.join(', ')}`));
+      }
+      const days = certificate.daysLeft < 0 ? 'expired' : `${certificate.daysLeft} days left`;
+      lines.push(
+        this.note(
+          `  valid: ${day(certificate.validFrom)} to ${day(certificate.validTo)} (${days})`,
+        ),
+      );
+    }
+
+    const { verification } = tls;
+    const against = `${verification.checkedName}, ${verification.trustStore}`;
+    if (verification.trusted) {
+      lines.push(this.note(`certificate verified (${against})`));
+    } else {
+      lines.push(
+        this.warning(`certificate not trusted: ${untrustedReason(tls)} (checked ${against})`),
+      );
+    }
+    return lines;
+  }
+
+  private escape(raw: Buffer): string {
+    const escaped = escapeBytes(raw);
+    if (escaped.escaped) this.controlsWarned = true;
+    return escaped.text;
+  }
+
+  private controlsWarningSaid = false;
+
+  /** The one warning that server text was escaped, the first time it is due. */
+  controlsWarning(): string[] {
+    if (!this.controlsWarned || this.controlsWarningSaid) return [];
+    this.controlsWarningSaid = true;
+    return [
+      this.warning('server text contains control characters or invalid UTF-8; shown escaped'),
+    ];
+  }
+}
+
+function trimEnding(raw: Buffer): Buffer {
+  let end = raw.length;
+  if (raw[end - 1] === 0x0a) end -= 1;
+  if (raw[end - 1] === 0x0d) end -= 1;
+  return raw.subarray(0, end);
+}
+
+function day(iso: string): string {
+  return iso.slice(0, 10);
+}

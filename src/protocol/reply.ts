@@ -1,0 +1,104 @@
+/**
+ * The reply model of RFC 5321 §4.2: a three-digit reply code, optional
+ * RFC 3463 enhanced status code, and one or more text lines.
+ */
+
+/** What the first digit of a reply code says (RFC 5321 §4.2.1). */
+export type ReplyClass = 'success' | 'intermediate' | 'transient' | 'permanent';
+
+/** An RFC 3463 enhanced status code, `class.subject.detail`, e.g. 5.7.1. */
+export interface EnhancedStatusCode {
+  readonly class: number;
+  readonly subject: number;
+  readonly detail: number;
+}
+
+/** A deviation from RFC 5321 that smtp-probe tolerated and reports. */
+export interface ProtocolWarning {
+  /** Stable identifier, e.g. `bare-lf`; listed in docs/terminology.md. */
+  readonly code: string;
+  readonly message: string;
+}
+
+/** One line of a reply exactly as received, with its parsed parts. */
+export interface ReplyLine {
+  readonly code: number;
+  /** True for the last line of a reply (`250 ` or a bare `250`). */
+  readonly final: boolean;
+  /** The text after the code and separator, decoded as UTF-8. */
+  readonly text: string;
+  /** The exact bytes received, line ending included. */
+  readonly raw: Buffer;
+}
+
+/** A complete reply: every line, the effective code, and what was odd. */
+export interface Reply {
+  /** The final line's code: it decides, even when earlier lines differ. */
+  readonly code: number;
+  readonly enhancedStatus?: EnhancedStatusCode;
+  readonly lines: readonly ReplyLine[];
+  readonly warnings: readonly ProtocolWarning[];
+  /** Monotonic times (ms) of the reply's first byte and of its final line. */
+  readonly firstByteAt: number;
+  readonly completedAt: number;
+}
+
+const CLASS_BY_DIGIT: Record<number, ReplyClass> = {
+  2: 'success',
+  3: 'intermediate',
+  4: 'transient',
+  5: 'permanent',
+};
+
+/** Classifies a reply code by its first digit; the reader admits only 2xx–5xx. */
+export function classifyReplyCode(code: number): ReplyClass {
+  return CLASS_BY_DIGIT[Math.floor(code / 100)] ?? 'permanent';
+}
+
+/** Words for a reply class, as the transcript and errors say them. */
+export function describeReplyClass(replyClass: ReplyClass): string {
+  switch (replyClass) {
+    case 'success':
+      return 'success';
+    case 'intermediate':
+      return 'go on';
+    case 'transient':
+      return 'temporary failure';
+    case 'permanent':
+      return 'permanent failure';
+  }
+}
+
+/** True when the reply code means the command was accepted. */
+export function isPositive(reply: Reply): boolean {
+  return reply.code >= 200 && reply.code < 400;
+}
+
+// RFC 3463 §2: class is 2, 4 or 5; subject and detail are 1–3 digits.
+const ENHANCED_STATUS = /^([245])\.(\d{1,3})\.(\d{1,3})(?=\s|$)/;
+
+/** Finds an enhanced status code at the start of a reply line's text. */
+export function parseEnhancedStatusCode(text: string): EnhancedStatusCode | undefined {
+  const match = ENHANCED_STATUS.exec(text);
+  if (!match) return undefined;
+  return { class: Number(match[1]), subject: Number(match[2]), detail: Number(match[3]) };
+}
+
+/** Writes an enhanced status code the way servers send it: `5.7.1`. */
+export function formatEnhancedStatusCode(status: EnhancedStatusCode): string {
+  return `${status.class}.${status.subject}.${status.detail}`;
+}
+
+/**
+ * The reply's text lines joined with a space, for one-line messages. Large
+ * providers repeat the enhanced status code on every line; only the first
+ * occurrence is kept.
+ */
+export function replyText(reply: Reply): string {
+  const [first, ...rest] = reply.lines.map((line) => line.text.trim());
+  const leading = first === undefined ? undefined : ENHANCED_STATUS.exec(first)?.[0];
+  const continuation = rest.map((text) =>
+    leading !== undefined && text.startsWith(leading) ? text.slice(leading.length).trim() : text,
+  );
+  return [first ?? '', ...continuation].filter((text) => text !== '').join(' ');
+}

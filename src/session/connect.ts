@@ -1,0 +1,56 @@
+/**
+ * The connect stage: resolve the host, try its addresses in turn as telnet
+ * does, and start implicit TLS when asked.
+ */
+import { ConnectError, type ProbeError } from '../errors.js';
+import { SmtpConnection } from '../transport/connection.js';
+import { connectTcp, resolveAddresses } from '../transport/dial.js';
+import type { SessionObserver } from './events.js';
+import type { ProbeOptions } from './options.js';
+import type { StageTiming } from './session.js';
+
+/** An open connection and what it took to get there. */
+export interface Connected {
+  readonly connection: SmtpConnection;
+  readonly connectedAt: number;
+  readonly timings: StageTiming[];
+}
+
+/** Resolves the target and connects to the first address that answers. */
+export async function openConnection(
+  options: ProbeOptions,
+  observe: SessionObserver,
+): Promise<Connected> {
+  const { target, timeouts } = options;
+  const timings: StageTiming[] = [];
+
+  const resolveStart = performance.now();
+  const addresses = await resolveAddresses(target, timeouts.resolveMs);
+  if (!target.isAddressLiteral) {
+    const ms = performance.now() - resolveStart;
+    timings.push({ stage: 'resolve', ms, secure: false });
+    observe({ type: 'resolved', host: target.host, addresses, ms });
+  }
+
+  let lastError: ProbeError | undefined;
+  for (const address of addresses) {
+    observe({ type: 'connecting', address, port: target.port });
+    const connectStart = performance.now();
+    try {
+      const socket = await connectTcp(address, target.port, timeouts.connectMs);
+      const connectedAt = performance.now();
+      const ms = connectedAt - connectStart;
+      timings.push({ stage: 'connect', ms, secure: false });
+
+      const connection = new SmtpConnection(socket);
+      const localAddress = connection.localAddress;
+      observe({ type: 'connected', address, port: target.port, localAddress, ms });
+      return { connection, connectedAt, timings };
+    } catch (error) {
+      lastError = error as ProbeError;
+      if (addresses.length > 1) observe({ type: 'connect-failed', message: lastError.message });
+    }
+  }
+
+  throw lastError ?? new ConnectError(`no address found for ${target.host}`, {});
+}

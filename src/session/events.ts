@@ -1,0 +1,49 @@
+/**
+ * What a session reports as it goes. The transcript renders these as they
+ * arrive, so a user watching a slow server sees each step when it happens;
+ * machine formats (later) collect the same events.
+ */
+import type { Command } from '../protocol/command.js';
+import type { ProtocolWarning, Reply } from '../protocol/reply.js';
+import type { TlsSession } from '../transport/tls-session.js';
+import type { Stage } from './stage.js';
+
+export type SessionEvent =
+  | {
+      readonly type: 'resolved';
+      readonly host: string;
+      readonly addresses: string[];
+      readonly ms: number;
+    }
+  | { readonly type: 'connecting'; readonly address: string; readonly port: number }
+  | { readonly type: 'connect-failed'; readonly message: string }
+  | {
+      readonly type: 'connected';
+      readonly address: string;
+      readonly port: number;
+      readonly localAddress: string;
+      readonly ms: number;
+    }
+  | { readonly type: 'tls'; readonly session: TlsSession }
+  | {
+      readonly type: 'command';
+      readonly stage: Stage;
+      readonly command: Command;
+      readonly secure: boolean;
+    }
+  | { readonly type: 'waiting'; readonly stage: Stage; readonly secure: boolean }
+  | {
+      readonly type: 'reply';
+      readonly stage: Stage;
+      readonly reply: Reply;
+      /** From the command's last byte (the greeting: from connect) to the final line. */
+      readonly latencyMs: number;
+      readonly secure: boolean;
+      /** A reply that came when no command was waiting for one. */
+      readonly unsolicited: boolean;
+    }
+  | { readonly type: 'warning'; readonly warning: ProtocolWarning }
+  | { readonly type: 'note'; readonly text: string };
+
+/** Receives session events; the CLI passes the transcript renderer. */
+export type SessionObserver = (event: SessionEvent) => void;

@@ -1,0 +1,129 @@
+/**
+ * The probe: connect, greeting, EHLO, STARTTLS and EHLO again, QUIT — or,
+ * for a banner check, connect, greeting, QUIT. Each step is a function of
+ * its own; this file only puts them in order and decides what a failure
+ * leaves to do.
+ */
+import {
+  InterruptedError,
+  ReplyError,
+  TlsPolicyError,
+  toProbeError,
+  type ProbeError,
+} from '../errors.js';
+import type { ExtensionSet } from '../protocol/extensions.js';
+import type { Reply } from '../protocol/reply.js';
+import type { TlsSession } from '../transport/tls-session.js';
+import type { Target } from '../transport/target.js';
+import { openConnection } from './connect.js';
+import type { SessionObserver } from './events.js';
+import { defaultEhloName, greet, hello } from './hello.js';
+import type { ProbeOptions } from './options.js';
+import { quit } from './quit.js';
+import { Session, type StageTiming } from './session.js';
+import { shouldStartTls, startTls, upgrade } from './starttls.js';
+
+/** Everything a probe learned, whether it succeeded or not. */
+export interface ProbeResult {
+  readonly target: Target;
+  readonly address: string | undefined;
+  readonly timings: readonly StageTiming[];
+  readonly totalMs: number;
+  readonly greeting: Reply | undefined;
+  readonly extensions: ExtensionSet | undefined;
+  readonly extensionsAfterTls: ExtensionSet | undefined;
+  readonly tls: TlsSession | undefined;
+  readonly error: ProbeError | undefined;
+  readonly exitCode: number;
+}
+
+interface Findings {
+  greeting?: Reply;
+  extensions?: ExtensionSet;
+  extensionsAfterTls?: ExtensionSet;
+  tls?: TlsSession;
+}
+
+/** Runs one probe; never throws for anything the server or network does. */
+export async function runProbe(
+  options: ProbeOptions,
+  observe: SessionObserver,
+  signal?: AbortSignal,
+): Promise<ProbeResult> {
+  const startedAt = performance.now();
+  const findings: Findings = {};
+  const timings: StageTiming[] = [];
+  let session: Session | undefined;
+  let error: ProbeError | undefined;
+
+  try {
+    signal?.throwIfAborted();
+    const connected = await openConnection(options, observe);
+    timings.push(...connected.timings);
+    session = new Session(connected.connection, observe, connected.connectedAt);
+    const onAbort = (): void => connected.connection.abort(new InterruptedError());
+    signal?.addEventListener('abort', onAbort, { once: true });
+
+    try {
+      await converse(session, options, findings);
+    } finally {
+      signal?.removeEventListener('abort', onAbort);
+    }
+  } catch (caught) {
+    error = signal?.aborted ? new InterruptedError() : toProbeError(caught);
+    if (session && leavesSessionOpen(error)) await quit(session, options.timeouts.quitMs);
+  } finally {
+    session?.connection.close();
+  }
+
+  return {
+    target: options.target,
+    address: session?.connection.remoteAddress,
+    timings: [...timings, ...(session?.timings ?? [])],
+    totalMs: performance.now() - startedAt,
+    greeting: findings.greeting,
+    extensions: findings.extensions,
+    extensionsAfterTls: findings.extensionsAfterTls,
+    tls: findings.tls,
+    error,
+    exitCode: error?.exitCode ?? 0,
+  };
+}
+
+async function converse(
+  session: Session,
+  options: ProbeOptions,
+  findings: Findings,
+): Promise<void> {
+  const { timeouts } = options;
+
+  if (options.target.implicitTls) {
+    const hint =
+      'this port may expect plaintext SMTP and STARTTLS: try without --tls (port 25 or 587)';
+    findings.tls = await upgrade(session, options, hint);
+  }
+
+  findings.greeting = await greet(session, timeouts.greetingMs);
+  if (options.mode === 'banner') return quit(session, timeouts.quitMs);
+
+  const name = options.ehloName ?? defaultEhloName(session.connection.localAddress);
+  findings.extensions = await hello(session, name, timeouts.replyMs);
+
+  if (shouldStartTls(options, findings.extensions)) {
+    findings.tls = await startTls(session, options);
+    findings.extensionsAfterTls = await hello(session, name, timeouts.replyMs);
+  } else if (!options.target.implicitTls && options.startTls === 'auto') {
+    const message = 'the server does not offer STARTTLS: mail to it travels in plaintext';
+    session.emit({ type: 'warning', warning: { code: 'no-starttls', message } });
+  }
+
+  await quit(session, timeouts.quitMs);
+}
+
+// After a refusal, or a certificate we chose to reject, the server still
+// expects a QUIT (RFC 5321 §3.1 even after a 554 greeting). After a timeout,
+// a reset or garbage, there is nobody sensible left to say it to.
+function leavesSessionOpen(error: ProbeError): boolean {
+  if (error instanceof ReplyError) return error.reply.code !== 421;
+  return error instanceof TlsPolicyError;
+}

@@ -1,0 +1,28 @@
+/**
+ * QUIT (RFC 5321 §4.1.1.10). The reply is a courtesy: a server that closes
+ * instead, or answers slowly, is noted but never fails a probe, and never
+ * hides a failure that came before it.
+ */
+import { ProbeError } from '../errors.js';
+import { formatDuration } from '../output/duration.js';
+import type { Session } from './session.js';
+
+/** Says QUIT and waits briefly for 221; notes anything else. */
+export async function quit(session: Session, timeoutMs: number): Promise<void> {
+  try {
+    const reply = await session.send('quit', 'QUIT', undefined, timeoutMs);
+    if (reply.code !== 221) {
+      session.emit({ type: 'note', text: `the server answered QUIT with ${reply.code}, not 221` });
+    }
+  } catch (error) {
+    if (!(error instanceof ProbeError)) throw error;
+    session.emit({ type: 'note', text: quitProblem(error, timeoutMs) });
+  }
+}
+
+function quitProblem(error: ProbeError, timeoutMs: number): string {
+  if (error.code === 'timeout') return `no reply to QUIT within ${formatDuration(timeoutMs)}`;
+  if (error.code === 'connection-lost')
+    return 'the server closed the connection without answering QUIT';
+  return `QUIT failed: ${error.message}`;
+}

@@ -1,0 +1,87 @@
+/**
+ * STARTTLS (RFC 3207): ask, upgrade on 220, and say EHLO again, since
+ * nothing learned before TLS may be trusted after it (RFC 3207 §4.2).
+ */
+import { ReplyError, TlsPolicyError } from '../errors.js';
+import type { ExtensionSet } from '../protocol/extensions.js';
+import { isPositive } from '../protocol/reply.js';
+import type { TlsUpgrade } from '../transport/connection.js';
+import type { TlsSession } from '../transport/tls-session.js';
+import type { ProbeOptions } from './options.js';
+import type { Session } from './session.js';
+
+/** Decides whether to say STARTTLS, given the policy and what the server offers. */
+export function shouldStartTls(options: ProbeOptions, extensions: ExtensionSet): boolean {
+  if (options.target.implicitTls || options.startTls === 'never') return false;
+  if (extensions.has('STARTTLS')) return true;
+
+  if (options.startTls === 'require') {
+    throw new TlsPolicyError(
+      'the server does not offer STARTTLS, and --starttls require was given',
+      {
+        stage: 'starttls',
+        hint: 'without TLS, mail to this server travels in plaintext',
+      },
+    );
+  }
+  return false;
+}
+
+/** Says STARTTLS and, on 220, runs the handshake; returns the TLS session. */
+export async function startTls(session: Session, options: ProbeOptions): Promise<TlsSession> {
+  const reply = await session.send('starttls', 'STARTTLS', undefined, options.timeouts.replyMs);
+  if (!isPositive(reply)) {
+    throw new ReplyError(
+      'starttls',
+      reply,
+      'STARTTLS',
+      'the server offers STARTTLS but refuses it',
+    );
+  }
+
+  const hint = 'the server accepted STARTTLS but its TLS is broken; --starttls never skips TLS';
+  return upgrade(session, options, hint);
+}
+
+/** Runs a TLS handshake on the session's connection and reports it. */
+export async function upgrade(
+  session: Session,
+  options: ProbeOptions,
+  hintOnPlaintext: string,
+): Promise<TlsSession> {
+  const tls = await session.connection.upgradeToTls(tlsUpgrade(options, hintOnPlaintext));
+  session.record('tls', tls.handshakeMs);
+  session.emit({ type: 'tls', session: tls });
+
+  if (options.tlsVerify && !tls.verification.trusted) {
+    throw new TlsPolicyError(`certificate not trusted: ${untrustedReason(tls)}`, {
+      stage: 'tls',
+      hint: 'use --ca FILE to trust a private CA, or leave out --tls-verify to only report this',
+    });
+  }
+  return tls;
+}
+
+function tlsUpgrade(options: ProbeOptions, hintOnPlaintext: string): TlsUpgrade {
+  const { target } = options;
+  return {
+    stage: 'tls',
+    servername: target.isAddressLiteral ? undefined : target.host,
+    checkedName: target.host,
+    ca: options.ca,
+    trustStore: options.trustStore,
+    timeoutMs: options.timeouts.tlsMs,
+    hintOnPlaintext,
+  };
+}
+
+/** Says in a few words why a TLS session's certificate is not trusted. */
+export function untrustedReason(tls: TlsSession): string {
+  const { verification } = tls;
+  const reasons: string[] = [];
+  if (verification.chainProblem) reasons.push(verification.chainProblem);
+  if (!verification.nameMatches) {
+    reasons.push(`does not match ${verification.checkedName}`);
+  }
+  return reasons.join('; ');
+}

@@ -1,0 +1,330 @@
+/**
+ * One SMTP connection: it writes commands, reads replies through the reply
+ * reader, bounds every wait, and upgrades to TLS in place. It decides
+ * nothing about the session; it says precisely what happened on the wire.
+ */
+import type { Socket } from 'node:net';
+import type { Duplex } from 'node:stream';
+import type { TLSSocket } from 'node:tls';
+import type { ProbeError } from '../errors.js';
+import { ConnectionLostError, ProtocolError, TimeoutError, TlsError } from '../errors.js';
+import { encodeCommand, type Command } from '../protocol/command.js';
+import type { Reply } from '../protocol/reply.js';
+import { ReplyReader } from '../protocol/reply-reader.js';
+import { describeStage, type Stage } from '../session/stage.js';
+import { formatDuration } from '../output/duration.js';
+import { HandshakeTap } from './handshake-tap.js';
+import { describeTlsSession, type TlsSession } from './tls-session.js';
+
+/** What the TLS handshake needs to know. */
+export interface TlsUpgrade {
+  readonly stage: 'tls';
+  /** SNI name; undefined for an IP address target (RFC 6066 §3 forbids them). */
+  readonly servername: string | undefined;
+  /** The name or address the certificate must match. */
+  readonly checkedName: string;
+  readonly ca: string | undefined;
+  readonly trustStore: string;
+  readonly timeoutMs: number;
+  /** Said after a failure: what to try instead. */
+  readonly hintOnPlaintext: string;
+}
+
+interface Waiter {
+  readonly stage: Stage;
+  readonly resolve: (reply: Reply) => void;
+  readonly reject: (error: ProbeError) => void;
+}
+
+type Ending = { kind: 'closed' | 'reset'; at: number } | { kind: 'failed'; error: ProbeError };
+
+const now = (): number => performance.now();
+
+/** An open connection to an SMTP server. */
+export class SmtpConnection {
+  readonly remoteAddress: string;
+  readonly remotePort: number;
+  readonly localAddress: string;
+  private readonly raw: Socket;
+  private stream: Duplex;
+  private reader = new ReplyReader();
+  private readonly replies: Reply[] = [];
+  private waiter: Waiter | undefined;
+  private ending: Ending | undefined;
+  private readonly connectedAt: number;
+  private lastSentAt: number | undefined;
+  private secureSince: number | undefined;
+
+  constructor(raw: Socket) {
+    this.raw = raw;
+    this.stream = raw;
+    this.remoteAddress = raw.remoteAddress ?? '';
+    this.remotePort = raw.remotePort ?? 0;
+    this.localAddress = raw.localAddress ?? '';
+    this.connectedAt = now();
+    this.listen(raw);
+  }
+
+  /** True once TLS is up, by STARTTLS or implicitly. */
+  get secure(): boolean {
+    return this.secureSince !== undefined;
+  }
+
+  /** Sends a command; resolves with the time its last byte was handed to the OS. */
+  async send(stage: Stage, command: Command): Promise<number> {
+    if (this.ending) throw this.endingError(stage);
+
+    return new Promise((resolve) => {
+      this.stream.write(encodeCommand(command), () => {
+        this.lastSentAt = now();
+        resolve(this.lastSentAt);
+      });
+    });
+  }
+
+  /** Waits for the next reply, at most timeoutMs. */
+  readReply(stage: Stage, timeoutMs: number): Promise<Reply> {
+    const queued = this.replies.shift();
+    if (queued) return Promise.resolve(queued);
+    if (this.ending) return Promise.reject(this.endingError(stage));
+
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.waiter = undefined;
+        reject(this.timeoutError(stage, timeoutMs));
+      }, timeoutMs);
+
+      const settle = (): void => {
+        clearTimeout(timer);
+        this.waiter = undefined;
+      };
+      this.waiter = {
+        stage,
+        resolve: (reply) => (settle(), resolve(reply)),
+        reject: (error) => (settle(), reject(error)),
+      };
+    });
+  }
+
+  /** Takes the replies that arrived while no command was waiting for one. */
+  takeUnsolicited(): Reply[] {
+    return this.replies.splice(0);
+  }
+
+  /** Starts TLS on this connection: right after connect, or after STARTTLS's 220. */
+  async upgradeToTls(upgrade: TlsUpgrade): Promise<TlsSession> {
+    this.refuseInjectedBytes();
+    this.unlisten(this.raw);
+
+    const tap = new HandshakeTap(this.raw);
+    const { connect } = await import('node:tls');
+    const startedAt = now();
+    const socket = connect({
+      socket: tap,
+      servername: upgrade.servername,
+      ca: upgrade.ca,
+      // Verification is reported, not enforced here; --tls-verify decides later.
+      rejectUnauthorized: false,
+      checkServerIdentity: () => undefined,
+    });
+
+    await this.awaitHandshake(socket, tap, upgrade);
+    const handshakeMs = now() - startedAt;
+    tap.stopRecording();
+
+    this.stream = socket;
+    this.reader = new ReplyReader();
+    this.secureSince = now();
+    this.listen(socket);
+    return describeTlsSession(socket, { ...upgrade, handshakeMs });
+  }
+
+  /** Ends the connection at once; safe to call more than once. */
+  close(): void {
+    this.stream.destroy();
+    this.raw.destroy();
+  }
+
+  /** Fails any pending wait with the given error and closes the connection. */
+  abort(error: ProbeError): void {
+    this.ending ??= { kind: 'failed', error };
+    this.waiter?.reject(error);
+    this.close();
+  }
+
+  private listen(stream: Duplex): void {
+    stream.on('data', this.onData);
+    stream.on('end', this.onEnd);
+    stream.on('error', this.onError);
+  }
+
+  private unlisten(stream: Duplex): void {
+    stream.off('data', this.onData);
+    stream.off('end', this.onEnd);
+    stream.off('error', this.onError);
+    // Errors still come after a handover; they reach the new owner, never the process.
+    stream.on('error', () => undefined);
+  }
+
+  private readonly onData = (chunk: Buffer): void => {
+    try {
+      this.replies.push(...this.reader.push(chunk, now()));
+    } catch (error) {
+      const stage = this.waiter?.stage;
+      this.abort(stage ? qualify(error as ProbeError, stage) : (error as ProbeError));
+      return;
+    }
+    this.deliver();
+  };
+
+  private readonly onEnd = (): void => {
+    const last = this.reader.finish(now());
+    if (last) this.replies.push(last);
+    this.ending ??= { kind: 'closed', at: now() };
+    this.deliver();
+  };
+
+  private readonly onError = (error: NodeJS.ErrnoException): void => {
+    const reset = error.code === 'ECONNRESET' || error.code === 'EPIPE';
+    this.ending ??= reset
+      ? { kind: 'reset', at: now() }
+      : { kind: 'failed', error: new ConnectionLostError(error.message, { cause: error }) };
+    this.deliver();
+  };
+
+  private deliver(): void {
+    if (!this.waiter) return;
+    const reply = this.replies.shift();
+    if (reply) this.waiter.resolve(reply);
+    else if (this.ending) this.waiter.reject(this.endingError(this.waiter.stage));
+  }
+
+  // RFC 3207 §5: bytes that came before the handshake must not be taken for
+  // replies inside TLS. A server (or a man in the middle) that sends them is
+  // either broken or injecting commands' answers (the CVE-2011-0411 class).
+  private refuseInjectedBytes(): void {
+    if (!this.reader.hasPartialReply && this.replies.length === 0) return;
+
+    const received = [
+      ...this.replies.flatMap((reply) => reply.lines.map((line) => line.raw)),
+      ...this.reader.pendingLines(),
+    ];
+    const error = new TlsError(
+      'the server sent data after its STARTTLS reply, before the TLS handshake ' +
+        '(STARTTLS response injection or a broken server); not continuing',
+      { stage: 'starttls', received },
+    );
+    this.abort(error);
+    throw error;
+  }
+
+  private awaitHandshake(socket: TLSSocket, tap: HandshakeTap, upgrade: TlsUpgrade): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const fail = (error: ProbeError): void => {
+        clearTimeout(timer);
+        this.abort(error);
+        reject(error);
+      };
+      const timer = setTimeout(() => {
+        fail(
+          new TimeoutError(
+            `TLS handshake did not finish after ${formatDuration(upgrade.timeoutMs)}`,
+            upgrade.timeoutMs,
+            { stage: 'tls', received: tap.received(), hint: upgrade.hintOnPlaintext },
+          ),
+        );
+      }, upgrade.timeoutMs);
+
+      socket.once('secureConnect', () => {
+        clearTimeout(timer);
+        socket.removeAllListeners('error');
+        resolve();
+      });
+      socket.once('error', (error) => fail(handshakeFailure(error, tap, upgrade)));
+    });
+  }
+
+  private timeoutError(stage: Stage, timeoutMs: number): TimeoutError {
+    const received = this.reader.pendingLines();
+    const waited = formatDuration(timeoutMs);
+    const what = stage === 'greeting' ? 'greeting' : `reply to ${describeStage(stage)}`;
+
+    let message = `no ${what} after ${waited}`;
+    if (received.length > 0) {
+      const unterminated = !received[received.length - 1]!.toString('latin1').endsWith('\n');
+      const missing = unterminated ? 'its last line never ended' : 'its final line never came';
+      message = `${what} incomplete after ${waited}: ${missing}`;
+    } else if (stage === 'greeting') {
+      message += ' (the TCP connection was accepted)';
+    }
+
+    return new TimeoutError(message, timeoutMs, {
+      stage,
+      received,
+      hint: stage === 'greeting' ? 'the server accepts connections but stays silent' : undefined,
+    });
+  }
+
+  private endingError(stage: Stage): ProbeError {
+    const ending = this.ending!;
+    if (ending.kind === 'failed') return qualify(ending.error, stage);
+
+    const what =
+      ending.kind === 'reset' ? 'connection reset by the server' : 'server closed the connection';
+    const received = this.reader.pendingLines();
+    const since =
+      this.lastSentAt !== undefined && stage !== 'greeting'
+        ? `${formatDuration(ending.at - this.lastSentAt)} after the command`
+        : `${formatDuration(ending.at - this.connectedAt)} after connect`;
+
+    return new ConnectionLostError(`${what} ${waitingFor(stage, received.length > 0)} (${since})`, {
+      stage,
+      received,
+    });
+  }
+}
+
+// The reply reader knows bytes, not stages: say which reply was unreadable.
+function qualify(error: ProbeError, stage: Stage): ProbeError {
+  if (!(error instanceof ProtocolError) || error.stage !== undefined) return error;
+  const what = stage === 'greeting' ? 'greeting' : `reply to ${describeStage(stage)}`;
+  return new ProtocolError(`unreadable ${what}: ${error.message}`, {
+    stage,
+    received: error.received,
+    cause: error.cause,
+  });
+}
+
+function waitingFor(stage: Stage, partial: boolean): string {
+  if (stage === 'greeting')
+    return partial ? 'in the middle of the greeting' : 'before any greeting';
+  const what = `the reply to ${describeStage(stage)}`;
+  return partial ? `in the middle of ${what}` : `while waiting for ${what}`;
+}
+
+function handshakeFailure(error: Error, tap: HandshakeTap, upgrade: TlsUpgrade): TlsError {
+  const plaintext = tap.plaintextAnswer();
+  if (plaintext !== undefined) {
+    return new TlsError(`TLS handshake failed: the server answered in plaintext: "${plaintext}"`, {
+      stage: 'tls',
+      received: tap.received(),
+      hint: upgrade.hintOnPlaintext,
+      cause: error,
+    });
+  }
+  return new TlsError(`TLS handshake failed: ${describeOpenSslError(error)}`, {
+    stage: 'tls',
+    received: tap.received(),
+    cause: error,
+  });
+}
+
+function describeOpenSslError(error: Error): string {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === 'ECONNRESET') return 'the server closed the connection during the handshake';
+  if (/unsupported protocol/i.test(error.message)) {
+    return 'no TLS version in common (the server may offer only TLS 1.0 or 1.1)';
+  }
+  const reason = /routines:[^:]*:([^:\n]+)/.exec(error.message)?.[1];
+  return reason ?? error.message;
+}

@@ -1,0 +1,98 @@
+/**
+ * Name resolution and the TCP connect, each bounded in time and each with
+ * its own error, so that "no such host" never reads like "port closed".
+ */
+import { lookup } from 'node:dns/promises';
+import { connect, type Socket } from 'node:net';
+import { ConnectError, ResolveError, TimeoutError } from '../errors.js';
+import { formatDuration } from '../output/duration.js';
+import { formatHostPort, type Target } from './target.js';
+
+/** Looks up every address of the target's host, in the resolver's order. */
+export async function resolveAddresses(target: Target, timeoutMs: number): Promise<string[]> {
+  if (target.isAddressLiteral) return [target.host];
+
+  const found = lookup(target.host, { all: true, verbatim: true });
+  const addresses = await withTimeout(found, timeoutMs, () => {
+    return new TimeoutError(
+      `resolving ${target.host} took longer than ${formatDuration(timeoutMs)}`,
+      timeoutMs,
+      { stage: 'resolve', hint: 'check the resolver in /etc/resolv.conf' },
+    );
+  }).catch((error: unknown) => {
+    throw error instanceof TimeoutError ? error : resolveFailure(target.host, error);
+  });
+
+  return addresses.map((entry) => entry.address);
+}
+
+/** Opens a TCP connection to one address, failing after timeoutMs. */
+export function connectTcp(address: string, port: number, timeoutMs: number): Promise<Socket> {
+  return new Promise((resolve, reject) => {
+    const socket = connect({ host: address, port, noDelay: true });
+    const where = formatHostPort(address, port);
+
+    const timer = setTimeout(() => {
+      socket.destroy();
+      reject(
+        new TimeoutError(
+          `no TCP answer from ${where} after ${formatDuration(timeoutMs)}`,
+          timeoutMs,
+          {
+            stage: 'connect',
+            hint: 'a firewall may be dropping the packets, or the host is down',
+          },
+        ),
+      );
+    }, timeoutMs);
+
+    socket.once('connect', () => {
+      clearTimeout(timer);
+      socket.removeAllListeners('error');
+      resolve(socket);
+    });
+    socket.once('error', (error: NodeJS.ErrnoException) => {
+      clearTimeout(timer);
+      socket.destroy();
+      reject(connectFailure(where, error));
+    });
+  });
+}
+
+function resolveFailure(host: string, error: unknown): ResolveError {
+  const code = (error as NodeJS.ErrnoException).code;
+  const reason =
+    code === 'ENOTFOUND'
+      ? 'no such host'
+      : code === 'EAI_AGAIN'
+        ? 'temporary DNS failure'
+        : ((error as Error).message ?? String(error));
+  return new ResolveError(`cannot resolve ${host}: ${reason}`, {
+    cause: error,
+    hint: code === 'EAI_AGAIN' ? 'the resolver did not answer; try again' : 'check the spelling',
+  });
+}
+
+const CONNECT_REASONS: Record<string, [reason: string, hint: string]> = {
+  ECONNREFUSED: [
+    'connection refused',
+    'nothing listens on that port; check the port and the service',
+  ],
+  EHOSTUNREACH: ['host unreachable', 'check the address and the routing to it'],
+  ENETUNREACH: ['network unreachable', 'this machine has no route to that network (IPv6?)'],
+  ETIMEDOUT: ['connection timed out', 'a firewall may be dropping the packets'],
+  EADDRNOTAVAIL: ['address not available', 'the address cannot be used from this machine'],
+};
+
+function connectFailure(where: string, error: NodeJS.ErrnoException): ConnectError {
+  const [reason, hint] = CONNECT_REASONS[error.code ?? ''] ?? [error.message, undefined];
+  return new ConnectError(`cannot connect to ${where}: ${reason}`, { cause: error, hint });
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number, onTimeout: () => Error): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const expiry = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(onTimeout()), ms);
+  });
+  return Promise.race([promise, expiry]).finally(() => clearTimeout(timer));
+}

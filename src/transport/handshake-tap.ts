@@ -1,0 +1,83 @@
+/**
+ * A pass-through stream between the TCP socket and the TLS layer that
+ * remembers the first bytes the server sent during the handshake. When the
+ * handshake fails, they tell why: a server that answers a ClientHello with
+ * "500 5.5.1" or "220 ..." is speaking plaintext, not TLS.
+ */
+import type { Socket } from 'node:net';
+import { Duplex } from 'node:stream';
+
+const RECORDED_BYTES = 512;
+// A TLS record starts with its content type: 20–23 (0x14–0x17).
+const FIRST_TLS_CONTENT_TYPE = 0x14;
+const LAST_TLS_CONTENT_TYPE = 0x17;
+
+/** Carries the handshake and records what the server sent first. */
+export class HandshakeTap extends Duplex {
+  private readonly socket: Socket;
+  private recorded: Buffer[] = [];
+  private recordedBytes = 0;
+  private recording = true;
+
+  constructor(socket: Socket) {
+    super();
+    this.socket = socket;
+    socket.on('data', (chunk: Buffer) => {
+      this.record(chunk);
+      if (!this.push(chunk)) socket.pause();
+    });
+    socket.on('end', () => this.push(null));
+    socket.on('error', (error) => this.destroy(error));
+  }
+
+  /** Stops keeping bytes once the handshake is over. */
+  stopRecording(): void {
+    this.recording = false;
+    this.recorded = [];
+  }
+
+  /** The bytes recorded so far, as one piece. */
+  received(): Buffer[] {
+    return this.recordedBytes === 0 ? [] : [Buffer.concat(this.recorded)];
+  }
+
+  /** The server's first line when it answered in plaintext rather than TLS. */
+  plaintextAnswer(): string | undefined {
+    const bytes = Buffer.concat(this.recorded);
+    const first = bytes[0];
+    if (first === undefined) return undefined;
+    if (first >= FIRST_TLS_CONTENT_TYPE && first <= LAST_TLS_CONTENT_TYPE) return undefined;
+
+    const firstLine = bytes.toString('latin1').split(/\r?\n/)[0] ?? '';
+    return firstLine.slice(0, 200);
+  }
+
+  override _read(): void {
+    this.socket.resume();
+  }
+
+  override _write(
+    chunk: Buffer,
+    _encoding: BufferEncoding,
+    done: (error?: Error | null) => void,
+  ): void {
+    this.socket.write(chunk, done);
+  }
+
+  override _final(done: (error?: Error | null) => void): void {
+    this.socket.end();
+    done();
+  }
+
+  override _destroy(error: Error | null, done: (error?: Error | null) => void): void {
+    this.socket.destroy();
+    done(error);
+  }
+
+  private record(chunk: Buffer): void {
+    if (!this.recording || this.recordedBytes >= RECORDED_BYTES) return;
+    const kept = chunk.subarray(0, RECORDED_BYTES - this.recordedBytes);
+    this.recorded.push(Buffer.from(kept));
+    this.recordedBytes += kept.length;
+  }
+}

@@ -1,0 +1,122 @@
+/**
+ * What a TLS handshake produced, summarised for the transcript: protocol,
+ * cipher, the server certificate, and whether it verifies, with the reason
+ * in plain words when it does not.
+ */
+import { checkServerIdentity, type PeerCertificate, type TLSSocket } from 'node:tls';
+
+/** The parts of the server certificate an administrator looks at first. */
+export interface CertificateSummary {
+  readonly subject: string;
+  readonly issuer: string;
+  readonly subjectAltNames: readonly string[];
+  readonly validFrom: string;
+  readonly validTo: string;
+  /** Whole days until validTo; negative once expired. */
+  readonly daysLeft: number;
+  readonly fingerprint256: string;
+}
+
+/** The verdict on the certificate: chain of trust and host name, apart. */
+export interface TlsVerification {
+  readonly trusted: boolean;
+  /** Why the chain does not verify, in plain words; undefined when it does. */
+  readonly chainProblem: string | undefined;
+  /** OpenSSL's code for the chain problem, e.g. DEPTH_ZERO_SELF_SIGNED_CERT. */
+  readonly chainErrorCode: string | undefined;
+  /** The name (or address) the certificate was checked against. */
+  readonly checkedName: string;
+  readonly nameMatches: boolean;
+  readonly trustStore: string;
+}
+
+/** A negotiated TLS session as smtp-probe reports it. */
+export interface TlsSession {
+  readonly protocol: string;
+  readonly cipher: string;
+  /** The SNI name sent, if any (none for an IP address target). */
+  readonly servername: string | undefined;
+  readonly handshakeMs: number;
+  readonly certificate: CertificateSummary | undefined;
+  readonly verification: TlsVerification;
+}
+
+const CHAIN_PROBLEMS: Record<string, string> = {
+  DEPTH_ZERO_SELF_SIGNED_CERT: 'self-signed certificate',
+  SELF_SIGNED_CERT_IN_CHAIN: 'the chain ends in a self-signed root that is not trusted',
+  CERT_HAS_EXPIRED: 'certificate has expired',
+  CERT_NOT_YET_VALID: 'certificate is not yet valid',
+  UNABLE_TO_GET_ISSUER_CERT_LOCALLY: 'issuer unknown: not in the trust store',
+  UNABLE_TO_GET_ISSUER_CERT: 'issuer unknown',
+  UNABLE_TO_VERIFY_LEAF_SIGNATURE:
+    'issuer not found: the chain is incomplete (intermediate missing) or the CA is not trusted',
+  CERT_SIGNATURE_FAILURE: 'certificate signature does not verify',
+  CERT_REVOKED: 'certificate has been revoked',
+  ERR_TLS_CERT_ALTNAME_INVALID: 'certificate names do not match',
+};
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+/** Summarises a TLS socket right after its handshake. */
+export function describeTlsSession(
+  socket: TLSSocket,
+  details: {
+    checkedName: string;
+    servername: string | undefined;
+    handshakeMs: number;
+    trustStore: string;
+  },
+): TlsSession {
+  const peer = socket.getPeerCertificate();
+  const certificate = isPresent(peer) ? summariseCertificate(peer) : undefined;
+  const chainErrorCode = socket.authorized ? undefined : errorCode(socket.authorizationError);
+  const nameMatches =
+    isPresent(peer) && checkServerIdentity(details.checkedName, peer) === undefined;
+
+  return {
+    protocol: socket.getProtocol() ?? 'unknown',
+    cipher: socket.getCipher()?.standardName ?? socket.getCipher()?.name ?? 'unknown',
+    servername: details.servername,
+    handshakeMs: details.handshakeMs,
+    certificate,
+    verification: {
+      trusted: socket.authorized && nameMatches,
+      chainProblem: chainErrorCode && (CHAIN_PROBLEMS[chainErrorCode] ?? chainErrorCode),
+      chainErrorCode,
+      checkedName: details.checkedName,
+      nameMatches,
+      trustStore: details.trustStore,
+    },
+  };
+}
+
+function summariseCertificate(peer: PeerCertificate): CertificateSummary {
+  const validTo = new Date(peer.valid_to);
+  return {
+    subject: formatName(peer.subject),
+    issuer: formatName(peer.issuer),
+    subjectAltNames: (peer.subjectaltname ?? '').split(', ').filter((name) => name !== ''),
+    validFrom: new Date(peer.valid_from).toISOString(),
+    validTo: validTo.toISOString(),
+    daysLeft: Math.floor((validTo.getTime() - Date.now()) / DAY_MS),
+    fingerprint256: peer.fingerprint256,
+  };
+}
+
+// Node gives a distinguished name as an object; a repeated attribute is an array.
+function formatName(name: object | undefined): string {
+  if (!name) return '';
+  return Object.entries(name)
+    .flatMap(([key, value]) => (Array.isArray(value) ? value : [value]).map((v) => `${key}=${v}`))
+    .join(', ');
+}
+
+function isPresent(peer: PeerCertificate | undefined): peer is PeerCertificate {
+  return peer !== undefined && Object.keys(peer).length > 0;
+}
+
+function errorCode(error: Error | string | undefined | null): string | undefined {
+  if (error === undefined || error === null) return undefined;
+  if (typeof error === 'string') return error;
+  return (error as NodeJS.ErrnoException).code ?? error.message;
+}
