@@ -145,14 +145,14 @@ export class TranscriptRenderer {
     }
 
     const { verification } = tls;
-    const against = `${verification.checkedName}, ${verification.trustStore}`;
-    if (verification.trusted) {
-      lines.push(this.note(`certificate verified (${against})`));
-    } else {
-      lines.push(
-        this.warning(`certificate not trusted: ${untrustedReason(tls)} (checked ${against})`),
-      );
-    }
+    lines.push(
+      verification.trusted
+        ? this.note('certificate verified')
+        : this.warning(`certificate not trusted: ${untrustedReason(tls)}`),
+    );
+    lines.push(
+      this.note(`  checked: name ${verification.checkedName}, ${verification.trustStore}`),
+    );
     return lines;
   }
 
