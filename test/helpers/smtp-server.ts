@@ -17,12 +17,16 @@ export interface RealServerOptions {
   /** Implicit TLS: the handshake before the greeting. */
   readonly implicitTls?: boolean;
   readonly banner?: string;
+  /** The host name the server gives itself in the greeting and EHLO reply. */
+  readonly name?: string;
 }
 
 /** Starts smtp-server on 127.0.0.1 port 0; it accepts and discards messages. */
 export async function startRealServer(options: RealServerOptions): Promise<RealServer> {
   const server = new SMTPServer({
-    name: 'mx.probe.test',
+    name: options.name ?? 'mx.probe.test',
+    // smtp-server looks up the client's PTR by default; tests make no DNS queries.
+    disableReverseLookup: true,
     banner: options.banner ?? 'smtp-server ready for smtp-probe',
     secure: options.implicitTls === true,
     key: options.pair.key,
