@@ -49,7 +49,7 @@ export class Session {
   async exchange(stage: Stage, command: Command, timeoutMs: number): Promise<Reply> {
     this.reportUnsolicited(stage);
 
-    const sentAt = await this.connection.send(stage, command);
+    const sentAt = this.connection.send(stage, command);
     this.emit({ type: 'command', stage, command, secure: this.connection.secure });
     this.waiting(stage);
 

@@ -40,6 +40,10 @@ type Ending = { kind: 'closed' | 'reset'; at: number } | { kind: 'failed'; error
 
 const now = (): number => performance.now();
 
+const SILENT_GREETING_HINT =
+  'the server accepts connections but stays silent; if this port expects implicit TLS ' +
+  '(usually 465), try --tls';
+
 /** An open connection to an SMTP server. */
 export class SmtpConnection {
   readonly remoteAddress: string;
@@ -70,16 +74,17 @@ export class SmtpConnection {
     return this.secureSince !== undefined;
   }
 
-  /** Sends a command; resolves with the time its last byte was handed to the OS. */
-  async send(stage: Stage, command: Command): Promise<number> {
+  /**
+   * Sends a command; returns the time its bytes were handed to the socket.
+   * That moment, not the write callback, is when the command left: over TLS
+   * the callback can fire after the reply has already arrived.
+   */
+  send(stage: Stage, command: Command): number {
     if (this.ending) throw this.endingError(stage);
 
-    return new Promise((resolve) => {
-      this.stream.write(encodeCommand(command), () => {
-        this.lastSentAt = now();
-        resolve(this.lastSentAt);
-      });
-    });
+    this.stream.write(encodeCommand(command));
+    this.lastSentAt = now();
+    return this.lastSentAt;
   }
 
   /** Waits for the next reply, at most timeoutMs. */
@@ -261,7 +266,7 @@ export class SmtpConnection {
     return new TimeoutError(message, timeoutMs, {
       stage,
       received,
-      hint: stage === 'greeting' ? 'the server accepts connections but stays silent' : undefined,
+      hint: stage === 'greeting' ? SILENT_GREETING_HINT : undefined,
     });
   }
 

@@ -32,6 +32,7 @@ describe('Postfix', () => {
     expect(run.stdout).toMatch(/^== TLS TLSv1\.[23], /m);
     expect(run.stdout).toMatch(/^<~ 250-mx\.probe\.test/m);
     expect(run.stdout).toMatch(/^<~ 221 2\.0\.0 Bye/m);
+    expect(run.stdout).not.toMatch(/-\d+(\.\d+)? m?s/);
     expect(clientLines(run.stdout)).toEqual([
       '-> EHLO client.probe.test',
       '-> STARTTLS',
