@@ -27,7 +27,7 @@ export const DEFAULT_TIMEOUTS: Timeouts = {
   // up to 6 s on purpose; 30 s leaves room for them and still ends a stall.
   greetingMs: 30_000,
   replyMs: 30_000,
-  tlsMs: 15_000,
+  tlsMs: 30_000,
   quitMs: 5_000,
 };
 
