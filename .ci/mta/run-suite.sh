@@ -21,4 +21,4 @@ set -a
 . "$dir/env"
 set +a
 
-npm run test:mta
+npm run test:mta -- "$@"

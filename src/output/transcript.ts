@@ -28,21 +28,13 @@ export class TranscriptRenderer {
   render(event: SessionEvent): string[] {
     switch (event.type) {
       case 'resolved':
-        return [
-          this.note(
-            `resolved ${event.host} to ${event.addresses.join(', ')} in ${formatDuration(event.ms)}`,
-          ),
-        ];
+        return [this.note(describeResolved(event.host, event.addresses, event.ms))];
       case 'connecting':
         return [];
       case 'connect-failed':
         return [this.warning(event.message)];
       case 'connected':
-        return [
-          this.note(
-            `connected to ${formatHostPort(event.address, event.port)} in ${formatDuration(event.ms)}`,
-          ),
-        ];
+        return [this.note(describeConnected(event.address, event.port, event.ms))];
       case 'tls':
         return this.renderTls(event.session);
       case 'command':
@@ -172,6 +164,14 @@ export class TranscriptRenderer {
       this.warning('server text contains control characters or invalid UTF-8; shown escaped'),
     ];
   }
+}
+
+function describeResolved(host: string, addresses: string[], ms: number): string {
+  return `resolved ${host} to ${addresses.join(', ')} in ${formatDuration(ms)}`;
+}
+
+function describeConnected(address: string, port: number, ms: number): string {
+  return `connected to ${formatHostPort(address, port)} in ${formatDuration(ms)}`;
 }
 
 function trimEnding(raw: Buffer): Buffer {

@@ -13,8 +13,9 @@ import type { Session } from './session.js';
 // other refusal, 421 above all, is an answer to be reported, not retried.
 const NO_ESMTP_CODES = new Set([500, 502]);
 
-const DOMAIN =
-  /^(?=.{1,253}$)[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)+$/;
+// A fully qualified domain: two or more labels of letters, digits and inner hyphens.
+const LABEL = '[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?';
+const DOMAIN = new RegExp(`^(?=.{1,253}$)${LABEL}(\\.${LABEL})+$`);
 
 /** Reads the greeting and insists on a positive one. */
 export async function greet(session: Session, timeoutMs: number): Promise<Reply> {
