@@ -3,8 +3,20 @@
 // process.exit is avoided so that buffered output reaches a pipe intact.
 import { main } from '../src/cli/main.js';
 
+// Ctrl-C, and the SIGTERM that timeout(1) and monitoring agents send, end
+// the probe like a failure: the transcript so far and the verdict are kept.
 const interrupt = new AbortController();
-process.once('SIGINT', () => interrupt.abort());
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => interrupt.abort(signal));
+}
+
+// A reader that goes away (smtp-probe … | head -1) is not a crash: what is
+// left to print is dropped and the exit status stays the probe's own.
+const ignoreClosedPipe = (error: NodeJS.ErrnoException): void => {
+  if (error.code !== 'EPIPE' && error.code !== 'ERR_STREAM_DESTROYED') throw error;
+};
+process.stdout.on('error', ignoreClosedPipe);
+process.stderr.on('error', ignoreClosedPipe);
 
 process.exitCode = await main(
   process.argv.slice(2),

@@ -17,6 +17,7 @@ export const ExitCode = {
   protocol: 7,
   connectionLost: 8,
   interrupted: 130,
+  terminated: 143,
 } as const;
 
 // A refused stage exits with tens = the stage, units = the reply class:
@@ -129,10 +130,12 @@ export class ConnectionLostError extends ProbeError {
   }
 }
 
-/** The user interrupted the run (Ctrl-C). */
+/** The run was interrupted: Ctrl-C (SIGINT) or SIGTERM. */
 export class InterruptedError extends ProbeError {
-  constructor() {
-    super('interrupted', ExitCode.interrupted, 'interrupted');
+  constructor(signal: string, stage?: Stage, waitingFor?: string) {
+    const during = waitingFor ? ` while waiting for ${waitingFor}` : '';
+    const exitCode = signal === 'SIGTERM' ? ExitCode.terminated : ExitCode.interrupted;
+    super('interrupted', exitCode, `interrupted by ${signal}${during}`, { stage });
   }
 }
 

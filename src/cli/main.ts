@@ -93,14 +93,17 @@ function waitingText(event: SessionEvent, host: string): string {
     : `waiting for the reply to ${describeStage(event.stage)}`;
 }
 
+const HELP_POINTER = '(smtp-probe --help shows usage and examples)';
+
 function reportParseFailure(error: unknown, io: CliIo): number {
   if (error instanceof CommanderError) {
     // --help and --version end here with 0; commander has already printed.
     return error.exitCode === 0 ? ExitCode.ok : ExitCode.usage;
   }
   if (error instanceof ProbeError) {
-    io.stderr.write(`smtp-probe: ${error.message}\n`);
-    if (error.hint) io.stderr.write(`hint: ${error.hint}\n`);
+    // Usage errors quote the user's own words, which may hold control characters too.
+    io.stderr.write(`smtp-probe: ${escapeText(error.message).text}\n`);
+    io.stderr.write(`${escapeText(error.hint ?? HELP_POINTER).text}\n`);
     return error.exitCode;
   }
   throw error;

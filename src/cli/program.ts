@@ -5,7 +5,8 @@
  */
 import { Command, Option } from 'commander';
 import { UsageError } from '../errors.js';
-import { isValidEhloName } from '../session/hello.js';
+import { escapeText } from '../output/escape.js';
+import { isValidEhloName, isValidServerName } from '../session/hello.js';
 import { DEFAULT_TIMEOUTS, type ProbeOptions, type StartTlsPolicy } from '../session/options.js';
 import { loadTrustStore } from '../transport/trust-store.js';
 import { parsePort, parseTarget } from '../transport/target.js';
@@ -24,6 +25,7 @@ interface RawOptions {
   tls?: boolean;
   starttls: StartTlsPolicy;
   ehlo?: string;
+  sni?: string;
   banner?: boolean;
   tlsVerify?: boolean;
   ca?: string;
@@ -53,6 +55,7 @@ export function buildProgram(
       "name to say EHLO with (default: this host's FQDN, else [local address])",
     )
     .option('--banner', 'read the greeting, then QUIT: nothing else is sent')
+    .option('--sni <name>', 'name to send as SNI and to check the certificate against')
     .option('--tls-verify', 'fail (exit 6) when the certificate does not verify')
     .option('--ca <file>', 'verify against the CA certificates in this PEM file')
     .option(
@@ -75,8 +78,11 @@ export function buildProgram(
     .configureOutput({
       writeOut: write.out,
       writeErr: write.err,
-      outputError: (message, writeErr) =>
-        writeErr(`smtp-probe: ${message.replace(/^error: /, '')}`),
+      // Commander quotes the user's words, which may hold control characters.
+      outputError: (message, writeErr) => {
+        const text = message.replace(/^error: /, '').trimEnd();
+        writeErr(`smtp-probe: ${escapeText(text).text}\n`);
+      },
     });
 }
 
@@ -89,6 +95,9 @@ export function toRequest(target: string, raw: RawOptions, env: NodeJS.ProcessEn
     throw new UsageError(
       `invalid --ehlo name "${raw.ehlo}": expected a domain or an address literal like [192.0.2.1]`,
     );
+  }
+  if (raw.sni !== undefined && !isValidServerName(raw.sni)) {
+    throw new UsageError(`invalid --sni name "${raw.sni}": expected a host name`);
   }
   if (parsedTarget.implicitTls && raw.starttls === 'require') {
     throw new UsageError('--starttls require makes no sense with implicit TLS (--tls or smtps://)');
@@ -104,6 +113,7 @@ export function toRequest(target: string, raw: RawOptions, env: NodeJS.ProcessEn
       mode: raw.banner ? 'banner' : 'session',
       ehloName: raw.ehlo,
       startTls: raw.starttls,
+      sni: raw.sni,
       tlsVerify: raw.tlsVerify === true,
       ca: trust.ca,
       trustStore: trust.description,

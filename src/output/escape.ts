@@ -11,9 +11,12 @@ export interface Escaped {
   readonly escaped: boolean;
 }
 
-// C0 controls, DEL, C1 controls (0x9b is a one-byte CSI on some terminals),
-// and the bidirectional overrides that reorder what is displayed.
-const UNSAFE = /[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069\\]/gu;
+// C0 controls, DEL and C1 controls (0x9b is a one-byte CSI on some
+// terminals); Unicode format characters (Cf: bidirectional overrides and
+// marks, zero-width characters, tags) and line and paragraph separators,
+// which reorder or hide what is displayed; and the backslash itself, so
+// that an escape in the output is never ambiguous.
+const UNSAFE = /[\x00-\x1f\x7f-\x9f\p{Cf}\p{Zl}\p{Zp}\\]/gu;
 
 const NAMED: Record<string, string> = { '\t': '\\t', '\r': '\\r', '\n': '\\n', '\\': '\\\\' };
 

@@ -14,9 +14,13 @@ export class WaitSpinner {
   private spinner: Ora | undefined;
   private generation = 0;
 
-  /** Pass stderr when it is a TTY, undefined to disable. */
-  constructor(stream: NodeJS.WritableStream | undefined) {
-    this.stream = stream;
+  /**
+   * Pass stderr when it is a TTY, undefined to disable. A terminal that
+   * reports no width (script(1), some CI runners) gets no spinner: ora
+   * divides by the width and would loop for ever.
+   */
+  constructor(stream: (NodeJS.WritableStream & { columns?: number }) | undefined) {
+    this.stream = stream && (stream.columns ?? 0) > 0 ? stream : undefined;
   }
 
   /** Starts waiting; the spinner shows if the wait outlasts SHOW_AFTER_MS. */

@@ -14,20 +14,14 @@ export function renderSummary(
   renderer: TranscriptRenderer,
   style: Style,
 ): string[] {
-  const lines: string[] = [];
   const { error } = result;
-
-  if (error) {
-    const secure = result.tls !== undefined;
-    lines.push(...renderer.renderReceived(error.received, secure));
-    lines.push(renderer.error(error.message));
-  }
-  lines.push(...renderer.controlsWarning());
-
-  lines.push('', renderVerdict(result, renderer, style, { withMessage: false }));
-  if (error?.hint) lines.push(style.dim(`hint: ${renderer.escapeText(error.hint)}`));
-  if (result.timings.length > 0) lines.push(style.dim(`timings: ${renderTimings(result)}`));
-  return lines;
+  return [
+    ...renderer.controlsWarning(),
+    '',
+    renderVerdict(result, renderer, style, { withMessage: false }),
+    ...(error?.hint ? [style.dim(`hint: ${renderer.escapeText(error.hint)}`)] : []),
+    style.dim(`timings: ${renderTimings(result)}`),
+  ];
 }
 
 /**
@@ -43,18 +37,19 @@ export function renderVerdict(
   const { error } = result;
   if (!error) return style.strong(`result: OK in ${formatDuration(result.totalMs)} (exit 0)`);
 
+  const outcome = error.code === 'interrupted' ? 'INTERRUPTED' : 'FAILED';
   const where = error.stage ? ` at ${describeStage(error.stage)}` : '';
   const message = withMessage ? `: ${renderer.escapeText(error.message)}` : '';
-  return style.error(`result: FAILED${where}${message} (exit ${result.exitCode})`);
+  return style.error(`result: ${outcome}${where}${message} (exit ${result.exitCode})`);
 }
 
 /** Per-stage times; a stage said a second time under TLS is marked so. */
 export function renderTimings(result: ProbeResult): string {
   const seen = new Set<string>();
   const parts = result.timings.map((timing) => {
-    const again = seen.has(timing.stage) && timing.secure ? ' (tls)' : '';
-    seen.add(timing.stage);
-    return `${timing.stage}${again} ${formatDuration(timing.ms)}`;
+    const again = seen.has(timing.label) && timing.secure ? ' (tls)' : '';
+    seen.add(timing.label);
+    return `${timing.label}${again} ${formatDuration(timing.ms)}`;
   });
   return [...parts, `total ${formatDuration(result.totalMs)}`].join(' · ');
 }

@@ -8,7 +8,7 @@ import { escapeBytes, escapeText } from './escape.js';
 import { Marker, type Style } from './style.js';
 import { classifyReplyCode, describeReplyClass, type Reply } from '../protocol/reply.js';
 import type { SessionEvent } from '../session/events.js';
-import type { TlsSession } from '../transport/tls-session.js';
+import type { CertificateSummary, TlsSession } from '../transport/tls-session.js';
 import { formatHostPort } from '../transport/target.js';
 import { untrustedReason } from '../session/starttls.js';
 
@@ -47,15 +47,27 @@ export class TranscriptRenderer {
         return [this.warning(event.warning.message)];
       case 'note':
         return [this.note(event.text)];
+      case 'received':
+        return this.renderReceived(event.received, event.secure);
+      case 'failed':
+        return [
+          ...this.renderReceived(event.error.received, event.secure),
+          this.error(event.error.message),
+        ];
     }
   }
 
-  /** Lines of an unfinished reply, shown when a failure cut it short. */
+  /**
+   * What had arrived of a reply when a failure cut it short. A line that
+   * never got its line ending is marked; complete lines are shown as they are.
+   */
   renderReceived(received: readonly Buffer[], secure: boolean): string[] {
     const marker = secure ? Marker.serverTls : Marker.server;
     return received.map((raw) => {
-      const text = this.escape(raw.toString('latin1').endsWith('\n') ? trimEnding(raw) : raw);
-      return this.style.dim(`${marker} ${text}`) + this.style.dim('  (incomplete)');
+      const ended = raw.at(-1) === 0x0a;
+      const text = this.escape(ended ? trimEnding(raw) : raw);
+      const mark = ended ? '' : this.style.dim('  (no line ending)');
+      return this.style.dim(`${marker} ${text}`) + mark;
     });
   }
 
@@ -118,34 +130,39 @@ export class TranscriptRenderer {
   }
 
   private renderTls(tls: TlsSession): string[] {
-    const lines = [
-      this.note(`TLS ${tls.protocol}, ${tls.cipher}, handshake ${formatDuration(tls.handshakeMs)}`),
-    ];
-    const certificate = tls.certificate;
-    if (certificate) {
-      lines.push(this.note(`certificate: ${certificate.subject}`));
-      lines.push(this.note(`  issuer: ${certificate.issuer}`));
-      if (certificate.subjectAltNames.length > 0) {
-        lines.push(this.note(`  names: ${certificate.subjectAltNames.join(', ')}`));
-      }
-      const days = certificate.daysLeft < 0 ? 'expired' : `${certificate.daysLeft} days left`;
-      lines.push(
-        this.note(
-          `  valid: ${day(certificate.validFrom)} to ${day(certificate.validTo)} (${days})`,
-        ),
-      );
-    }
-
+    const exchange = tls.keyExchange ? `, ${tls.keyExchange}` : '';
+    const handshake = `handshake ${formatDuration(tls.handshakeMs)}`;
     const { verification } = tls;
-    lines.push(
+
+    return [
+      this.note(`TLS ${tls.protocol}, ${tls.cipher}${exchange}, ${handshake}`),
+      ...(tls.certificate ? this.renderCertificate(tls.certificate) : []),
       verification.trusted
         ? this.note('certificate verified')
         : this.warning(`certificate not trusted: ${untrustedReason(tls)}`),
-    );
-    lines.push(
       this.note(`  checked: name ${verification.checkedName}, ${verification.trustStore}`),
-    );
-    return lines;
+    ];
+  }
+
+  private renderCertificate(certificate: CertificateSummary): string[] {
+    const { daysLeft } = certificate;
+    const days =
+      daysLeft === undefined
+        ? 'dates unreadable'
+        : daysLeft < 0
+          ? 'expired'
+          : `${daysLeft} days left`;
+    const validity = `${day(certificate.validFrom)} to ${day(certificate.validTo)} (${days})`;
+    const names = certificate.subjectAltNames;
+
+    return [
+      this.note(`certificate: ${certificate.subject}`),
+      this.note(`  issuer: ${certificate.issuer}`),
+      ...(names.length > 0 ? [this.note(`  names: ${names.join(', ')}`)] : []),
+      this.note(`  key: ${certificate.publicKey}`),
+      this.note(`  valid: ${validity}`),
+      this.note(`  sha256: ${certificate.fingerprint256}`),
+    ];
   }
 
   private escape(raw: Buffer): string {
@@ -181,6 +198,6 @@ function trimEnding(raw: Buffer): Buffer {
   return raw.subarray(0, end);
 }
 
-function day(iso: string): string {
-  return iso.slice(0, 10);
+function day(date: string): string {
+  return /^\d{4}-\d\d-\d\dT/.test(date) ? date.slice(0, 10) : date;
 }

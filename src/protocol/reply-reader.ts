@@ -37,6 +37,16 @@ const HYPHEN = 0x2d;
 /** Bytes of an over-long line kept for the transcript. */
 const KEPT_HEAD_BYTES = 160;
 
+/**
+ * What one chunk of bytes gave: the replies it completed and, when the bytes
+ * after them broke the protocol or a limit, the error. Replies completed
+ * before the fault are real replies and are never dropped with it.
+ */
+export interface ReadResult {
+  readonly replies: Reply[];
+  readonly error: ProtocolError | undefined;
+}
+
 /** Reads replies from a byte stream; one instance per connection. */
 export class ReplyReader {
   private readonly limits: ReplyLimits;
@@ -46,22 +56,32 @@ export class ReplyReader {
   private replyBytes = 0;
   private warnings = new Map<string, ProtocolWarning>();
   private firstByteAt: number | undefined;
+  private emptyLines = 0;
 
   constructor(limits: ReplyLimits = DEFAULT_REPLY_LIMITS) {
     this.limits = limits;
   }
 
-  /** Takes the next bytes received at time `at`; returns the replies they complete. */
-  push(chunk: Buffer, at: number): Reply[] {
+  /** Takes the next bytes received at time `at`; returns what they complete. */
+  push(chunk: Buffer, at: number): ReadResult {
     const replies: Reply[] = [];
-    let start = 0;
+    try {
+      this.readLines(chunk, at, replies);
+    } catch (error) {
+      if (!(error instanceof ProtocolError)) throw error;
+      return { replies, error };
+    }
+    return { replies, error: undefined };
+  }
 
+  private readLines(chunk: Buffer, at: number, replies: Reply[]): void {
+    let start = 0;
     while (start < chunk.length) {
       this.firstByteAt ??= at;
       const newline = chunk.indexOf(LF, start);
       if (newline === -1) {
         this.holdPartialLine(chunk.subarray(start));
-        break;
+        return;
       }
 
       const raw = this.completeLine(chunk.subarray(start, newline + 1));
@@ -69,8 +89,6 @@ export class ReplyReader {
       const reply = this.acceptLine(raw, at);
       if (reply) replies.push(reply);
     }
-
-    return replies;
   }
 
   /**
@@ -131,10 +149,11 @@ export class ReplyReader {
     }
 
     if (content.length === 0) {
-      this.warn('empty-line', 'server sent an empty line; it was ignored');
+      this.countEmptyLine();
       if (this.lines.length === 0) this.firstByteAt = undefined;
       return undefined;
     }
+    this.emptyLines = 0;
 
     const line = this.parseLine(raw, content);
     this.lines.push(line);
@@ -158,16 +177,28 @@ export class ReplyReader {
     }
 
     const textBytes = content.subarray(4);
-    if (!isUtf8(textBytes)) {
-      this.warn('not-utf8', 'reply text is not valid UTF-8; shown byte for byte');
-    }
+    // Text that is not UTF-8 is kept one character per byte, so no byte
+    // turns into U+FFFD; the transcript shows it from the raw bytes anyway.
+    const utf8 = isUtf8(textBytes);
+    if (!utf8) this.warn('not-utf8', 'reply text is not valid UTF-8; shown byte for byte');
 
     return {
       code: Number(content.subarray(0, 3).toString('latin1')),
       final: isFinalLine(content),
-      text: textBytes.toString('utf8'),
+      text: textBytes.toString(utf8 ? 'utf8' : 'latin1'),
       raw,
     };
+  }
+
+  // Empty lines hold no reply, but an endless run of them is a flood like any other.
+  private countEmptyLine(): void {
+    this.emptyLines += 1;
+    this.warn('empty-line', 'server sent an empty line; it was ignored');
+    if (this.emptyLines > this.limits.maxLinesPerReply) {
+      throw new ProtocolError(
+        `server sent more than ${this.limits.maxLinesPerReply} empty lines in a row, reading aborted`,
+      );
+    }
   }
 
   private checkReplyLimits(): void {

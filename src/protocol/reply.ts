@@ -69,11 +69,6 @@ export function describeReplyClass(replyClass: ReplyClass): string {
   }
 }
 
-/** True when the reply code means the command was accepted. */
-export function isPositive(reply: Reply): boolean {
-  return reply.code >= 200 && reply.code < 400;
-}
-
 // RFC 3463 §2: class is 2, 4 or 5; subject and detail are 1–3 digits.
 const ENHANCED_STATUS = /^([245])\.(\d{1,3})\.(\d{1,3})(?=\s|$)/;
 

@@ -2,7 +2,7 @@
  * The connect stage: resolve the host, try its addresses in turn as telnet
  * does, and start implicit TLS when asked.
  */
-import { ConnectError, type ProbeError } from '../errors.js';
+import { ConnectError, InterruptedError, type ProbeError } from '../errors.js';
 import { SmtpConnection } from '../transport/connection.js';
 import { connectTcp, resolveAddresses } from '../transport/dial.js';
 import type { SessionObserver } from './events.js';
@@ -20,15 +20,16 @@ export interface Connected {
 export async function openConnection(
   options: ProbeOptions,
   observe: SessionObserver,
+  signal?: AbortSignal,
 ): Promise<Connected> {
   const { target, timeouts } = options;
   const timings: StageTiming[] = [];
 
   const resolveStart = performance.now();
-  const addresses = await resolveAddresses(target, timeouts.resolveMs);
+  const addresses = await resolveAddresses(target, timeouts.resolveMs, signal);
   if (!target.isAddressLiteral) {
     const ms = performance.now() - resolveStart;
-    timings.push({ stage: 'resolve', ms, secure: false });
+    timings.push({ stage: 'resolve', label: 'resolve', ms, secure: false });
     observe({ type: 'resolved', host: target.host, addresses, ms });
   }
 
@@ -37,16 +38,17 @@ export async function openConnection(
     observe({ type: 'connecting', address, port: target.port });
     const connectStart = performance.now();
     try {
-      const socket = await connectTcp(address, target.port, timeouts.connectMs);
+      const socket = await connectTcp(address, target.port, timeouts.connectMs, signal);
       const connectedAt = performance.now();
       const ms = connectedAt - connectStart;
-      timings.push({ stage: 'connect', ms, secure: false });
+      timings.push({ stage: 'connect', label: 'connect', ms, secure: false });
 
       const connection = new SmtpConnection(socket);
       const localAddress = connection.localAddress;
       observe({ type: 'connected', address, port: target.port, localAddress, ms });
       return { connection, connectedAt, timings };
     } catch (error) {
+      if (error instanceof InterruptedError) throw error;
       lastError = error as ProbeError;
       if (addresses.length > 1) observe({ type: 'connect-failed', message: lastError.message });
     }

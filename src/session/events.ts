@@ -3,6 +3,7 @@
  * arrive, so a user watching a slow server sees each step when it happens;
  * machine formats (later) collect the same events.
  */
+import type { ProbeError } from '../errors.js';
 import type { Command } from '../protocol/command.js';
 import type { ProtocolWarning, Reply } from '../protocol/reply.js';
 import type { TlsSession } from '../transport/tls-session.js';
@@ -43,6 +44,10 @@ export type SessionEvent =
       readonly unsolicited: boolean;
     }
   | { readonly type: 'warning'; readonly warning: ProtocolWarning }
+  /** What had arrived of a reply that never completed (QUIT's, say). */
+  | { readonly type: 'received'; readonly received: readonly Buffer[]; readonly secure: boolean }
+  /** The error that ends the session, reported when it happens (before any QUIT). */
+  | { readonly type: 'failed'; readonly error: ProbeError; readonly secure: boolean }
   | { readonly type: 'note'; readonly text: string };
 
 /** Receives session events; the CLI passes the transcript renderer. */

@@ -3,10 +3,10 @@
  * HELO for servers that do not speak ESMTP.
  */
 import { hostname } from 'node:os';
-import { isIPv6 } from 'node:net';
-import { ProtocolError, ReplyError } from '../errors.js';
+import { isIP, isIPv6 } from 'node:net';
 import { ExtensionSet, parseExtensions } from '../protocol/extensions.js';
-import { isPositive, type Reply } from '../protocol/reply.js';
+import type { Reply } from '../protocol/reply.js';
+import { requireCode } from './expect.js';
 import type { Session } from './session.js';
 
 // 500 (unrecognised) and 502 (not implemented) mean "no ESMTP here"; any
@@ -17,27 +17,17 @@ const NO_ESMTP_CODES = new Set([500, 502]);
 const LABEL = '[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?';
 const DOMAIN = new RegExp(`^(?=.{1,253}$)${LABEL}(\\.${LABEL})+$`);
 
-/** Reads the greeting and insists on a positive one. */
+/** Reads the greeting and insists on 220 (another 2xx passes with a warning). */
 export async function greet(session: Session, timeoutMs: number): Promise<Reply> {
   const greeting = await session.readGreeting(timeoutMs);
+  if (greeting.code === 220) return greeting;
 
-  if (greeting.code >= 400) {
-    throw new ReplyError('greeting', greeting, undefined, greetingHint(greeting));
+  if (greeting.code >= 200 && greeting.code < 300) {
+    const message = `greeting is ${greeting.code}, not 220`;
+    session.emit({ type: 'warning', warning: { code: 'greeting-code', message } });
+    return greeting;
   }
-  if (greeting.code !== 220) {
-    if (!isPositive(greeting)) {
-      throw new ProtocolError(
-        `the greeting carried ${greeting.code}, which is not a greeting code`,
-        {
-          stage: 'greeting',
-        },
-      );
-    }
-    session.emit({
-      type: 'warning',
-      warning: { code: 'greeting-code', message: `greeting is ${greeting.code}, not 220` },
-    });
-  }
+  requireCode('greeting', greeting, 220, undefined, greetingHint(greeting));
   return greeting;
 }
 
@@ -51,11 +41,11 @@ export async function hello(
   timeoutMs: number,
 ): Promise<ExtensionSet> {
   const ehlo = await session.send('ehlo', 'EHLO', name, timeoutMs);
-  if (isPositive(ehlo)) return parseExtensions(ehlo);
-  if (!NO_ESMTP_CODES.has(ehlo.code)) throw new ReplyError('ehlo', ehlo, `EHLO ${name}`);
+  if (ehlo.code === 250) return parseExtensions(ehlo);
+  if (!NO_ESMTP_CODES.has(ehlo.code)) requireCode('ehlo', ehlo, 250, `EHLO ${name}`);
 
   const helo = await session.send('ehlo', 'HELO', name, timeoutMs);
-  if (!isPositive(helo)) throw new ReplyError('ehlo', helo, `HELO ${name}`);
+  requireCode('ehlo', helo, 250, `HELO ${name}`);
 
   session.emit({
     type: 'note',
@@ -80,6 +70,11 @@ export function defaultEhloName(localAddress: string, hostName = hostname()): st
 /** Checks a user-given EHLO name: a domain or an address literal, nothing else. */
 export function isValidEhloName(name: string): boolean {
   return DOMAIN.test(name) || /^[A-Za-z0-9-]+$/.test(name) || /^\[[^\][\s]+\]$/.test(name);
+}
+
+/** Checks a name for SNI: a host name (RFC 6066 §3 allows no addresses there). */
+export function isValidServerName(name: string): boolean {
+  return isIP(name) === 0 && (DOMAIN.test(name) || /^[A-Za-z0-9-]+$/.test(name));
 }
 
 function greetingHint(greeting: Reply): string {

@@ -39,6 +39,8 @@ export interface ProbeOptions {
   /** The EHLO name; undefined picks one from this host (see hello.ts). */
   readonly ehloName: string | undefined;
   readonly startTls: StartTlsPolicy;
+  /** The name sent as SNI and checked in the certificate, instead of the target host. */
+  readonly sni: string | undefined;
   /** Make an untrusted certificate fatal. */
   readonly tlsVerify: boolean;
   readonly ca: string | undefined;

@@ -21,6 +21,7 @@ import { defaultEhloName, greet, hello } from './hello.js';
 import type { ProbeOptions } from './options.js';
 import { quit } from './quit.js';
 import { Session, type StageTiming } from './session.js';
+import { describeStage, type Stage } from './stage.js';
 import { shouldStartTls, startTls, upgrade } from './starttls.js';
 
 /** Everything a probe learned, whether it succeeded or not. */
@@ -57,20 +58,14 @@ export async function runProbe(
   let error: ProbeError | undefined;
 
   try {
-    signal?.throwIfAborted();
-    const connected = await openConnection(options, observe);
+    if (signal?.aborted) throw new InterruptedError(String(signal.reason));
+    const connected = await openConnection(options, observe, signal);
     timings.push(...connected.timings);
     session = new Session(connected.connection, observe, connected.connectedAt);
-    const onAbort = (): void => connected.connection.abort(new InterruptedError());
-    signal?.addEventListener('abort', onAbort, { once: true });
-
-    try {
-      await converse(session, options, findings);
-    } finally {
-      signal?.removeEventListener('abort', onAbort);
-    }
+    await untilAborted(session, signal, () => converse(session!, options, findings));
   } catch (caught) {
-    error = signal?.aborted ? new InterruptedError() : toProbeError(caught);
+    error = toProbeError(caught);
+    observe({ type: 'failed', error, secure: session?.connection.secure ?? false });
     if (session && leavesSessionOpen(error)) await quit(session, options.timeouts.quitMs);
   } finally {
     session?.connection.close();
@@ -90,6 +85,33 @@ export async function runProbe(
   };
 }
 
+// An interruption fails whatever wait is under way, naming it.
+async function untilAborted(
+  session: Session,
+  signal: AbortSignal | undefined,
+  work: () => Promise<void>,
+): Promise<void> {
+  const { connection } = session;
+  const onAbort = (): void => {
+    const stage = connection.waitingStage;
+    const what = stage && describeWait(stage);
+    connection.abort(new InterruptedError(String(signal!.reason), stage, what));
+  };
+
+  signal?.addEventListener('abort', onAbort, { once: true });
+  try {
+    await work();
+  } finally {
+    signal?.removeEventListener('abort', onAbort);
+  }
+}
+
+function describeWait(stage: Stage): string {
+  if (stage === 'greeting') return 'the greeting';
+  if (stage === 'tls') return 'the TLS handshake';
+  return `the reply to ${describeStage(stage)}`;
+}
+
 async function converse(
   session: Session,
   options: ProbeOptions,
@@ -101,6 +123,7 @@ async function converse(
     const hint =
       'this port may expect plaintext SMTP and STARTTLS: try without --tls (port 25 or 587)';
     findings.tls = await upgrade(session, options, hint);
+    session.startGreetingClock();
   }
 
   findings.greeting = await greet(session, timeouts.greetingMs);

@@ -16,6 +16,10 @@ export async function quit(session: Session, timeoutMs: number): Promise<void> {
     }
   } catch (error) {
     if (!(error instanceof ProbeError)) throw error;
+    const { received } = error;
+    if (received.length > 0) {
+      session.emit({ type: 'received', received, secure: session.connection.secure });
+    }
     session.emit({ type: 'note', text: quitProblem(error, timeoutMs) });
   }
 }

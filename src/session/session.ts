@@ -12,6 +12,8 @@ import type { Stage } from './stage.js';
 /** How long one stage took; a stage may repeat (EHLO before and after TLS). */
 export interface StageTiming {
   readonly stage: Stage;
+  /** The stage's name in the timings line: `helo` when the ehlo stage fell back. */
+  readonly label: string;
   readonly ms: number;
   readonly secure: boolean;
 }
@@ -21,27 +23,35 @@ export class Session {
   readonly connection: SmtpConnection;
   readonly timings: StageTiming[] = [];
   private readonly observe: SessionObserver;
-  private readonly connectedAt: number;
+  private greetingClockStart: number;
 
   constructor(connection: SmtpConnection, observe: SessionObserver, connectedAt: number) {
     this.connection = connection;
     this.observe = observe;
-    this.connectedAt = connectedAt;
+    this.greetingClockStart = connectedAt;
+  }
+
+  /**
+   * With implicit TLS the server can only greet once the handshake is done,
+   * so the greeting's latency counts from there, not from the TCP connect.
+   */
+  startGreetingClock(): void {
+    this.greetingClockStart = performance.now();
   }
 
   /** Reports an event to the observer. */
   emit: SessionObserver = (event) => this.observe(event);
 
   /** Records how long a stage took. */
-  record(stage: Stage, ms: number): void {
-    this.timings.push({ stage, ms, secure: this.connection.secure });
+  record(stage: Stage, ms: number, label: string = stage): void {
+    this.timings.push({ stage, label, ms, secure: this.connection.secure });
   }
 
   /** Waits for the greeting; its latency counts from the connect. */
   async readGreeting(timeoutMs: number): Promise<Reply> {
     this.waiting('greeting');
     const reply = await this.connection.readReply('greeting', timeoutMs);
-    this.report('greeting', reply, reply.completedAt - this.connectedAt);
+    this.report('greeting', reply, reply.completedAt - this.greetingClockStart);
     return reply;
   }
 
@@ -54,7 +64,9 @@ export class Session {
     this.waiting(stage);
 
     const reply = await this.connection.readReply(stage, timeoutMs);
-    this.report(stage, reply, reply.completedAt - sentAt);
+    // HELO is the ehlo stage's fallback; its time is labelled as what it was.
+    const label = stage === 'ehlo' ? command.verb.toLowerCase() : stage;
+    this.report(stage, reply, reply.completedAt - sentAt, label);
     return reply;
   }
 
@@ -72,22 +84,36 @@ export class Session {
     this.emit({ type: 'waiting', stage, secure: this.connection.secure });
   }
 
-  private report(stage: Stage, reply: Reply, latencyMs: number): void {
-    this.record(stage, latencyMs);
+  private report(stage: Stage, reply: Reply, latencyMs: number, label: string = stage): void {
+    this.record(stage, latencyMs, label);
     const secure = this.connection.secure;
     this.emit({ type: 'reply', stage, reply, latencyMs, secure, unsolicited: false });
   }
 
   // A reply that arrives before its command was sent belongs to no command.
-  // Shown apart, it cannot shift every later reply onto the wrong command.
+  // Shown apart, it cannot shift every later reply onto the wrong command;
+  // a flood of them is summed up rather than printed.
+  private unsolicited = 0;
+
   private reportUnsolicited(stage: Stage): void {
-    for (const reply of this.connection.takeUnsolicited()) {
-      const secure = this.connection.secure;
-      this.emit({ type: 'reply', stage, reply, latencyMs: 0, secure, unsolicited: true });
-      this.emit({
-        type: 'warning',
-        warning: { code: 'unsolicited-reply', message: 'server sent a reply nobody asked for' },
-      });
+    const replies = this.connection.takeUnsolicited();
+    if (replies.length === 0) return;
+
+    if (this.unsolicited === 0) {
+      const message = 'server sent a reply nobody asked for';
+      this.emit({ type: 'warning', warning: { code: 'unsolicited-reply', message } });
     }
+    const secure = this.connection.secure;
+    const shown = replies.slice(0, Math.max(0, SHOWN_UNSOLICITED - this.unsolicited));
+    for (const reply of shown) {
+      this.emit({ type: 'reply', stage, reply, latencyMs: 0, secure, unsolicited: true });
+    }
+
+    this.unsolicited += replies.length;
+    const hidden = replies.length - shown.length;
+    if (hidden > 0)
+      this.emit({ type: 'note', text: `${hidden} more unsolicited replies not shown` });
   }
 }
+
+const SHOWN_UNSOLICITED = 5;

@@ -23,7 +23,7 @@ export function describeStage(stage: Stage): string {
     case 'connect':
       return 'connect';
     case 'tls':
-      return 'TLS handshake';
+      return 'TLS';
     case 'greeting':
       return 'greeting';
     case 'ehlo':

@@ -2,11 +2,11 @@
  * STARTTLS (RFC 3207): ask, upgrade on 220, and say EHLO again, since
  * nothing learned before TLS may be trusted after it (RFC 3207 §4.2).
  */
-import { ReplyError, TlsPolicyError } from '../errors.js';
+import { TlsPolicyError } from '../errors.js';
 import type { ExtensionSet } from '../protocol/extensions.js';
-import { isPositive } from '../protocol/reply.js';
 import type { TlsUpgrade } from '../transport/connection.js';
 import type { TlsSession } from '../transport/tls-session.js';
+import { requireCode } from './expect.js';
 import type { ProbeOptions } from './options.js';
 import type { Session } from './session.js';
 
@@ -30,14 +30,7 @@ export function shouldStartTls(options: ProbeOptions, extensions: ExtensionSet):
 /** Says STARTTLS and, on 220, runs the handshake; returns the TLS session. */
 export async function startTls(session: Session, options: ProbeOptions): Promise<TlsSession> {
   const reply = await session.send('starttls', 'STARTTLS', undefined, options.timeouts.replyMs);
-  if (!isPositive(reply)) {
-    throw new ReplyError(
-      'starttls',
-      reply,
-      'STARTTLS',
-      'the server offers STARTTLS but refuses it',
-    );
-  }
+  requireCode('starttls', reply, 220, 'STARTTLS', 'the server offers STARTTLS but refuses it');
 
   const hint = 'the server accepted STARTTLS but its TLS is broken; --starttls never skips TLS';
   return upgrade(session, options, hint);
@@ -54,7 +47,8 @@ export async function upgrade(
   session.emit({ type: 'tls', session: tls });
 
   if (options.tlsVerify && !tls.verification.trusted) {
-    throw new TlsPolicyError(`certificate not trusted: ${untrustedReason(tls)}`, {
+    const reason = untrustedReason(tls);
+    throw new TlsPolicyError(`--tls-verify: the certificate is not trusted (${reason})`, {
       stage: 'tls',
       hint: 'use --ca FILE to trust a private CA, or leave out --tls-verify to only report this',
     });
@@ -66,8 +60,8 @@ function tlsUpgrade(options: ProbeOptions, hintOnPlaintext: string): TlsUpgrade 
   const { target } = options;
   return {
     stage: 'tls',
-    servername: target.isAddressLiteral ? undefined : target.host,
-    checkedName: target.host,
+    servername: options.sni ?? (target.isAddressLiteral ? undefined : target.host),
+    checkedName: options.sni ?? target.host,
     ca: options.ca,
     trustStore: options.trustStore,
     timeoutMs: options.timeouts.tlsMs,

@@ -36,9 +36,19 @@ interface Waiter {
   readonly reject: (error: ProbeError) => void;
 }
 
-type Ending = { kind: 'closed' | 'reset'; at: number } | { kind: 'failed'; error: ProbeError };
+type Ending =
+  | { kind: 'closed' | 'reset'; at: number }
+  | { kind: 'failed'; error: ProbeError }
+  /** A socket or TLS error: its wording depends on the stage it hit. */
+  | { kind: 'broken'; error: NodeJS.ErrnoException };
 
 const now = (): number => performance.now();
+
+/** Replies that may wait unasked-for before the flood counts as an attack. */
+const MAX_QUEUED_REPLIES = 100;
+
+const HANDSHAKE_TIMEOUT_HINT =
+  'the server took the connection but did not answer the TLS handshake; it may not speak TLS';
 
 const SILENT_GREETING_HINT =
   'the server accepts connections but stays silent; if this port expects implicit TLS ' +
@@ -58,6 +68,9 @@ export class SmtpConnection {
   private readonly connectedAt: number;
   private lastSentAt: number | undefined;
   private secureSince: number | undefined;
+  private bytesReceived = 0;
+  /** Ends a handshake under way; set only while one is. */
+  private failHandshake: ((error: ProbeError) => void) | undefined;
 
   constructor(raw: Socket) {
     this.raw = raw;
@@ -80,7 +93,7 @@ export class SmtpConnection {
    * the callback can fire after the reply has already arrived.
    */
   send(stage: Stage, command: Command): number {
-    if (this.ending) throw this.endingError(stage);
+    if (this.ending) throw this.endingError(stage, true);
 
     this.stream.write(encodeCommand(command));
     this.lastSentAt = now();
@@ -150,10 +163,16 @@ export class SmtpConnection {
     this.raw.destroy();
   }
 
+  /** The stage whose reply is awaited right now, if any. */
+  get waitingStage(): Stage | undefined {
+    return this.failHandshake ? 'tls' : this.waiter?.stage;
+  }
+
   /** Fails any pending wait with the given error and closes the connection. */
   abort(error: ProbeError): void {
     this.ending ??= { kind: 'failed', error };
     this.waiter?.reject(error);
+    this.failHandshake?.(error);
     this.close();
   }
 
@@ -172,14 +191,25 @@ export class SmtpConnection {
   }
 
   private readonly onData = (chunk: Buffer): void => {
-    try {
-      this.replies.push(...this.reader.push(chunk, now()));
-    } catch (error) {
-      const stage = this.waiter?.stage;
-      this.abort(stage ? qualify(error as ProbeError, stage) : (error as ProbeError));
-      return;
+    this.bytesReceived += chunk.length;
+    const { replies, error } = this.reader.push(chunk, now());
+    const waiting = this.waiter?.stage;
+    this.replies.push(...replies);
+
+    if (error) {
+      // Replies completed before the fault still count; the fault comes after them.
+      this.ending ??= { kind: 'failed', error: placeFault(error, waiting, replies.length > 0) };
+    } else if (this.replies.length > MAX_QUEUED_REPLIES) {
+      const flood = new ProtocolError(
+        `the server sent more than ${MAX_QUEUED_REPLIES} replies nobody asked for, reading aborted`,
+        { stage: waiting },
+      );
+      this.replies.splice(MAX_QUEUED_REPLIES);
+      this.ending ??= { kind: 'failed', error: flood };
     }
+
     this.deliver();
+    if (this.ending?.kind === 'failed') this.close();
   };
 
   private readonly onEnd = (): void => {
@@ -191,9 +221,7 @@ export class SmtpConnection {
 
   private readonly onError = (error: NodeJS.ErrnoException): void => {
     const reset = error.code === 'ECONNRESET' || error.code === 'EPIPE';
-    this.ending ??= reset
-      ? { kind: 'reset', at: now() }
-      : { kind: 'failed', error: new ConnectionLostError(error.message, { cause: error }) };
+    this.ending ??= reset ? { kind: 'reset', at: now() } : { kind: 'broken', error };
     this.deliver();
   };
 
@@ -225,23 +253,31 @@ export class SmtpConnection {
 
   private awaitHandshake(socket: TLSSocket, tap: HandshakeTap, upgrade: TlsUpgrade): Promise<void> {
     return new Promise((resolve, reject) => {
-      const fail = (error: ProbeError): void => {
+      const settle = (): void => {
         clearTimeout(timer);
-        this.abort(error);
-        reject(error);
+        this.failHandshake = undefined;
       };
+      const fail = (error: ProbeError): void => {
+        settle();
+        socket.destroy();
+        reject(error);
+        this.abort(error);
+      };
+      this.failHandshake = fail;
+
       const timer = setTimeout(() => {
+        const waited = formatDuration(upgrade.timeoutMs);
         fail(
-          new TimeoutError(
-            `TLS handshake did not finish after ${formatDuration(upgrade.timeoutMs)}`,
-            upgrade.timeoutMs,
-            { stage: 'tls', received: tap.received(), hint: upgrade.hintOnPlaintext },
-          ),
+          new TimeoutError(`TLS handshake did not finish after ${waited}`, upgrade.timeoutMs, {
+            stage: 'tls',
+            received: tap.received(),
+            hint: HANDSHAKE_TIMEOUT_HINT,
+          }),
         );
       }, upgrade.timeoutMs);
 
       socket.once('secureConnect', () => {
-        clearTimeout(timer);
+        settle();
         socket.removeAllListeners('error');
         resolve();
       });
@@ -255,27 +291,34 @@ export class SmtpConnection {
     const what = stage === 'greeting' ? 'greeting' : `reply to ${describeStage(stage)}`;
 
     let message = `no ${what} after ${waited}`;
+    let hint: string | undefined;
     if (received.length > 0) {
-      const unterminated = !received[received.length - 1]!.toString('latin1').endsWith('\n');
+      const unterminated = received[received.length - 1]!.at(-1) !== 0x0a;
       const missing = unterminated ? 'its last line never ended' : 'its final line never came';
       message = `${what} incomplete after ${waited}: ${missing}`;
+    } else if (this.bytesReceived > 0) {
+      message += ' (what the server sent held no reply line)';
     } else if (stage === 'greeting') {
       message += ' (the TCP connection was accepted)';
+      hint = SILENT_GREETING_HINT;
     }
 
-    return new TimeoutError(message, timeoutMs, {
-      stage,
-      received,
-      hint: stage === 'greeting' ? SILENT_GREETING_HINT : undefined,
-    });
+    return new TimeoutError(message, timeoutMs, { stage, received, hint });
   }
 
-  private endingError(stage: Stage): ProbeError {
+  private endingError(stage: Stage, beforeSending = false): ProbeError {
     const ending = this.ending!;
-    if (ending.kind === 'failed') return qualify(ending.error, stage);
+    if (ending.kind === 'failed') return placeFault(ending.error, stage, false);
+    if (ending.kind === 'broken') return brokenConnection(ending.error, stage, this.secure);
 
     const what =
       ending.kind === 'reset' ? 'connection reset by the server' : 'server closed the connection';
+    if (beforeSending) {
+      return new ConnectionLostError(`${what} before ${describeStage(stage)} could be sent`, {
+        stage,
+      });
+    }
+
     const received = this.reader.pendingLines();
     const since =
       this.lastSentAt !== undefined && stage !== 'greeting'
@@ -289,15 +332,34 @@ export class SmtpConnection {
   }
 }
 
-// The reply reader knows bytes, not stages: say which reply was unreadable.
-function qualify(error: ProbeError, stage: Stage): ProbeError {
-  if (!(error instanceof ProtocolError) || error.stage !== undefined) return error;
+// The reply reader knows bytes, not stages: say which reply was unreadable,
+// or, when the fault came after a complete reply, that it followed it.
+function placeFault(error: ProbeError, stage: Stage | undefined, afterReply: boolean): ProbeError {
+  if (!(error instanceof ProtocolError) || error.stage !== undefined || !stage) return error;
   const what = stage === 'greeting' ? 'greeting' : `reply to ${describeStage(stage)}`;
-  return new ProtocolError(`unreadable ${what}: ${error.message}`, {
+  const message = afterReply
+    ? `after the ${what}: ${error.message}`
+    : `unreadable ${what}: ${error.message}`;
+  return new ProtocolError(message, { stage, received: error.received, cause: error.cause });
+}
+
+// A TLS error on an established session is a TLS failure (exit 6), said in
+// OpenSSL's reason, not its full error string; anything else lost the line.
+function brokenConnection(error: NodeJS.ErrnoException, stage: Stage, secure: boolean): ProbeError {
+  const waiting = waitingFor(stage, false);
+  const tlsReason = secure ? openSslReason(error) : undefined;
+  if (tlsReason) {
+    return new TlsError(`TLS error (${tlsReason}) ${waiting}`, { stage, cause: error });
+  }
+  return new ConnectionLostError(`connection failed ${waiting}: ${error.message}`, {
     stage,
-    received: error.received,
-    cause: error.cause,
+    cause: error,
   });
+}
+
+function openSslReason(error: NodeJS.ErrnoException): string | undefined {
+  const reason = /routines:[^:]*:([^:\n]+)/.exec(error.message)?.[1];
+  return reason ?? (error.code?.startsWith('ERR_SSL') ? error.code : undefined);
 }
 
 function waitingFor(stage: Stage, partial: boolean): string {
@@ -327,7 +389,7 @@ function handshakeFailure(error: Error, tap: HandshakeTap, upgrade: TlsUpgrade):
 function describeOpenSslError(error: Error): string {
   const code = (error as NodeJS.ErrnoException).code;
   if (code === 'ECONNRESET') return 'the server closed the connection during the handshake';
-  if (/unsupported protocol/i.test(error.message)) {
+  if (/unsupported protocol|alert protocol version|no protocols available/i.test(error.message)) {
     return 'no TLS version in common (the server may offer only TLS 1.0 or 1.1)';
   }
   const reason = /routines:[^:]*:([^:\n]+)/.exec(error.message)?.[1];

@@ -4,15 +4,30 @@
  */
 import { lookup } from 'node:dns/promises';
 import { connect, type Socket } from 'node:net';
-import { ConnectError, ResolveError, TimeoutError } from '../errors.js';
+import {
+  ConnectError,
+  ConnectionLostError,
+  InterruptedError,
+  ResolveError,
+  TimeoutError,
+  type ProbeError,
+} from '../errors.js';
 import { formatDuration } from '../output/duration.js';
 import { formatHostPort, type Target } from './target.js';
 
 /** Looks up every address of the target's host, in the resolver's order. */
-export async function resolveAddresses(target: Target, timeoutMs: number): Promise<string[]> {
+export async function resolveAddresses(
+  target: Target,
+  timeoutMs: number,
+  signal?: AbortSignal,
+): Promise<string[]> {
   if (target.isAddressLiteral) return [target.host];
 
-  const found = lookup(target.host, { all: true, verbatim: true });
+  // A lookup cannot be cancelled; on abort it is left to finish unheard.
+  const found = Promise.race([
+    lookup(target.host, { all: true, verbatim: true }),
+    abortion(signal, `the addresses of ${target.host}`),
+  ]);
   const addresses = await withTimeout(found, timeoutMs, () => {
     return new TimeoutError(
       `resolving ${target.host} took longer than ${formatDuration(timeoutMs)}`,
@@ -20,16 +35,22 @@ export async function resolveAddresses(target: Target, timeoutMs: number): Promi
       { stage: 'resolve', hint: 'check the resolver in /etc/resolv.conf' },
     );
   }).catch((error: unknown) => {
-    throw error instanceof TimeoutError ? error : resolveFailure(target.host, error);
+    if (error instanceof TimeoutError || error instanceof InterruptedError) throw error;
+    throw resolveFailure(target.host, error);
   });
 
   return addresses.map((entry) => entry.address);
 }
 
-/** Opens a TCP connection to one address, failing after timeoutMs. */
-export function connectTcp(address: string, port: number, timeoutMs: number): Promise<Socket> {
+/** Opens a TCP connection to one address, failing after timeoutMs or on abort. */
+export function connectTcp(
+  address: string,
+  port: number,
+  timeoutMs: number,
+  signal?: AbortSignal,
+): Promise<Socket> {
   return new Promise((resolve, reject) => {
-    const socket = connect({ host: address, port, noDelay: true });
+    const socket = connect({ host: address, port, noDelay: true, signal });
     const where = formatHostPort(address, port);
 
     const timer = setTimeout(() => {
@@ -54,7 +75,13 @@ export function connectTcp(address: string, port: number, timeoutMs: number): Pr
     socket.once('error', (error: NodeJS.ErrnoException) => {
       clearTimeout(timer);
       socket.destroy();
-      reject(connectFailure(where, error));
+      if (signal?.aborted) {
+        reject(
+          new InterruptedError(String(signal.reason), 'connect', `the connection to ${where}`),
+        );
+      } else {
+        reject(connectFailure(where, error));
+      }
     });
   });
 }
@@ -84,9 +111,26 @@ const CONNECT_REASONS: Record<string, [reason: string, hint: string]> = {
   EADDRNOTAVAIL: ['address not available', 'the address cannot be used from this machine'],
 };
 
-function connectFailure(where: string, error: NodeJS.ErrnoException): ConnectError {
+function connectFailure(where: string, error: NodeJS.ErrnoException): ProbeError {
+  // A reset can race the connect: whether Node saw the connection first or
+  // not, the server took it and dropped it, so the verdict is the same.
+  if (error.code === 'ECONNRESET') {
+    return new ConnectionLostError(
+      `connection reset by the server before any greeting (right after connect to ${where})`,
+      { stage: 'greeting', cause: error },
+    );
+  }
+
   const [reason, hint] = CONNECT_REASONS[error.code ?? ''] ?? [error.message, undefined];
   return new ConnectError(`cannot connect to ${where}: ${reason}`, { cause: error, hint });
+}
+
+function abortion(signal: AbortSignal | undefined, waitingFor: string): Promise<never> {
+  return new Promise((_, reject) => {
+    signal?.addEventListener('abort', () => {
+      reject(new InterruptedError(String(signal.reason), 'resolve', waitingFor));
+    });
+  });
 }
 
 function withTimeout<T>(promise: Promise<T>, ms: number, onTimeout: () => Error): Promise<T> {

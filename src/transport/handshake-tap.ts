@@ -5,6 +5,7 @@
  * "500 5.5.1" or "220 ..." is speaking plaintext, not TLS.
  */
 import type { Socket } from 'node:net';
+import { isUtf8 } from 'node:buffer';
 import { Duplex } from 'node:stream';
 
 const RECORDED_BYTES = 512;
@@ -48,8 +49,9 @@ export class HandshakeTap extends Duplex {
     if (first === undefined) return undefined;
     if (first >= FIRST_TLS_CONTENT_TYPE && first <= LAST_TLS_CONTENT_TYPE) return undefined;
 
-    const firstLine = bytes.toString('latin1').split(/\r?\n/)[0] ?? '';
-    return firstLine.slice(0, 200);
+    const firstLine = bytes.subarray(0, Math.max(0, bytes.indexOf(0x0a)) || bytes.length);
+    const text = firstLine.toString(isUtf8(firstLine) ? 'utf8' : 'latin1');
+    return text.replace(/\r$/, '').slice(0, 200);
   }
 
   override _read(): void {

@@ -77,7 +77,7 @@ function splitHostPort(authority: string, spec: string): { host: string; port?: 
   }
 
   if (authority.startsWith('[')) return splitBracketed(authority, spec);
-  if (isIPv6(authority)) return { host: authority };
+  if (isIPv6(authority)) return { host: checkUnambiguous(authority, spec) };
 
   const colon = authority.lastIndexOf(':');
   if (colon === -1) return { host: checkHostName(authority, spec) };
@@ -88,6 +88,21 @@ function splitHostPort(authority: string, spec: string): { host: string; port?: 
     host: checkHostName(authority.slice(0, colon), spec),
     port: parsePort(authority.slice(colon + 1)),
   };
+}
+
+// `::1:2525` is a valid IPv6 address, but far more often a typo for
+// [::1]:2525; probing a different host than meant is worse than asking.
+function checkUnambiguous(address: string, spec: string): string {
+  const colon = address.lastIndexOf(':');
+  const head = address.slice(0, colon);
+  const tail = address.slice(colon + 1);
+  if (/^\d{1,5}$/.test(tail) && isIPv6(head) && !head.endsWith(':')) {
+    throw new UsageError(
+      `ambiguous target "${spec}": write [${head}]:${tail} for port ${tail}, ` +
+        `or [${address}] for that address on port 25`,
+    );
+  }
+  return address;
 }
 
 function splitBracketed(authority: string, spec: string): { host: string; port?: number } {

@@ -10,10 +10,13 @@ export interface CertificateSummary {
   readonly subject: string;
   readonly issuer: string;
   readonly subjectAltNames: readonly string[];
+  /** ISO dates, or the certificate's own text when it is not a valid date. */
   readonly validFrom: string;
   readonly validTo: string;
-  /** Whole days until validTo; negative once expired. */
-  readonly daysLeft: number;
+  /** Whole days until validTo; negative once expired; undefined for a bad date. */
+  readonly daysLeft: number | undefined;
+  /** The public key: `RSA 2048`, `EC P-256`. */
+  readonly publicKey: string;
   readonly fingerprint256: string;
 }
 
@@ -34,6 +37,8 @@ export interface TlsVerification {
 export interface TlsSession {
   readonly protocol: string;
   readonly cipher: string;
+  /** The ephemeral key exchange: `X25519`, `ECDH P-256`, `DH 2048`. */
+  readonly keyExchange: string | undefined;
   /** The SNI name sent, if any (none for an IP address target). */
   readonly servername: string | undefined;
   readonly handshakeMs: number;
@@ -76,6 +81,7 @@ export function describeTlsSession(
   return {
     protocol: socket.getProtocol() ?? 'unknown',
     cipher: socket.getCipher()?.standardName ?? socket.getCipher()?.name ?? 'unknown',
+    keyExchange: describeKeyExchange(socket.getEphemeralKeyInfo()),
     servername: details.servername,
     handshakeMs: details.handshakeMs,
     certificate,
@@ -92,15 +98,37 @@ export function describeTlsSession(
 
 function summariseCertificate(peer: PeerCertificate): CertificateSummary {
   const validTo = new Date(peer.valid_to);
+  const daysLeft = Math.floor((validTo.getTime() - Date.now()) / DAY_MS);
   return {
     subject: formatName(peer.subject),
     issuer: formatName(peer.issuer),
     subjectAltNames: (peer.subjectaltname ?? '').split(', ').filter((name) => name !== ''),
-    validFrom: new Date(peer.valid_from).toISOString(),
-    validTo: validTo.toISOString(),
-    daysLeft: Math.floor((validTo.getTime() - Date.now()) / DAY_MS),
+    validFrom: isoDate(peer.valid_from),
+    validTo: isoDate(peer.valid_to),
+    daysLeft: Number.isNaN(daysLeft) ? undefined : daysLeft,
+    publicKey: describePublicKey(peer),
     fingerprint256: peer.fingerprint256,
   };
+}
+
+// A hostile or broken certificate can carry a date no parser accepts.
+function isoDate(text: string): string {
+  const date = new Date(text);
+  return Number.isNaN(date.getTime()) ? `unreadable date "${text}"` : date.toISOString();
+}
+
+function describePublicKey(peer: PeerCertificate): string {
+  const details = peer as PeerCertificate & { nistCurve?: string; asn1Curve?: string };
+  if (details.modulus) return `RSA ${peer.bits}`;
+  const curve = details.nistCurve ?? details.asn1Curve;
+  return curve ? `EC ${curve}` : 'unknown type';
+}
+
+function describeKeyExchange(info: object | null): string | undefined {
+  const { type, name, size } = (info ?? {}) as { type?: string; name?: string; size?: number };
+  if (type === undefined) return undefined;
+  if (type === 'DH') return `DH ${size}`;
+  return name === 'X25519' || name === 'X448' ? name : `${type} ${name ?? ''}`.trim();
 }
 
 // Node gives a distinguished name as an object; a repeated attribute is an array.

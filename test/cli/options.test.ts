@@ -63,6 +63,8 @@ describe('command-line mistakes', () => {
       ['mx.example.test', '--ca', '/nonexistent/ca.pem'],
       'cannot read the CA file /nonexistent/ca.pem',
     ],
+    [['127.0.0.1', '--sni', '192.0.2.1'], 'invalid --sni name "192.0.2.1"'],
+    [['bad\x1b[31m'], 'invalid host name in target "bad\\x1b[31m"'],
   ])('when the arguments are %j then exit 2 says: %s', async (args, message) => {
     const run = await runCli(args);
 

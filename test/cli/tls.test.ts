@@ -68,7 +68,10 @@ describe('STARTTLS against smtp-server', () => {
 
     expect(run.exitCode).toBe(0);
     expect(run.stdout).toMatch(/-> STARTTLS\n<- 220 Ready to start TLS/);
-    expect(run.stdout).toMatch(/== TLS TLSv1\.[23], \S+, handshake /);
+    expect(run.stdout).toMatch(/== TLS TLSv1\.[23], \S+, X25519, handshake /);
+    expect(run.stdout).toMatch(
+      /== {3}key: EC P-256\n== {3}valid: .*\n== {3}sha256: ([0-9A-F]{2}:){31}[0-9A-F]{2}\n/,
+    );
     expect(run.stdout).toContain('== certificate: CN=mx.probe.test');
     expect(run.stdout).toMatch(
       /!! certificate not trusted: self-signed certificate\n== {3}checked: name 127\.0\.0\.1, /,
@@ -87,8 +90,10 @@ describe('STARTTLS against smtp-server', () => {
     const run = await runCli([target, EHLO, '--tls-verify']);
 
     expect(run.exitCode).toBe(6);
-    expect(run.stderr).toBe('smtp-probe: certificate not trusted: self-signed certificate\n');
-    expect(run.stdout).toMatch(/~> QUIT\n<~ 221 /);
+    expect(run.stderr).toBe(
+      'smtp-probe: --tls-verify: the certificate is not trusted (self-signed certificate)\n',
+    );
+    expect(run.stdout).toMatch(/^\*\* --tls-verify: .*\n~> QUIT\n<~ 221 /m);
   });
 
   it('when --ca names the issuing CA then the certificate verifies and --tls-verify passes', async () => {
@@ -98,6 +103,25 @@ describe('STARTTLS against smtp-server', () => {
     expect(run.exitCode).toBe(0);
     expect(run.stdout).toContain(
       `== certificate verified\n==   checked: name 127.0.0.1, --ca ${caFile}`,
+    );
+  });
+
+  it('when --sni names the certificate host then that name is sent and verified', async () => {
+    const named = await authority.issue({ names: ['mx.probe.test'], ips: [] });
+    const target = await real({ pair: named });
+    const run = await runCli([
+      target,
+      EHLO,
+      '--sni',
+      'mx.probe.test',
+      '--ca',
+      caFile,
+      '--tls-verify',
+    ]);
+
+    expect(run.exitCode).toBe(0);
+    expect(run.stdout).toContain(
+      `== certificate verified\n==   checked: name mx.probe.test, --ca ${caFile}`,
     );
   });
 
@@ -130,6 +154,16 @@ describe('implicit TLS against smtp-server', () => {
     expect(run.stdout).toMatch(/<~ 220 mx\.probe\.test/);
     expect(run.stdout).not.toMatch(/^-> /m);
     expect(run.stdout).toMatch(/timings: connect .* · tls .* · greeting /);
+
+    // The greeting is timed from the end of the handshake: the stages add up.
+    const timings = run.stdout.match(/^timings: (.*)$/m)![1]!.split(' · ');
+    const milliseconds = timings.map((part) => {
+      const [, value, unit] = /([\d.]+) (ms|s)$/.exec(part)!;
+      return Number(value) * (unit === 's' ? 1000 : 1);
+    });
+    const total = milliseconds.pop()!;
+    const sum = milliseconds.reduce((a, b) => a + b, 0);
+    expect(sum).toBeLessThanOrEqual(total + 1);
   });
 
   it('when --banner is used over implicit TLS then only the greeting and QUIT pass', async () => {
@@ -227,7 +261,7 @@ describe('broken and hostile TLS', () => {
 
     expect(run.exitCode).toBe(6);
     expect(run.stderr).toMatch(/sent data after its STARTTLS reply, before the TLS handshake/);
-    expect(run.stdout).toContain('<- 250-injected  (incomplete)');
+    expect(run.stdout).toMatch(/^<- 250-injected\n<- 250 AUTH PLAIN\n\*\* the server sent data/m);
     expect(server.clientLines()).toEqual(['EHLO probe.test', 'STARTTLS']);
   });
 

@@ -12,6 +12,7 @@ import type { CertificatePair } from './certificates.js';
 /** One thing the server does. */
 export type Step =
   | { readonly kind: 'send'; readonly bytes: Buffer }
+  | { readonly kind: 'send-raw'; readonly bytes: Buffer }
   | { readonly kind: 'delay'; readonly ms: number }
   | { readonly kind: 'drip'; readonly bytes: Buffer; readonly perByteMs: number }
   | { readonly kind: 'expect'; readonly line: RegExp }
@@ -26,6 +27,8 @@ export const send = (text: string | Buffer): Step => ({
   kind: 'send',
   bytes: typeof text === 'string' ? Buffer.from(text, 'latin1') : text,
 });
+/** Writes bytes on the TCP socket beneath TLS: a forged or corrupt record. */
+export const sendRaw = (bytes: Buffer): Step => ({ kind: 'send-raw', bytes });
 /** S(delay N ms). */
 export const delay = (ms: number): Step => ({ kind: 'delay', ms });
 /** S(drip N ms/byte). */
@@ -178,6 +181,9 @@ async function play(
     switch (step.kind) {
       case 'send':
         stream.write(step.bytes);
+        break;
+      case 'send-raw':
+        socket.write(step.bytes);
         break;
       case 'delay':
       case 'silent':

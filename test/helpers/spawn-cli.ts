@@ -2,27 +2,40 @@
  * Runs the built executable, dist/smtp-probe.js, as a child process: the
  * program a user runs, with its real stdout, stderr and exit status.
  */
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { CliRun } from './cli.js';
 
 export const BUILT_CLI = fileURLToPath(new URL('../../dist/smtp-probe.js', import.meta.url));
 
-/** Runs dist/smtp-probe.js; kills it if it outlives timeoutMs. */
+/** A run under way: await it for the result, or signal its child. */
+export type RunningCli = Promise<CliRun> & { readonly child: ChildProcess };
+
+/**
+ * Runs dist/smtp-probe.js with these arguments; kills it if it outlives
+ * timeoutMs. With `via: 'bash'`, the arguments go to bash instead, with the
+ * CLI's path as $0, for tests that need a shell pipeline.
+ */
 export function spawnCli(
   args: string[],
   env: NodeJS.ProcessEnv = {},
   timeoutMs = 20_000,
-): Promise<CliRun> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BUILT_CLI, ...args], {
-      env: { PATH: process.env['PATH'], ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+  via?: 'bash',
+): RunningCli {
+  const [command, argv] =
+    via === 'bash'
+      ? ['bash', [args[0]!, args[1]!, BUILT_CLI]]
+      : [process.execPath, [BUILT_CLI, ...args]];
+  const child = spawn(command, argv, {
+    env: { PATH: process.env['PATH'], ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+
+  const finished = new Promise<CliRun>((resolve, reject) => {
     let stdout = '';
     let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.stdout!.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
 
     const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
     child.on('error', reject);
@@ -31,4 +44,5 @@ export function spawnCli(
       resolve({ stdout, stderr, exitCode: code ?? (signal ? 128 : 1) });
     });
   });
+  return Object.assign(finished, { child });
 }

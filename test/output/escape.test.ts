@@ -19,6 +19,14 @@ describe('escapeText', () => {
     expect(escapeText('abc\u202edef\u2066').text).toBe('abc\\u202edef\\u2066');
   });
 
+  it('when text holds invisible format characters or separators then they are escaped', () => {
+    const hidden = '\u061c\u200b\u00ad\ufeff\u2028\u2029\u180e\u{e0041}';
+    expect(escapeText(`a${hidden}b`)).toEqual({
+      text: 'a\\u061c\\u200b\\xad\\ufeff\\u2028\\u2029\\u180e\\ue0041b',
+      escaped: true,
+    });
+  });
+
   it('when text holds a backslash then it is doubled so escapes stay unambiguous', () => {
     expect(escapeText('C:\\x1b').text).toBe('C:\\\\x1b');
     expect(escapeText('C:\\x1b').escaped).toBe(false);

@@ -50,6 +50,18 @@ describe('WaitSpinner', () => {
     expect(terminal.text()).toBe('');
   });
 
+  it('when the terminal reports zero columns then no spinner is drawn', async () => {
+    const terminal = fakeTerminal();
+    terminal.columns = 0;
+    const spinner = new WaitSpinner(terminal);
+
+    spinner.start('waiting for the greeting');
+    await sleep(400);
+    spinner.stop();
+
+    expect(terminal.text()).toBe('');
+  });
+
   it('when there is no terminal then starting and stopping do nothing', async () => {
     const spinner = new WaitSpinner(undefined);
     spinner.start('waiting');

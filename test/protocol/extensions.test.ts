@@ -3,7 +3,7 @@ import { parseExtensions } from '../../src/protocol/extensions.js';
 import { ReplyReader } from '../../src/protocol/reply-reader.js';
 
 function ehloReply(text: string) {
-  return new ReplyReader().push(Buffer.from(text), 0)[0]!;
+  return new ReplyReader().push(Buffer.from(text), 0).replies[0]!;
 }
 
 describe('parseExtensions', () => {

@@ -11,9 +11,21 @@ const GREETING_MULTILINE =
 const EHLO_REPLY =
   '250-mx.example.test Hello probe.example.test\r\n250-SIZE 52428800\r\n250-PIPELINING\r\n250 HELP\r\n';
 
+/** Reads a whole byte string; a protocol fault is thrown, as the connection raises it. */
 function readAll(text: string | Buffer, limits?: ReplyLimits): Reply[] {
-  const reader = new ReplyReader(limits);
-  return reader.push(Buffer.isBuffer(text) ? text : Buffer.from(text, 'latin1'), 0);
+  const result = new ReplyReader(limits).push(
+    Buffer.isBuffer(text) ? text : Buffer.from(text, 'latin1'),
+    0,
+  );
+  if (result.error) throw result.error;
+  return result.replies;
+}
+
+/** Pushes one chunk and returns only its replies, failing the test on a fault. */
+function push(reader: ReplyReader, bytes: Buffer, at: number): Reply[] {
+  const { replies, error } = reader.push(bytes, at);
+  expect(error).toBeUndefined();
+  return replies;
 }
 
 function texts(reply: Reply): string[] {
@@ -42,9 +54,9 @@ describe('ReplyReader', () => {
       for (const second of [first + 1, Math.floor((first + stream.length) / 2), stream.length]) {
         const reader = new ReplyReader();
         const replies = [
-          ...reader.push(stream.subarray(0, first), 1),
-          ...reader.push(stream.subarray(first, second), 2),
-          ...reader.push(stream.subarray(second), 3),
+          ...push(reader, stream.subarray(0, first), 1),
+          ...push(reader, stream.subarray(first, second), 2),
+          ...push(reader, stream.subarray(second), 3),
         ];
         expect(replies.map((reply) => reply.code)).toEqual([220, 250]);
         expect(replies[1]!.lines).toHaveLength(4);
@@ -57,7 +69,7 @@ describe('ReplyReader', () => {
     const reader = new ReplyReader();
     const bytes = Buffer.from('250-a\r\n250 b\r\n');
     const replies = [...bytes].flatMap((byte, index) =>
-      reader.push(Buffer.from([byte]), index * 10),
+      push(reader, Buffer.from([byte]), index * 10),
     );
 
     expect(replies).toHaveLength(1);
@@ -124,10 +136,10 @@ describe('ReplyReader', () => {
       maxLinesPerReply: 10,
       maxReplyBytes: 1000,
     });
-    reader.push(Buffer.from('250-'), 0);
+    push(reader, Buffer.from('250-'), 0);
 
-    expect(() => reader.push(Buffer.alloc(200, 'A'), 1)).toThrow(
-      'reply line longer than 100 bytes',
+    expect(reader.push(Buffer.alloc(200, 'A'), 1).error?.message).toBe(
+      'reply line longer than 100 bytes, reading aborted',
     );
   });
 
@@ -167,7 +179,7 @@ describe('ReplyReader', () => {
 
   it('when the server closes after an unterminated final line then the reply still counts', () => {
     const reader = new ReplyReader();
-    expect(reader.push(Buffer.from('250-PIPELINING\r\n250 SIZE 10485760'), 0)).toEqual([]);
+    expect(push(reader, Buffer.from('250-PIPELINING\r\n250 SIZE 10485760'), 0)).toEqual([]);
     expect(reader.pendingLines().map(String)).toEqual(['250-PIPELINING\r\n', '250 SIZE 10485760']);
 
     const reply = reader.finish(5);
@@ -178,7 +190,7 @@ describe('ReplyReader', () => {
 
   it('when the server closes mid-line on a continuation then nothing is made up', () => {
     const reader = new ReplyReader();
-    reader.push(Buffer.from('250-PIPELI'), 0);
+    push(reader, Buffer.from('250-PIPELI'), 0);
     expect(reader.finish(1)).toBeUndefined();
     expect(reader.hasPartialReply).toBe(true);
   });
@@ -187,5 +199,28 @@ describe('ReplyReader', () => {
     const replies = readAll('220 mx.example.test ESMTP\r\n\r\n250 OK\r\n');
     expect(replies.map((reply) => reply.code)).toEqual([220, 250]);
     expect(replies[1]!.warnings.map((w) => w.code)).toEqual(['empty-line']);
+  });
+
+  it('when junk follows a complete reply in the same read then the reply is still delivered', () => {
+    const result = new ReplyReader().push(
+      Buffer.from('220 mx.example.test ESMTP ready\r\nJUNK\r\n'),
+      0,
+    );
+
+    expect(result.replies.map((reply) => reply.code)).toEqual([220]);
+    expect(result.error?.message).toBe('server sent a line that is not an SMTP reply');
+    expect(result.error?.received.map(String)).toEqual(['JUNK\r\n']);
+  });
+
+  it('when the server sends nothing but empty lines then the flood is capped too', () => {
+    const limits = { maxLineBytes: 100, maxLinesPerReply: 5, maxReplyBytes: 1000 };
+    expect(() => readAll('\r\n'.repeat(5), limits)).not.toThrow();
+    expect(() => readAll('\r\n'.repeat(6), limits)).toThrow('more than 5 empty lines in a row');
+    expect(() => readAll('\r\n\r\n\r\n220 ok\r\n\r\n\r\n\r\n', limits)).not.toThrow();
+  });
+
+  it('when the text is not UTF-8 then its text keeps one character per byte', () => {
+    const [reply] = readAll(Buffer.from([0x35, 0x35, 0x30, 0x20, 0xff, 0xfe, 0x0d, 0x0a]));
+    expect(reply!.lines[0]!.text).toBe('\u00ff\u00fe');
   });
 });

@@ -75,6 +75,14 @@ describe('parseTarget', () => {
     expect(() => parseTarget(spec)).toThrow(message);
   });
 
+  it('when a bare IPv6 address ends like a port then it is refused as ambiguous', () => {
+    expect(() => parseTarget('::1:2526')).toThrow(
+      'ambiguous target "::1:2526": write [::1]:2526 for port 2526, or [::1:2526] for that address on port 25',
+    );
+    expect(parseTarget('[::1:2526]')).toMatchObject({ host: '::1:2526', port: 25 });
+    expect(parseTarget('2001:db8::25').host).toBe('2001:db8::25');
+  });
+
   it('when smtp:// is combined with --tls then that contradiction is refused', () => {
     expect(() => parseTarget('smtp://mx.example.test', { tls: true })).toThrow(
       'smtp:// means plain SMTP',

@@ -1,0 +1,239 @@
+/**
+ * Servers that misbehave in ways found by attacking smtp-probe: replies out
+ * of step with commands, junk after a good reply, floods, broken TLS records,
+ * hidden characters. Each test pins down one class of fault.
+ */
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { makeSelfSigned, type CertificatePair } from '../helpers/certificates.js';
+import { runCli } from '../helpers/cli.js';
+import {
+  close,
+  expectLine,
+  readAny,
+  send,
+  sendRaw,
+  silent,
+  startFakeServer,
+  startTls,
+  type FakeServer,
+  type Step,
+} from '../helpers/fake-server.js';
+import { spawnCli } from '../helpers/spawn-cli.js';
+import {
+  EHLO_PLAIN,
+  EHLO_WITH_STARTTLS,
+  GREETING_220,
+  REPLY_220_STARTTLS,
+  REPLY_221_BYE,
+} from '../fixtures/replies.js';
+
+const EHLO = '--ehlo=probe.test';
+let server: FakeServer | undefined;
+let pair: CertificatePair;
+
+beforeAll(async () => {
+  pair = await makeSelfSigned();
+});
+
+afterEach(async () => {
+  await server?.close();
+  server = undefined;
+});
+
+afterAll(async () => {
+  await server?.close();
+});
+
+async function serve(script: Step[]): Promise<string> {
+  server = await startFakeServer(script);
+  return `127.0.0.1:${server.port}`;
+}
+
+describe('replies out of step', () => {
+  it('when junk follows the greeting in the same read then the greeting is still shown', async () => {
+    const target = await serve([send(`${GREETING_220}JUNK\r\n`), silent(1_000)]);
+    const run = await runCli([target, EHLO]);
+
+    expect(run.exitCode).toBe(7);
+    expect(run.stdout).toMatch(/^<- 220 mx\.probe\.test ESMTP ready {2}/m);
+    expect(run.stdout).toContain('<- JUNK\n');
+    expect(run.stderr).toBe(
+      'smtp-probe: after the greeting: server sent a line that is not an SMTP reply\n',
+    );
+  });
+
+  it.each([
+    ['354 start mail input', 'EHLO answered with 354 where 250 belongs'],
+    ['220 mx.probe.test ESMTP', 'EHLO answered with 220 where 250 belongs'],
+    ['334 VXNlcm5hbWU6', 'EHLO answered with 334 where 250 belongs'],
+  ])(
+    'when EHLO is answered with "%s" then it is a protocol error, not success',
+    async (reply, message) => {
+      const target = await serve([
+        send(GREETING_220),
+        expectLine(/^EHLO/),
+        send(`${reply}\r\n`),
+        silent(500),
+      ]);
+      const run = await runCli([target, EHLO]);
+
+      expect(run.exitCode).toBe(7);
+      expect(run.stderr).toBe(`smtp-probe: ${message}; replies are out of step\n`);
+    },
+  );
+
+  it('when STARTTLS is answered with 250 then no TLS handshake is attempted', async () => {
+    const target = await serve([
+      send(GREETING_220),
+      expectLine(/^EHLO/),
+      send(EHLO_WITH_STARTTLS),
+      expectLine(/^STARTTLS$/),
+      send('250 ok\r\n'),
+      silent(500),
+    ]);
+    const run = await runCli([target, EHLO]);
+
+    expect(run.exitCode).toBe(7);
+    expect(run.stderr).toContain('STARTTLS answered with 250 where 220 belongs');
+    expect(server!.received[0]!.toString('latin1')).toBe('EHLO probe.test\r\nSTARTTLS\r\n');
+  });
+
+  it('when the greeting is 354 then it is a protocol error', async () => {
+    const target = await serve([send('354 go ahead\r\n'), silent(500)]);
+    const run = await runCli([target, EHLO]);
+
+    expect(run.exitCode).toBe(7);
+    expect(run.stderr).toContain('the greeting answered with 354 where 220 belongs');
+  });
+});
+
+describe('floods', () => {
+  it('when replies come unasked then five are shown and the rest counted', async () => {
+    const extra = '250 unasked\r\n'.repeat(40);
+    const target = await serve([
+      send(GREETING_220 + extra),
+      expectLine(/^EHLO/),
+      send(EHLO_PLAIN),
+      expectLine(/^QUIT/),
+      send(REPLY_221_BYE),
+    ]);
+    const run = await runCli([target, EHLO]);
+
+    expect(run.exitCode).toBe(0);
+    expect(run.stdout.match(/^<- 250 unasked/gm)).toHaveLength(5);
+    expect(run.stdout.match(/nobody asked for/g)).toHaveLength(1);
+    expect(run.stdout).toContain('== 35 more unsolicited replies not shown');
+  });
+
+  it('when more than 100 replies pile up unasked then reading stops', async () => {
+    const target = await serve([send(GREETING_220 + '220 x\r\n'.repeat(500)), silent(1_000)]);
+    const run = await runCli([target, EHLO]);
+
+    expect(run.exitCode).toBe(7);
+    expect(run.stderr).toContain('more than 100 replies nobody asked for');
+  });
+
+  it('when only empty lines come then the flood is stopped and said so', async () => {
+    const target = await serve([send('\r\n'.repeat(1_000)), silent(1_000)]);
+    const run = await runCli([target, EHLO]);
+
+    expect(run.exitCode).toBe(7);
+    expect(run.stderr).toContain('more than 200 empty lines in a row');
+  });
+});
+
+describe('QUIT', () => {
+  it('when QUIT draws something that is not a reply then those bytes are shown, escaped', async () => {
+    const target = await serve([
+      send(GREETING_220),
+      expectLine(/^QUIT/),
+      send('HTTP/1.0 \x1b[31m200\r\n'),
+      close(),
+    ]);
+    const run = await runCli([target, '--banner']);
+
+    expect(run.exitCode).toBe(0);
+    expect(run.stdout).toContain('<- HTTP/1.0 \\x1b[31m200\n');
+    expect(run.stdout).toContain('== QUIT failed: unreadable reply to QUIT');
+  });
+});
+
+describe('TLS after the handshake', () => {
+  it('when a corrupt TLS record arrives then it is a TLS error at the stage it hit', async () => {
+    const target = await serve([
+      send(GREETING_220),
+      expectLine(/^EHLO/),
+      send(EHLO_WITH_STARTTLS),
+      expectLine(/^STARTTLS$/),
+      send(REPLY_220_STARTTLS),
+      startTls(pair),
+      expectLine(/^EHLO/),
+      sendRaw(Buffer.concat([Buffer.from([0x17, 0x03, 0x03, 0x00, 0x20]), Buffer.alloc(32, 'A')])),
+      silent(1_000),
+    ]);
+    const run = await runCli([target, EHLO]);
+
+    expect(run.exitCode).toBe(6);
+    expect(run.stderr).toMatch(
+      /^smtp-probe: TLS error \(.+\) while waiting for the reply to EHLO\n$/,
+    );
+    expect(run.stderr).not.toContain('routines');
+  });
+});
+
+describe('interruptions', () => {
+  it('when SIGTERM comes during the TLS handshake then it ends at once with 143', async () => {
+    const target = await serve([
+      send(GREETING_220),
+      expectLine(/^EHLO/),
+      send(EHLO_WITH_STARTTLS),
+      expectLine(/^STARTTLS$/),
+      send(REPLY_220_STARTTLS),
+      readAny(),
+      silent(10_000),
+    ]);
+    const started = Date.now();
+    const running = spawnCli([target, EHLO, '--timeout', '8s']);
+    setTimeout(() => running.child.kill('SIGTERM'), 700);
+    const run = await running;
+
+    expect(Date.now() - started).toBeLessThan(4_000);
+    expect(run.exitCode).toBe(143);
+    expect(run.stdout).toContain('result: INTERRUPTED at TLS (exit 143)');
+    expect(run.stderr).toBe(
+      'smtp-probe: interrupted by SIGTERM while waiting for the TLS handshake\n',
+    );
+  });
+
+  it('when Ctrl-C comes while the greeting is awaited then the verdict names it, exit 130', async () => {
+    const target = await serve([silent(10_000)]);
+    const running = spawnCli([target]);
+    setTimeout(() => running.child.kill('SIGINT'), 700);
+    const run = await running;
+
+    expect(run.exitCode).toBe(130);
+    expect(run.stdout).toContain('result: INTERRUPTED at greeting (exit 130)');
+  });
+});
+
+describe('closed pipes', () => {
+  it('when the reader of stdout goes away then there is no crash and the exit status stays', async () => {
+    const target = await serve([
+      send('220-mx.probe.test\r\n'),
+      silent(300),
+      send('220 ready\r\n'),
+      expectLine(/^QUIT/),
+      send(REPLY_221_BYE),
+    ]);
+    const run = await spawnCli(
+      ['-c', `node "$0" ${target} --banner | head -1; exit \${PIPESTATUS[0]}`],
+      {},
+      20_000,
+      'bash',
+    );
+
+    expect(run.stderr).toBe('');
+    expect(run.exitCode).toBe(0);
+    expect(run.stdout).toMatch(/^== probing /);
+  });
+});
