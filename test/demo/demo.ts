@@ -10,8 +10,8 @@ import { makeCertificateAuthority } from '../helpers/certificates.js';
 import { startRealServer } from '../helpers/smtp-server.js';
 import { removeTempFiles, writeTempFile } from '../helpers/temp-files.js';
 
-// The demo is bundled next to the CLI, in dist/.
-const CLI = fileURLToPath(new URL('./smtp-probe.js', import.meta.url));
+// The demo is bundled in dist/dev/, beside the CLI's dist/.
+const CLI = fileURLToPath(new URL('../smtp-probe.js', import.meta.url));
 
 async function demo(): Promise<number> {
   const authority = await makeCertificateAuthority('smtp-probe demo CA');
