@@ -20,6 +20,6 @@ process.stderr.on('error', ignoreClosedPipe);
 
 process.exitCode = await main(
   process.argv.slice(2),
-  { stdout: process.stdout, stderr: process.stderr, env: process.env },
+  { stdout: process.stdout, stderr: process.stderr, env: process.env, stdin: () => process.stdin },
   interrupt.signal,
 );

@@ -16,11 +16,14 @@ export const ExitCode = {
   tls: 6,
   protocol: 7,
   connectionLost: 8,
+  /** The message cannot be sent as asked: SMTPUTF8 or REQUIRETLS missing, AUTH not offered. */
+  cannotSend: 9,
   interrupted: 130,
   terminated: 143,
 } as const;
 
 // A refused stage exits with tens = the stage, units = the reply class:
+// (message is the reply after the end of data, or to the last BDAT chunk)
 // 25 is a 5xx greeting, 34 a 4xx to EHLO, so `status % 10` tells a
 // temporary refusal (4) from a permanent one (5).
 const REFUSAL_TENS: Partial<Record<Stage, number>> = {
@@ -31,6 +34,7 @@ const REFUSAL_TENS: Partial<Record<Stage, number>> = {
   mail: 6,
   rcpt: 7,
   data: 8,
+  message: 9,
 };
 
 /** The exit status for a server's refusal at a stage. */

@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
-# Install Postfix and OpenSSL for CI without starting any mail daemon.
+# Install the loopback test servers' packages for CI without starting any
+# daemon: Postfix, OpenSSL, Cyrus SASL (sasldb tools and the PLAIN, LOGIN,
+# CRAM-MD5 plugins; saslauthd is installed by sasl2-bin but never started)
+# and Debian's aiosmtpd for /usr/bin/python3.
 # Idempotent: returns quickly when everything is already installed.
 set -euo pipefail
 
-PACKAGES=(postfix openssl)
+PACKAGES=(postfix openssl sasl2-bin libsasl2-modules python3-aiosmtpd)
 
 # 1. Nothing to do if every package is already installed.
 missing=()
@@ -55,7 +58,21 @@ apt-get install -y -qq --no-install-recommends \
   -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold \
   "${missing[@]}"
 
-# 5. Sanity check: the binaries we rely on exist.
+# 5. sasl2-bin ships saslauthd, which the tests do not use (Postfix reads
+#    its own sasldb). policy-rc.d kept the package from starting it, and its
+#    init script starts it only with START=yes in /etc/default/saslauthd,
+#    which Debian's file leaves unset: make sure that no START=yes is there.
+if [ -f /etc/default/saslauthd ]; then
+  sed -i 's/^START=.*/START=no/' /etc/default/saslauthd
+fi
+if pgrep -x saslauthd >/dev/null 2>&1; then
+  echo "install.sh: warning: a saslauthd is running (not started by this script)" >&2
+fi
+
+# 6. Sanity check: the binaries we rely on exist.
 command -v postfix >/dev/null || { echo "install.sh: postfix binary missing" >&2; exit 1; }
 command -v openssl >/dev/null || { echo "install.sh: openssl binary missing" >&2; exit 1; }
+command -v saslpasswd2 >/dev/null || { echo "install.sh: saslpasswd2 missing" >&2; exit 1; }
+/usr/bin/python3 -c 'import aiosmtpd' 2>/dev/null \
+  || { echo "install.sh: aiosmtpd missing for /usr/bin/python3" >&2; exit 1; }
 echo "install.sh: done ($(postconf -d -h mail_version 2>/dev/null || echo '?'))"

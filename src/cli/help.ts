@@ -12,6 +12,19 @@ Examples:
 Durations are seconds (30, 1.5) or carry a unit (1500ms, 30s, 2m); at most 1 hour.
 `;
 
+export const SEND_EXAMPLES = `
+Examples:
+  smtp-probe send mx.example.test --from me@example.test --to you@example.test
+  smtp-probe send mx.example.test --from me@example.test --to you@example.test --quit-after rcpt
+  SMTP_PROBE_AUTH_PASSWORD=… smtp-probe send smtp.example.test:587 --auth-user me \\
+      --from me@example.test --to you@example.test --attach report.pdf
+  smtp-probe send mx.example.test --from '<>' --to postmaster@example.test --dump
+  smtp-probe send mx.example.test --from a@example.test --to b@example.test --data mail.eml
+
+The password or token comes from --auth-password-file, $SMTP_PROBE_AUTH_PASSWORD, or a
+prompt on the terminal; never from the command line, where ps shows it.
+`;
+
 export const EXIT_STATUSES = `
 Exit status (docs/exit-codes.md):
   0   the server answered every stage
@@ -26,5 +39,8 @@ Exit status (docs/exit-codes.md):
   24/25  greeting refused, 4xx (temporary) / 5xx (permanent)
   34/35  EHLO (and HELO) refused
   44/45  STARTTLS refused
+  54/55  AUTH refused;  64/65 MAIL FROM;  74/75 every RCPT TO;  84/85 DATA or a BDAT chunk
+  94/95  the message refused at the end of data
+  9   the message cannot be sent as asked (no AUTH offered, no SMTPUTF8, no REQUIRETLS)
   130 interrupted (Ctrl-C, SIGINT); 143 terminated (SIGTERM)
 `;

@@ -3,6 +3,8 @@
  * place that writes; everything else returns strings or events.
  */
 import { CommanderError } from 'commander';
+import { Readable } from 'node:stream';
+import { renderDump } from '../message/dump.js';
 import { ExitCode, ProbeError } from '../errors.js';
 import { escapeText } from '../output/escape.js';
 import { WaitSpinner } from '../output/spinner.js';
@@ -13,7 +15,7 @@ import type { SessionEvent } from '../session/events.js';
 import { runProbe } from '../session/probe.js';
 import { describeStage } from '../session/stage.js';
 import { formatHostPort } from '../transport/target.js';
-import { buildProgram, parseCommandLine, type CliRequest } from './program.js';
+import { buildProgram, toCliRequest, type CliRequest } from './program.js';
 import { version } from '../version.js';
 
 /** A writable the CLI prints to: process.stdout, or a buffer in tests. */
@@ -22,24 +24,39 @@ export interface OutputStream {
   readonly isTTY?: boolean;
 }
 
-/** Where the CLI reads its environment and writes its output. */
+/** Where the CLI reads its environment and input, and writes its output. */
 export interface CliIo {
   readonly stdout: OutputStream;
   readonly stderr: OutputStream;
   readonly env: NodeJS.ProcessEnv;
+  /**
+   * For `--data -`, `--body -` and the password prompt; a getter, because
+   * touching process.stdin sets up a handle that most runs never need.
+   */
+  readonly stdin?: () => NodeJS.ReadableStream & { isTTY?: boolean };
 }
 
 /** Runs smtp-probe with the given arguments; resolves with the exit status. */
 export async function main(argv: string[], io: CliIo, signal?: AbortSignal): Promise<number> {
   let request: CliRequest;
   try {
-    const program = buildProgram(version, {
+    const { program, parsed } = buildProgram(version, {
       out: (text) => io.stdout.write(text),
       err: (text) => io.stderr.write(text),
     });
-    request = parseCommandLine(program, argv, io.env);
+    program.parse(argv, { from: 'user' });
+    request = await toCliRequest(parsed()!, {
+      stdin: io.stdin ?? (() => Readable.from([])),
+      stderr: io.stderr as NodeJS.WritableStream,
+      env: io.env,
+    });
   } catch (error) {
     return reportParseFailure(error, io);
+  }
+
+  if (request.dump) {
+    io.stdout.write(renderDump(request.dump));
+    return ExitCode.ok;
   }
   return probe(request, io, signal);
 }
@@ -80,7 +97,7 @@ async function probe(request: CliRequest, io: CliIo, signal?: AbortSignal): Prom
 function describeTarget(request: CliRequest): string {
   const { target, startTls, mode } = request.probe;
   const tls = target.implicitTls ? 'implicit TLS' : `STARTTLS ${startTls}`;
-  const what = mode === 'banner' ? 'banner check' : tls;
+  const what = mode === 'banner' ? 'banner check' : mode === 'send' ? `sending, ${tls}` : tls;
   return `${formatHostPort(target.host, target.port)} (${what})`;
 }
 

@@ -1,78 +1,82 @@
 /**
- * The command line: commander's definition of it, and its translation into
- * ProbeOptions. Every check of the user's words happens here, before any
- * connection is made.
+ * The command line: commander's definition of both commands — the probe
+ * (`smtp-probe TARGET`) and `smtp-probe send TARGET` — and their
+ * translation into a request. Every check of the user's words happens
+ * before any connection is made.
  */
-import { Command, Option } from 'commander';
-import { UsageError } from '../errors.js';
+import { Command } from 'commander';
 import { escapeText } from '../output/escape.js';
-import { isValidEhloName, isValidServerName } from '../session/hello.js';
-import { DEFAULT_TIMEOUTS, type ProbeOptions, type StartTlsPolicy } from '../session/options.js';
-import { loadTrustStore } from '../transport/trust-store.js';
-import { parsePort, parseTarget } from '../transport/target.js';
-import { parseDuration } from './duration.js';
-import { EXAMPLES, EXIT_STATUSES } from './help.js';
+import type { ProbeOptions } from '../session/options.js';
+import {
+  addConnectionOptions,
+  toConnectionRequest,
+  type RawConnectionOptions,
+} from './connection-options.js';
+import { EXAMPLES, EXIT_STATUSES, SEND_EXAMPLES } from './help.js';
+import {
+  addSendOptions,
+  toSendRequest,
+  type InputSources,
+  type RawSendOptions,
+} from './send-options.js';
 
-/** What the command line asked for beyond the probe itself. */
+/** What the command line asked for. */
 export interface CliRequest {
   readonly probe: ProbeOptions;
   readonly quiet: boolean;
   readonly color: boolean;
+  /** With `send --dump`: print this message and connect nowhere. */
+  readonly dump: Buffer | undefined;
 }
 
-interface RawOptions {
-  port?: string;
-  tls?: boolean;
-  starttls: StartTlsPolicy;
-  ehlo?: string;
-  sni?: string;
-  banner?: boolean;
-  tlsVerify?: boolean;
-  ca?: string;
-  timeout: string;
-  connectTimeout: string;
-  quiet?: boolean;
-  color: boolean;
+/** Which command was given, with its target and options as parsed. */
+export type ParsedCommand =
+  | { readonly kind: 'probe'; readonly target: string; readonly raw: ProbeRaw }
+  | { readonly kind: 'send'; readonly target: string; readonly raw: SendRaw };
+
+type ProbeRaw = RawConnectionOptions & { banner?: boolean };
+type SendRaw = RawConnectionOptions & RawSendOptions;
+
+/** Where commander writes help, version and its own errors. */
+export interface ProgramOutput {
+  readonly out: (text: string) => void;
+  readonly err: (text: string) => void;
 }
 
-/** Builds the commander program; output goes through the given writers. */
+/** Builds the program; after `parse`, `parsed()` says which command ran. */
 export function buildProgram(
   version: string,
-  write: { out: (s: string) => void; err: (s: string) => void },
-): Command {
-  return new Command('smtp-probe')
+  write: ProgramOutput,
+): { program: Command; parsed: () => ParsedCommand | undefined } {
+  let parsed: ParsedCommand | undefined;
+
+  const program = configure(new Command('smtp-probe'), write)
     .description('Open an SMTP session and show, timed and classified, everything the server says.')
-    .argument('<target>', 'host, host:port, [IPv6]:port, smtp://host[:port] or smtps://host[:port]')
-    .option('-p, --port <port>', 'port to connect to (default 25; 465 with --tls)')
-    .option('--tls', 'implicit TLS (SMTPS): the handshake comes before the greeting')
-    .addOption(
-      new Option('--starttls <when>', 'STARTTLS when offered, always, or not at all')
-        .choices(['auto', 'require', 'never'])
-        .default('auto'),
-    )
-    .option(
-      '--ehlo <name>',
-      "name to say EHLO with (default: this host's FQDN, else [local address])",
-    )
+    .usage('[options] <target>')
     .option('--banner', 'read the greeting, then QUIT: nothing else is sent')
-    .option('--sni <name>', 'name to send as SNI and to check the certificate against')
-    .option('--tls-verify', 'fail (exit 6) when the certificate does not verify')
-    .option('--ca <file>', 'verify against the CA certificates in this PEM file')
-    .option(
-      '-t, --timeout <duration>',
-      'longest wait for the greeting, each reply and the TLS handshake',
-      '30s',
-    )
-    .option(
-      '--connect-timeout <duration>',
-      'longest wait for name resolution and TCP connect',
-      '10s',
-    )
-    .option('-q, --quiet', 'print only the result line')
-    .option('--no-color', 'no colour, even on a terminal (NO_COLOR and FORCE_COLOR are honoured)')
     .version(version, '-V, --version', 'print the version')
-    .helpOption('-h, --help', 'show this help')
+    // Both commands share option names: each option belongs to the command it follows.
+    .enablePositionalOptions()
     .addHelpText('after', EXAMPLES + EXIT_STATUSES)
+    .action((target: string, raw: ProbeRaw) => {
+      parsed = { kind: 'probe', target, raw };
+    });
+  addConnectionOptions(program);
+
+  const send = configure(program.command('send'), write)
+    .description('Run a whole mail transaction: AUTH, MAIL, RCPT, DATA or BDAT, every step shown.')
+    .addHelpText('after', SEND_EXAMPLES + EXIT_STATUSES)
+    .action((target: string, raw: SendRaw) => {
+      parsed = { kind: 'send', target, raw };
+    });
+  addSendOptions(addConnectionOptions(send));
+
+  return { program, parsed: () => parsed };
+}
+
+function configure(command: Command, write: ProgramOutput): Command {
+  return command
+    .helpOption('-h, --help', 'show this help')
     .showHelpAfterError('(smtp-probe --help shows usage and examples)')
     .exitOverride()
     .configureOutput({
@@ -86,58 +90,24 @@ export function buildProgram(
     });
 }
 
-/** Turns parsed options into a request, checking what commander cannot. */
-export function toRequest(target: string, raw: RawOptions, env: NodeJS.ProcessEnv): CliRequest {
-  const port = raw.port === undefined ? undefined : parsePort(raw.port);
-  const parsedTarget = parseTarget(target, { port, tls: raw.tls });
+/** Turns the parsed command into a request; reads files and secrets for send. */
+export async function toCliRequest(
+  command: ParsedCommand,
+  input: InputSources,
+): Promise<CliRequest> {
+  const connection = toConnectionRequest(command.target, command.raw, input.env);
+  const { quiet, color, ...probe } = connection;
 
-  if (raw.ehlo !== undefined && !isValidEhloName(raw.ehlo)) {
-    throw new UsageError(
-      `invalid --ehlo name "${raw.ehlo}": expected a domain or an address literal like [192.0.2.1]`,
-    );
-  }
-  if (raw.sni !== undefined && !isValidServerName(raw.sni)) {
-    throw new UsageError(`invalid --sni name "${raw.sni}": expected a host name`);
-  }
-  if (parsedTarget.implicitTls && raw.starttls === 'require') {
-    throw new UsageError('--starttls require makes no sense with implicit TLS (--tls or smtps://)');
+  if (command.kind === 'probe') {
+    const mode = command.raw.banner ? 'banner' : 'session';
+    return { probe: { ...probe, mode }, quiet, color, dump: undefined };
   }
 
-  const replyMs = parseDuration(raw.timeout, '--timeout');
-  const connectMs = parseDuration(raw.connectTimeout, '--connect-timeout');
-  const trust = loadTrustStore(raw.ca, env);
-
+  const { transaction, auth } = await toSendRequest(command.raw, probe.target, input);
   return {
-    probe: {
-      target: parsedTarget,
-      mode: raw.banner ? 'banner' : 'session',
-      ehloName: raw.ehlo,
-      startTls: raw.starttls,
-      sni: raw.sni,
-      tlsVerify: raw.tlsVerify === true,
-      ca: trust.ca,
-      trustStore: trust.description,
-      timeouts: {
-        ...DEFAULT_TIMEOUTS,
-        resolveMs: connectMs,
-        connectMs,
-        greetingMs: replyMs,
-        replyMs,
-        tlsMs: replyMs,
-        quitMs: Math.min(DEFAULT_TIMEOUTS.quitMs, replyMs),
-      },
-    },
-    quiet: raw.quiet === true,
-    color: raw.color,
+    probe: { ...probe, mode: 'send', transaction, auth, quitAfter: command.raw.quitAfter },
+    quiet,
+    color,
+    dump: command.raw.dump ? transaction.message : undefined,
   };
-}
-
-/** Parses argv (without node and script); throws CommanderError or UsageError. */
-export function parseCommandLine(
-  program: Command,
-  argv: string[],
-  env: NodeJS.ProcessEnv,
-): CliRequest {
-  program.parse(argv, { from: 'user' });
-  return toRequest(program.args[0]!, program.opts<RawOptions>(), env);
 }

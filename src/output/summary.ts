@@ -7,6 +7,7 @@ import type { TranscriptRenderer } from './transcript.js';
 import type { Style } from './style.js';
 import type { ProbeResult } from '../session/probe.js';
 import { describeStage } from '../session/stage.js';
+import { replyText, type Reply } from '../protocol/reply.js';
 
 /** The lines that close a transcript. */
 export function renderSummary(
@@ -19,6 +20,7 @@ export function renderSummary(
     ...renderer.controlsWarning(),
     '',
     renderVerdict(result, renderer, style, { withMessage: false }),
+    ...renderTransaction(result, renderer).map((line) => style.dim(line)),
     ...(error?.hint ? [style.dim(`hint: ${renderer.escapeText(error.hint)}`)] : []),
     style.dim(`timings: ${renderTimings(result)}`),
   ];
@@ -52,4 +54,28 @@ export function renderTimings(result: ProbeResult): string {
     return `${timing.label}${again} ${formatDuration(timing.ms)}`;
   });
   return [...parts, `total ${formatDuration(result.totalMs)}`].join(' · ');
+}
+
+/** Who got the message and under which queue id, for a send. */
+export function renderTransaction(result: ProbeResult, renderer: TranscriptRenderer): string[] {
+  const transaction = result.transaction;
+  if (!transaction) return [];
+
+  const { accepted, refused, delivery } = transaction;
+  const lines = [`recipients: ${accepted.length} accepted, ${refused.length} refused`];
+  for (const { address, reply } of refused) {
+    lines.push(
+      `  refused ${renderer.escapeText(address)}: ${renderer.escapeText(replyLine(reply))}`,
+    );
+  }
+  if (delivery) {
+    const id = delivery.queueId ? ` as ${renderer.escapeText(delivery.queueId)}` : '';
+    lines.push(`message: ${delivery.bytes} bytes accepted${id}`);
+  }
+  return lines;
+}
+
+function replyLine(reply: Reply): string {
+  const text = replyText(reply);
+  return text === '' ? String(reply.code) : `${reply.code} ${text}`;
 }

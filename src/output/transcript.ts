@@ -39,6 +39,8 @@ export class TranscriptRenderer {
         return this.renderTls(event.session);
       case 'command':
         return [this.renderCommand(event.command.display, event.secure)];
+      case 'content':
+        return [this.renderCommand(event.summary, event.secure)];
       case 'waiting':
         return [];
       case 'reply':

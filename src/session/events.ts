@@ -32,6 +32,8 @@ export type SessionEvent =
       readonly command: Command;
       readonly secure: boolean;
     }
+  /** Message content was sent: described, never printed. */
+  | { readonly type: 'content'; readonly summary: string; readonly secure: boolean }
   | { readonly type: 'waiting'; readonly stage: Stage; readonly secure: boolean }
   | {
       readonly type: 'reply';

@@ -5,7 +5,9 @@
  * answers in well under a second, and a person at a terminal or a monitoring
  * check wants a verdict long before 5 minutes.
  */
+import type { Mailbox } from '../protocol/address.js';
 import type { Target } from '../transport/target.js';
+import type { Stage } from './stage.js';
 
 export type StartTlsPolicy = 'auto' | 'require' | 'never';
 
@@ -34,8 +36,11 @@ export const DEFAULT_TIMEOUTS: Timeouts = {
 /** A probe's request: the target and what to do there. */
 export interface ProbeOptions {
   readonly target: Target;
-  /** `banner` reads the greeting and quits; `session` also says EHLO and tries STARTTLS. */
-  readonly mode: 'banner' | 'session';
+  /**
+   * `banner` reads the greeting and quits; `session` also says EHLO and tries
+   * STARTTLS; `send` goes on to AUTH and a mail transaction.
+   */
+  readonly mode: 'banner' | 'session' | 'send';
   /** The EHLO name; undefined picks one from this host (see hello.ts). */
   readonly ehloName: string | undefined;
   readonly startTls: StartTlsPolicy;
@@ -46,4 +51,54 @@ export interface ProbeOptions {
   readonly ca: string | undefined;
   readonly trustStore: string;
   readonly timeouts: Timeouts;
+  /** Stop after this stage with QUIT (send mode); see quitAfter in probe.ts. */
+  readonly quitAfter?: Stage | undefined;
+  readonly auth?: AuthRequest | undefined;
+  readonly transaction?: TransactionOptions | undefined;
+}
+
+/** AUTH as asked for on the command line; the secret has been read already. */
+export interface AuthRequest {
+  readonly mechanism: string;
+  readonly user: string;
+  readonly secret: string;
+  /** AUTH without TLS, allowed only when the user says so (a warning is shown). */
+  readonly allowPlaintext: boolean;
+  /** Show credentials in the transcript instead of hiding them. */
+  readonly revealSecrets: boolean;
+}
+
+/** An ESMTP parameter for MAIL FROM or RCPT TO: `KEY=VALUE` or `KEY`. */
+export interface MailParameter {
+  readonly keyword: string;
+  readonly value: string | undefined;
+}
+
+/** The message and how to send it. */
+export interface TransactionOptions {
+  readonly from: Mailbox;
+  readonly to: readonly Mailbox[];
+  /** The message, CRLF line endings, not dot-stuffed (or the raw bytes, with raw). */
+  readonly message: Buffer;
+  /** Send the bytes untouched (bare LF and end-of-data tests). */
+  readonly raw: boolean;
+  readonly pipelining: boolean;
+  /** Use BDAT (CHUNKING, RFC 3030) when offered. */
+  readonly chunking: boolean;
+  readonly chunkSize: number;
+  readonly mailParameters: readonly MailParameter[];
+  readonly rcptParameters: readonly MailParameter[];
+  readonly dsn: DsnOptions;
+  readonly requireTls: boolean;
+  /** Send parameters even where their extension is not offered. */
+  readonly forceParameters: boolean;
+  /** The wait for the reply after the end of data (RFC 5321 §4.5.3.2.6 allows 10 minutes). */
+  readonly dataTimeoutMs: number;
+}
+
+/** Delivery status notification requests (RFC 3461). */
+export interface DsnOptions {
+  readonly notify: string | undefined;
+  readonly ret: 'FULL' | 'HDRS' | undefined;
+  readonly envid: string | undefined;
 }

@@ -20,7 +20,9 @@ import type { SessionObserver } from './events.js';
 import { defaultEhloName, greet, hello } from './hello.js';
 import type { ProbeOptions } from './options.js';
 import { quit } from './quit.js';
+import { authenticate } from './auth.js';
 import { Session, type StageTiming } from './session.js';
+import { transact, type TransactionResult } from './transaction.js';
 import { describeStage, type Stage } from './stage.js';
 import { shouldStartTls, startTls, upgrade } from './starttls.js';
 
@@ -34,11 +36,14 @@ export interface ProbeResult {
   readonly extensions: ExtensionSet | undefined;
   readonly extensionsAfterTls: ExtensionSet | undefined;
   readonly tls: TlsSession | undefined;
+  /** Set in send mode once the envelope was answered. */
+  readonly transaction: TransactionResult | undefined;
   readonly error: ProbeError | undefined;
   readonly exitCode: number;
 }
 
 interface Findings {
+  transaction?: TransactionResult;
   greeting?: Reply;
   extensions?: ExtensionSet;
   extensionsAfterTls?: ExtensionSet;
@@ -80,6 +85,7 @@ export async function runProbe(
     extensions: findings.extensions,
     extensionsAfterTls: findings.extensionsAfterTls,
     tls: findings.tls,
+    transaction: findings.transaction,
     error,
     exitCode: error?.exitCode ?? 0,
   };
@@ -118,6 +124,8 @@ async function converse(
   findings: Findings,
 ): Promise<void> {
   const { timeouts } = options;
+  const stopsAfter = (stage: Stage): boolean => options.quitAfter === stage;
+  const done = (): Promise<void> => quit(session, timeouts.quitMs);
 
   if (options.target.implicitTls) {
     const hint =
@@ -125,22 +133,57 @@ async function converse(
     findings.tls = await upgrade(session, options, hint);
     session.startGreetingClock();
   }
+  // Nothing has been said yet, so there is nobody to say QUIT to.
+  if (stopsAfter('connect')) return;
 
   findings.greeting = await greet(session, timeouts.greetingMs);
-  if (options.mode === 'banner') return quit(session, timeouts.quitMs);
+  if (options.mode === 'banner' || stopsAfter('greeting')) return done();
 
   const name = options.ehloName ?? defaultEhloName(session.connection.localAddress);
   findings.extensions = await hello(session, name, timeouts.replyMs);
+  if (stopsAfter('ehlo')) return done();
 
-  if (shouldStartTls(options, findings.extensions)) {
+  await secure(session, options, findings, name);
+  if (options.mode === 'session' || stopsAfter('tls')) return done();
+
+  const extensions = findings.extensionsAfterTls ?? findings.extensions;
+  if (options.auth) await authenticate(session, options.auth, extensions, timeouts.replyMs);
+  if (stopsAfter('auth') || !options.transaction) return done();
+
+  const { transaction, quitAfter } = options;
+  findings.transaction = await transact(
+    session,
+    transaction,
+    extensions,
+    quitAfter,
+    timeouts.replyMs,
+  );
+  if (stopsAfter('data')) return closeInData(session);
+  return done();
+}
+
+async function secure(
+  session: Session,
+  options: ProbeOptions,
+  findings: Findings,
+  name: string,
+): Promise<void> {
+  if (shouldStartTls(options, findings.extensions!)) {
     findings.tls = await startTls(session, options);
-    findings.extensionsAfterTls = await hello(session, name, timeouts.replyMs);
+    findings.extensionsAfterTls = await hello(session, name, options.timeouts.replyMs);
   } else if (!options.target.implicitTls && options.startTls === 'auto') {
     const message = 'the server does not offer STARTTLS: mail to it travels in plaintext';
     session.emit({ type: 'warning', warning: { code: 'no-starttls', message } });
   }
+}
 
-  await quit(session, timeouts.quitMs);
+// After 354 every line is message text, QUIT included: the only clean way
+// out is to close, and the server then discards the transaction.
+function closeInData(session: Session): void {
+  session.emit({
+    type: 'note',
+    text: 'closing after 354 without sending the message (--quit-after data): nothing is delivered',
+  });
 }
 
 // After a refusal, or a certificate we chose to reject, the server still

@@ -3,7 +3,8 @@
  * it. Every exchange goes through here, so every reply is timed and
  * reported the same way.
  */
-import { buildCommand, type Command } from '../protocol/command.js';
+import { TimeoutError } from '../errors.js';
+import { buildCommand, encodeCommand, type Command } from '../protocol/command.js';
 import type { Reply } from '../protocol/reply.js';
 import type { SmtpConnection } from '../transport/connection.js';
 import type { SessionObserver } from './events.js';
@@ -70,6 +71,69 @@ export class Session {
     return reply;
   }
 
+  /**
+   * Sends several commands in one write (PIPELINING, RFC 2920) and reads
+   * their replies in order. When the server stops answering part-way, the
+   * error says how many were answered, so no reply is paired with the wrong
+   * command.
+   */
+  async exchangeBatch(batch: readonly BatchItem[], timeoutMs: number): Promise<Reply[]> {
+    this.reportUnsolicited(batch[0]!.stage);
+
+    const bytes = Buffer.concat(batch.map((item) => encodeCommand(item.command)));
+    const sentAt = this.connection.sendBytes(batch[0]!.stage, bytes);
+    for (const { stage, command } of batch) {
+      this.emit({ type: 'command', stage, command, secure: this.connection.secure });
+    }
+
+    const replies: Reply[] = [];
+    for (const { stage } of batch) {
+      this.waiting(stage);
+      const reply = await this.connection.readReply(stage, timeoutMs).catch((error: unknown) => {
+        throw stalledBatch(error, replies.length, batch);
+      });
+      this.report(stage, reply, reply.completedAt - sentAt);
+      replies.push(reply);
+    }
+    return replies;
+  }
+
+  /**
+   * Sends message content (after 354, or a BDAT chunk with its command) and
+   * reads the reply. Latency counts from when the last byte left, so a big
+   * message's transfer time is not charged to the server.
+   */
+  async exchangeContent(
+    stage: Stage,
+    content: Buffer,
+    summary: string,
+    timeoutMs: number,
+    command?: Command,
+  ): Promise<Reply> {
+    const secure = this.connection.secure;
+    if (command) this.emit({ type: 'command', stage, command, secure });
+    this.emit({ type: 'content', summary, secure });
+
+    const head = command ? [encodeCommand(command)] : [];
+    this.connection.sendBytes(stage, Buffer.concat([...head, content]));
+    await this.connection.drained();
+    const sentAt = performance.now();
+
+    this.waiting(stage);
+    const reply = await this.connection.readReply(stage, timeoutMs);
+    this.report(stage, reply, Math.max(0, reply.completedAt - sentAt));
+    return reply;
+  }
+
+  /**
+   * Ends a message nobody wanted with a lone dot (RFC 2920 §3.1): a server
+   * that said 354 although the envelope failed must not take what follows
+   * for message text.
+   */
+  async endEmptyMessage(timeoutMs: number): Promise<void> {
+    await this.exchangeContent('data', Buffer.from('.\r\n'), '<empty message>, then .', timeoutMs);
+  }
+
   /** Builds and sends a command in one step. */
   send(
     stage: Stage,
@@ -117,3 +181,21 @@ export class Session {
 }
 
 const SHOWN_UNSOLICITED = 5;
+
+/** One command of a pipelined batch, with the stage its reply belongs to. */
+export interface BatchItem {
+  readonly stage: Stage;
+  readonly command: Command;
+}
+
+function stalledBatch(error: unknown, answered: number, batch: readonly BatchItem[]): unknown {
+  if (!(error instanceof TimeoutError) || answered === 0) return error;
+
+  const unanswered = batch[answered]!.command.verb;
+  return new TimeoutError(
+    `the server advertised PIPELINING but answered ${answered} of ${batch.length} ` +
+      `pipelined commands; no reply to ${unanswered}`,
+    error.waitedMs,
+    { stage: error.stage, received: error.received, hint: 'try again with --no-pipelining' },
+  );
+}

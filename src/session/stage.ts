@@ -13,6 +13,7 @@ export type Stage =
   | 'mail'
   | 'rcpt'
   | 'data'
+  | 'message'
   | 'quit';
 
 /** How a stage is named in a sentence ("no reply to EHLO"). */
@@ -38,6 +39,8 @@ export function describeStage(stage: Stage): string {
       return 'RCPT TO';
     case 'data':
       return 'DATA';
+    case 'message':
+      return 'the message';
     case 'quit':
       return 'QUIT';
   }

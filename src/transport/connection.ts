@@ -93,11 +93,27 @@ export class SmtpConnection {
    * the callback can fire after the reply has already arrived.
    */
   send(stage: Stage, command: Command): number {
+    return this.sendBytes(stage, encodeCommand(command));
+  }
+
+  /**
+   * Sends bytes as they are: a pipelined batch of commands in one write, or
+   * message content after DATA or BDAT. Returns when they were handed over.
+   */
+  sendBytes(stage: Stage, bytes: Buffer): number {
     if (this.ending) throw this.endingError(stage, true);
 
-    this.stream.write(encodeCommand(command));
+    this.stream.write(bytes);
     this.lastSentAt = now();
     return this.lastSentAt;
+  }
+
+  /** Resolves once everything written so far has left for the kernel. */
+  drained(): Promise<void> {
+    return new Promise((resolve) => {
+      if (!this.stream.writableNeedDrain) resolve();
+      else this.stream.once('drain', () => resolve());
+    });
   }
 
   /** Waits for the next reply, at most timeoutMs. */

@@ -79,6 +79,9 @@ describe('command-line mistakes', () => {
 
     expect(run.exitCode).toBe(0);
     expect(run.stdout).toContain('Usage: smtp-probe [options] <target>');
+    expect(run.stdout).toMatch(
+      /^Commands:\n {2}send \[options\] <target> +Run a whole mail transaction/m,
+    );
     expect(run.stdout).toContain('Examples:\n  smtp-probe mx.example.test');
     expect(run.stdout).toContain('24/25  greeting refused');
   });

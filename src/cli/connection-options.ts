@@ -1,0 +1,99 @@
+/**
+ * The options every command shares: where to connect, TLS, EHLO, limits and
+ * output. Checked here, before any connection is made.
+ */
+import { Option, type Command } from 'commander';
+import { UsageError } from '../errors.js';
+import { isValidEhloName, isValidServerName } from '../session/hello.js';
+import { DEFAULT_TIMEOUTS, type ProbeOptions, type StartTlsPolicy } from '../session/options.js';
+import { loadTrustStore } from '../transport/trust-store.js';
+import { parsePort, parseTarget } from '../transport/target.js';
+import { parseDuration } from './duration.js';
+
+/** The shared options as commander hands them over. */
+export interface RawConnectionOptions {
+  port?: string;
+  tls?: boolean;
+  starttls: StartTlsPolicy;
+  ehlo?: string;
+  sni?: string;
+  tlsVerify?: boolean;
+  ca?: string;
+  timeout: string;
+  connectTimeout: string;
+  quiet?: boolean;
+  color: boolean;
+}
+
+/** The part of a request the shared options decide. */
+export type ConnectionRequest = Omit<ProbeOptions, 'mode'> & {
+  readonly quiet: boolean;
+  readonly color: boolean;
+};
+
+/** Adds the shared options to a command. */
+export function addConnectionOptions(command: Command): Command {
+  return command
+    .argument('<target>', 'host, host:port, [IPv6]:port, smtp://host[:port] or smtps://host[:port]')
+    .option('-p, --port <port>', 'port to connect to (default 25; 465 with --tls)')
+    .option('--tls', 'implicit TLS (SMTPS): the handshake comes before the greeting')
+    .addOption(
+      new Option('--starttls <when>', 'STARTTLS when offered, always, or not at all')
+        .choices(['auto', 'require', 'never'])
+        .default('auto'),
+    )
+    .option('--ehlo <name>', "name to say EHLO with (default: this host's FQDN, else [address])")
+    .option('--sni <name>', 'name to send as SNI and to check the certificate against')
+    .option('--tls-verify', 'fail (exit 6) when the certificate does not verify')
+    .option('--ca <file>', 'verify against the CA certificates in this PEM file')
+    .option('-t, --timeout <duration>', 'longest wait for the greeting, each reply, TLS', '30s')
+    .option('--connect-timeout <duration>', 'longest wait for name resolution and connect', '10s')
+    .option('-q, --quiet', 'print only the result line')
+    .option('--no-color', 'no colour, even on a terminal (NO_COLOR and FORCE_COLOR are honoured)');
+}
+
+/** Turns the shared options into most of a request, checking what commander cannot. */
+export function toConnectionRequest(
+  target: string,
+  raw: RawConnectionOptions,
+  env: NodeJS.ProcessEnv,
+): ConnectionRequest {
+  const port = raw.port === undefined ? undefined : parsePort(raw.port);
+  const parsedTarget = parseTarget(target, { port, tls: raw.tls });
+
+  if (raw.ehlo !== undefined && !isValidEhloName(raw.ehlo)) {
+    const expected = 'expected a domain or an address literal like [192.0.2.1]';
+    throw new UsageError(`invalid --ehlo name "${raw.ehlo}": ${expected}`);
+  }
+  if (raw.sni !== undefined && !isValidServerName(raw.sni)) {
+    throw new UsageError(`invalid --sni name "${raw.sni}": expected a host name`);
+  }
+  if (parsedTarget.implicitTls && raw.starttls === 'require') {
+    throw new UsageError('--starttls require makes no sense with implicit TLS (--tls or smtps://)');
+  }
+
+  const replyMs = parseDuration(raw.timeout, '--timeout');
+  const connectMs = parseDuration(raw.connectTimeout, '--connect-timeout');
+  const trust = loadTrustStore(raw.ca, env);
+
+  return {
+    target: parsedTarget,
+    ehloName: raw.ehlo,
+    startTls: raw.starttls,
+    sni: raw.sni,
+    tlsVerify: raw.tlsVerify === true,
+    ca: trust.ca,
+    trustStore: trust.description,
+    timeouts: {
+      ...DEFAULT_TIMEOUTS,
+      resolveMs: connectMs,
+      connectMs,
+      greetingMs: replyMs,
+      replyMs,
+      tlsMs: replyMs,
+      quitMs: Math.min(DEFAULT_TIMEOUTS.quitMs, replyMs),
+    },
+    quiet: raw.quiet === true,
+    color: raw.color,
+  };
+}

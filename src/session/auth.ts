@@ -1,0 +1,104 @@
+/**
+ * AUTH (RFC 4954): pick a mechanism the server offers, run its challenges,
+ * and never let a credential reach any output. Credentials go only over
+ * TLS unless the user explicitly allows otherwise.
+ */
+import { ExitCode, ProbeError, TlsPolicyError } from '../errors.js';
+import type { Command } from '../protocol/command.js';
+import type { ExtensionSet } from '../protocol/extensions.js';
+import { replyText } from '../protocol/reply.js';
+import {
+  chooseMechanism,
+  decodeChallenge,
+  startAuth,
+  type AuthLine,
+  type AuthMechanism,
+} from '../protocol/auth/index.js';
+import { requireCode } from './expect.js';
+import type { AuthRequest } from './options.js';
+import type { Session } from './session.js';
+
+// A well-behaved exchange takes two challenges at most; a server that keeps
+// asking is stopped, not fed credentials for ever.
+const MAX_CHALLENGES = 4;
+
+/** What a refused AUTH most likely means, by reply code (RFC 4954 §6). */
+const HINTS: Record<number, string> = {
+  432: 'a password transition is needed: log in once by other means',
+  454: 'temporary: the server could not check the credentials; do not change the password, retry later',
+  530: 'the server requires STARTTLS before AUTH',
+  534: 'the server wants a stronger mechanism than the one used',
+  535: 'the credentials were rejected: check the user name and the password',
+  538: 'the server requires encryption for this mechanism',
+};
+
+/** Authenticates; returns the mechanism used. */
+export async function authenticate(
+  session: Session,
+  request: AuthRequest,
+  extensions: ExtensionSet,
+  timeoutMs: number,
+): Promise<AuthMechanism> {
+  guardPlaintext(session, request);
+  const mechanism = pickMechanism(request, extensions);
+  const dialogue = startAuth(mechanism, request, { revealSecrets: request.revealSecrets });
+
+  let reply = await session.exchange('auth', asCommand(dialogue.command), timeoutMs);
+  for (let round = 1; reply.code === 334; round += 1) {
+    if (round > MAX_CHALLENGES) throw tooManyChallenges();
+    const challenge = replyText(reply);
+    session.emit({ type: 'note', text: `challenge: "${decodeChallenge(challenge)}"` });
+    reply = await session.exchange('auth', asCommand(dialogue.answer(challenge)), timeoutMs);
+  }
+
+  const shown = dialogue.command.display;
+  requireCode('auth', reply, 235, shown, HINTS[reply.code]);
+  return mechanism;
+}
+
+function guardPlaintext(session: Session, request: AuthRequest): void {
+  if (session.connection.secure) return;
+  if (!request.allowPlaintext) {
+    throw new TlsPolicyError('refusing to send credentials without TLS', {
+      stage: 'auth',
+      hint: 'use STARTTLS or --tls; --auth-plaintext allows it anyway',
+    });
+  }
+  const message =
+    'sending credentials without TLS (--auth-plaintext): anyone on the path can read them';
+  session.emit({ type: 'warning', warning: { code: 'auth-plaintext', message } });
+}
+
+function pickMechanism(request: AuthRequest, extensions: ExtensionSet): AuthMechanism {
+  const offered = extensions.params('AUTH');
+  if (offered === undefined) {
+    throw new ProbeError(
+      'auth-unavailable',
+      ExitCode.cannotSend,
+      'the server does not offer AUTH',
+      {
+        stage: 'auth',
+        hint: 'many servers offer AUTH only after STARTTLS, or only on port 587',
+      },
+    );
+  }
+
+  const requested = request.mechanism.toUpperCase() as AuthMechanism | 'AUTO';
+  const wanted = requested === 'AUTO' ? 'auto' : requested;
+  const mechanism = chooseMechanism(offered, wanted, requested === 'XOAUTH2');
+  if (mechanism === undefined) {
+    const message = `no usable AUTH mechanism: the server offers ${offered.join(' ') || 'none'}`;
+    throw new ProbeError('auth-unavailable', ExitCode.cannotSend, message, { stage: 'auth' });
+  }
+  return mechanism;
+}
+
+function asCommand(line: AuthLine): Command {
+  return { verb: 'AUTH', wire: line.wire, display: line.display };
+}
+
+function tooManyChallenges(): ProbeError {
+  return new ProbeError('protocol-error', ExitCode.protocol, 'AUTH: the server kept challenging', {
+    stage: 'auth',
+  });
+}
