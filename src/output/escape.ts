@@ -13,10 +13,11 @@ export interface Escaped {
 
 // C0 controls, DEL and C1 controls (0x9b is a one-byte CSI on some
 // terminals); Unicode format characters (Cf: bidirectional overrides and
-// marks, zero-width characters, tags) and line and paragraph separators,
+// marks, zero-width characters, tags), line and paragraph separators, and
+// the other default-ignorable code points (fillers, variation selectors),
 // which reorder or hide what is displayed; and the backslash itself, so
 // that an escape in the output is never ambiguous.
-const UNSAFE = /[\x00-\x1f\x7f-\x9f\p{Cf}\p{Zl}\p{Zp}\\]/gu;
+const UNSAFE = /[\x00-\x1f\x7f-\x9f\p{Cf}\p{Zl}\p{Zp}\p{Default_Ignorable_Code_Point}\\]/gu;
 
 const NAMED: Record<string, string> = { '\t': '\\t', '\r': '\\r', '\n': '\\n', '\\': '\\\\' };
 
@@ -47,7 +48,9 @@ export function escapeBytes(raw: Buffer): Escaped {
 
 function codePointEscape(char: string): string {
   const code = char.codePointAt(0)!;
-  return code <= 0xff ? hex(code) : `\\u${code.toString(16).padStart(4, '0')}`;
+  if (code <= 0xff) return hex(code);
+  // Above U+FFFF the braces keep \u{e0041} from reading as \ue004 then "1".
+  return code <= 0xffff ? `\\u${code.toString(16).padStart(4, '0')}` : `\\u{${code.toString(16)}}`;
 }
 
 function hex(code: number): string {

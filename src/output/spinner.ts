@@ -9,7 +9,7 @@ const SHOW_AFTER_MS = 150;
 
 /** Shows a spinner during long waits; a no-op when stderr is not a terminal. */
 export class WaitSpinner {
-  private readonly stream: NodeJS.WritableStream | undefined;
+  private stream: NodeJS.WritableStream | undefined;
   private timer: NodeJS.Timeout | undefined;
   private spinner: Ora | undefined;
   private generation = 0;
@@ -21,6 +21,12 @@ export class WaitSpinner {
    */
   constructor(stream: (NodeJS.WritableStream & { columns?: number }) | undefined) {
     this.stream = stream && (stream.columns ?? 0) > 0 ? stream : undefined;
+    // A terminal resized to no width mid-wait must not reach ora's next frame.
+    stream?.on('resize', () => {
+      if ((stream.columns ?? 0) > 0) return;
+      this.stop();
+      this.stream = undefined;
+    });
   }
 
   /** Starts waiting; the spinner shows if the wait outlasts SHOW_AFTER_MS. */
@@ -33,7 +39,9 @@ export class WaitSpinner {
     this.timer = setTimeout(() => {
       void import('ora').then(({ default: ora }) => {
         if (generation !== this.generation) return;
-        this.spinner = ora({ stream, text, discardStdin: false }).start();
+        // The cursor stays visible: hiding it makes ora install exit and
+        // signal hooks that would kill the process before its verdict.
+        this.spinner = ora({ stream, text, discardStdin: false, hideCursor: false }).start();
       });
     }, SHOW_AFTER_MS);
     this.timer.unref();

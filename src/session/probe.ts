@@ -71,7 +71,7 @@ export async function runProbe(
   } catch (caught) {
     error = toProbeError(caught);
     observe({ type: 'failed', error, secure: session?.connection.secure ?? false });
-    if (session && leavesSessionOpen(error)) await quit(session, options.timeouts.quitMs);
+    if (session && leavesSessionOpen(error)) await courtesyQuit(session, options, signal);
   } finally {
     session?.connection.close();
   }
@@ -184,6 +184,21 @@ function closeInData(session: Session): void {
     type: 'note',
     text: 'closing after 354 without sending the message (--quit-after data): nothing is delivered',
   });
+}
+
+// The QUIT after a refusal: an interruption or a late fault during it is
+// noted, while the refusal stays the verdict.
+async function courtesyQuit(
+  session: Session,
+  options: ProbeOptions,
+  signal: AbortSignal | undefined,
+): Promise<void> {
+  try {
+    await untilAborted(session, signal, () => quit(session, options.timeouts.quitMs));
+  } catch (error) {
+    const problem = error instanceof Error ? error.message : String(error);
+    session.emit({ type: 'note', text: `QUIT not completed: ${problem}` });
+  }
 }
 
 // After a refusal, or a certificate we chose to reject, the server still

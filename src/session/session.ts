@@ -58,7 +58,7 @@ export class Session {
 
   /** Sends a command and reads its reply; the latency counts from the command's last byte. */
   async exchange(stage: Stage, command: Command, timeoutMs: number): Promise<Reply> {
-    this.reportUnsolicited(stage);
+    this.showUnsolicited(stage);
 
     const sentAt = this.connection.send(stage, command);
     this.emit({ type: 'command', stage, command, secure: this.connection.secure });
@@ -78,7 +78,7 @@ export class Session {
    * command.
    */
   async exchangeBatch(batch: readonly BatchItem[], timeoutMs: number): Promise<Reply[]> {
-    this.reportUnsolicited(batch[0]!.stage);
+    this.showUnsolicited(batch[0]!.stage);
 
     const bytes = Buffer.concat(batch.map((item) => encodeCommand(item.command)));
     const sentAt = this.connection.sendBytes(batch[0]!.stage, bytes);
@@ -159,7 +159,8 @@ export class Session {
   // a flood of them is summed up rather than printed.
   private unsolicited = 0;
 
-  private reportUnsolicited(stage: Stage): void {
+  /** Shows replies that came when no command was waiting; a flood is summed up. */
+  showUnsolicited(stage: Stage): void {
     const replies = this.connection.takeUnsolicited();
     if (replies.length === 0) return;
 

@@ -182,6 +182,17 @@ export class SmtpConnection {
     this.raw.destroy();
   }
 
+  /**
+   * A protocol, limit or TLS fault that has already ended the connection,
+   * though no command has asked for a reply since; undefined otherwise.
+   */
+  pendingFault(): ProbeError | undefined {
+    const ending = this.ending;
+    if (ending?.kind === 'failed') return ending.error;
+    if (ending?.kind === 'broken' && this.secure) return this.endingError('quit');
+    return undefined;
+  }
+
   /** The stage whose reply is awaited right now, if any. */
   get waitingStage(): Stage | undefined {
     return this.failHandshake ? 'tls' : this.waiter?.stage;

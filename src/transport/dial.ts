@@ -50,7 +50,13 @@ export function connectTcp(
   signal?: AbortSignal,
 ): Promise<Socket> {
   return new Promise((resolve, reject) => {
-    const socket = connect({ host: address, port, noDelay: true, signal });
+    // The abort is handled here, for the connect alone: net's own signal
+    // option would destroy the socket at any later point of the session too.
+    const socket = connect({ host: address, port, noDelay: true });
+    const onAbort = (): void => {
+      socket.destroy(new Error('aborted'));
+    };
+    signal?.addEventListener('abort', onAbort, { once: true });
     const where = formatHostPort(address, port);
 
     const timer = setTimeout(() => {
@@ -69,11 +75,13 @@ export function connectTcp(
 
     socket.once('connect', () => {
       clearTimeout(timer);
+      signal?.removeEventListener('abort', onAbort);
       socket.removeAllListeners('error');
       resolve(socket);
     });
     socket.once('error', (error: NodeJS.ErrnoException) => {
       clearTimeout(timer);
+      signal?.removeEventListener('abort', onAbort);
       socket.destroy();
       if (signal?.aborted) {
         reject(

@@ -92,13 +92,17 @@ function splitHostPort(authority: string, spec: string): { host: string; port?: 
 
 // `::1:2525` is a valid IPv6 address, but far more often a typo for
 // [::1]:2525; probing a different host than meant is worse than asking.
+// The head before the last group may end in ':' (`2001:db8::2525`): then
+// it is read with the elided zeros restored, `2001:db8::`.
 function checkUnambiguous(address: string, spec: string): string {
   const colon = address.lastIndexOf(':');
-  const head = address.slice(0, colon);
   const tail = address.slice(colon + 1);
-  if (/^\d{1,5}$/.test(tail) && isIPv6(head) && !head.endsWith(':')) {
+  const head = address.slice(0, colon);
+  const host = head.endsWith(':') ? `${head}:` : head;
+  // One digit is left alone: `::1` is the loopback address, not port 1.
+  if (/^\d{2,5}$/.test(tail) && isIPv6(host)) {
     throw new UsageError(
-      `ambiguous target "${spec}": write [${head}]:${tail} for port ${tail}, ` +
+      `ambiguous target "${spec}": write [${host}]:${tail} for port ${tail}, ` +
         `or [${address}] for that address on port 25`,
     );
   }

@@ -3,6 +3,7 @@
  * cipher, the server certificate, and whether it verifies, with the reason
  * in plain words when it does not.
  */
+import { X509Certificate } from 'node:crypto';
 import { checkServerIdentity, type PeerCertificate, type TLSSocket } from 'node:tls';
 
 /** The parts of the server certificate an administrator looks at first. */
@@ -58,6 +59,11 @@ const CHAIN_PROBLEMS: Record<string, string> = {
   CERT_SIGNATURE_FAILURE: 'certificate signature does not verify',
   CERT_REVOKED: 'certificate has been revoked',
   ERR_TLS_CERT_ALTNAME_INVALID: 'certificate names do not match',
+  ERROR_IN_CERT_NOT_BEFORE_FIELD: "the certificate's start date is malformed",
+  ERROR_IN_CERT_NOT_AFTER_FIELD: "the certificate's expiry date is malformed",
+  CERT_UNTRUSTED: 'certificate not trusted for this purpose',
+  CERT_CHAIN_TOO_LONG: 'certificate chain too long',
+  INVALID_CA: 'an issuer in the chain is not a valid CA',
 };
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -87,7 +93,7 @@ export function describeTlsSession(
     certificate,
     verification: {
       trusted: socket.authorized && nameMatches,
-      chainProblem: chainErrorCode && (CHAIN_PROBLEMS[chainErrorCode] ?? chainErrorCode),
+      chainProblem: chainErrorCode && (CHAIN_PROBLEMS[chainErrorCode] ?? inWords(chainErrorCode)),
       chainErrorCode,
       checkedName: details.checkedName,
       nameMatches,
@@ -117,12 +123,35 @@ function isoDate(text: string): string {
   return Number.isNaN(date.getTime()) ? `unreadable date "${text}"` : date.toISOString();
 }
 
+// Node's X509Certificate knows every key type (RSA, RSA-PSS, EC, Ed25519,
+// Ed448); the PeerCertificate fields cover only RSA and EC.
 function describePublicKey(peer: PeerCertificate): string {
-  const details = peer as PeerCertificate & { nistCurve?: string; asn1Curve?: string };
-  if (details.modulus) return `RSA ${peer.bits}`;
-  const curve = details.nistCurve ?? details.asn1Curve;
-  return curve ? `EC ${curve}` : 'unknown type';
+  try {
+    const { publicKey } = new X509Certificate(peer.raw);
+    const type = publicKey.asymmetricKeyType ?? 'unknown';
+    const { modulusLength, namedCurve } = publicKey.asymmetricKeyDetails ?? {};
+    const detail = modulusLength ?? (namedCurve && (NIST_CURVES[namedCurve] ?? namedCurve)) ?? '';
+    return `${KEY_TYPES[type] ?? type} ${detail}`.trim();
+  } catch {
+    return 'unreadable';
+  }
 }
+
+// OpenSSL's curve names, as the NIST names people know them by.
+const NIST_CURVES: Record<string, string> = {
+  prime256v1: 'P-256',
+  secp384r1: 'P-384',
+  secp521r1: 'P-521',
+};
+
+const KEY_TYPES: Record<string, string> = {
+  rsa: 'RSA',
+  'rsa-pss': 'RSA-PSS',
+  ec: 'EC',
+  ed25519: 'Ed25519',
+  ed448: 'Ed448',
+  dsa: 'DSA',
+};
 
 function describeKeyExchange(info: object | null): string | undefined {
   const { type, name, size } = (info ?? {}) as { type?: string; name?: string; size?: number };
@@ -131,12 +160,25 @@ function describeKeyExchange(info: object | null): string | undefined {
   return name === 'X25519' || name === 'X448' ? name : `${type} ${name ?? ''}`.trim();
 }
 
-// Node gives a distinguished name as an object; a repeated attribute is an array.
+// Node gives a distinguished name as an object; a repeated attribute is an
+// array. Values are escaped as RFC 4514 does, so that a CN holding ", O=…"
+// cannot pass for a second attribute.
 function formatName(name: object | undefined): string {
   if (!name) return '';
   return Object.entries(name)
-    .flatMap(([key, value]) => (Array.isArray(value) ? value : [value]).map((v) => `${key}=${v}`))
+    .flatMap(([key, value]) =>
+      (Array.isArray(value) ? value : [value]).map((v) => `${key}=${quoteValue(String(v))}`),
+    )
     .join(', ');
+}
+
+function quoteValue(value: string): string {
+  return value.replace(/[,+"\\<>;=]/g, (char) => `\\${char}`);
+}
+
+// An OpenSSL code not in the table, said in words: CERT_REJECTED → "cert rejected".
+function inWords(code: string): string {
+  return code.replace(/^ERR_/, '').toLowerCase().replaceAll('_', ' ');
 }
 
 function isPresent(peer: PeerCertificate | undefined): peer is PeerCertificate {

@@ -237,3 +237,55 @@ describe('closed pipes', () => {
     expect(run.stdout).toMatch(/^== probing /);
   });
 });
+
+describe('faults found just before QUIT', () => {
+  it('when junk follows the greeting of a banner check then the verdict is the fault, not OK', async () => {
+    const target = await serve([send(`${GREETING_220}JUNK\r\n`), silent(1_000)]);
+    const run = await runCli([target, '--banner']);
+
+    expect(run.exitCode).toBe(7);
+    expect(run.stdout).not.toMatch(/^-> QUIT/m);
+    expect(run.stderr).toContain(
+      'after the greeting: server sent a line that is not an SMTP reply',
+    );
+  });
+
+  it('when replies keep coming after the QUIT reply then they are shown, not dropped', async () => {
+    const target = await serve([
+      send(GREETING_220),
+      expectLine(/^QUIT/),
+      send(Buffer.from('221 bye\r\n250 extra \u202e one\r\n', 'utf8')),
+      silent(500),
+    ]);
+    const run = await runCli([target, '--banner']);
+
+    expect(run.exitCode).toBe(0);
+    expect(run.stdout).toMatch(/^<- 250 extra \\u202e one {2}/m);
+    expect(run.stdout).toContain('nobody asked for');
+  });
+
+  it('when SIGTERM comes while QUIT is awaited then the run is interrupted, exit 143', async () => {
+    const target = await serve([send(GREETING_220), expectLine(/^QUIT/), silent(10_000)]);
+    const running = spawnCli([target, '--banner', '--timeout', '8s']);
+    setTimeout(() => running.child.kill('SIGTERM'), 800);
+    const run = await running;
+
+    expect(run.exitCode).toBe(143);
+    expect(run.stdout).toContain('result: INTERRUPTED at QUIT (exit 143)');
+  });
+});
+
+describe('output that cannot be written', () => {
+  it('when stdout is a full disk then there is no crash and the exit status stays', async () => {
+    const target = await serve([send(GREETING_220), expectLine(/^QUIT/), send(REPLY_221_BYE)]);
+    const run = await spawnCli(
+      ['-c', `node "$0" ${target} --banner > /dev/full`],
+      {},
+      20_000,
+      'bash',
+    );
+
+    expect(run.stderr).toBe('');
+    expect(run.exitCode).toBe(0);
+  });
+});

@@ -22,9 +22,13 @@ describe('escapeText', () => {
   it('when text holds invisible format characters or separators then they are escaped', () => {
     const hidden = '\u061c\u200b\u00ad\ufeff\u2028\u2029\u180e\u{e0041}';
     expect(escapeText(`a${hidden}b`)).toEqual({
-      text: 'a\\u061c\\u200b\\xad\\ufeff\\u2028\\u2029\\u180e\\ue0041b',
+      text: 'a\\u061c\\u200b\\xad\\ufeff\\u2028\\u2029\\u180e\\u{e0041}b',
       escaped: true,
     });
+  });
+
+  it('when text holds default-ignorable fillers or variation selectors then they are escaped', () => {
+    expect(escapeText('a\u034f\u115f\u3164\ufe0fb').text).toBe('a\\u034f\\u115f\\u3164\\ufe0fb');
   });
 
   it('when text holds a backslash then it is doubled so escapes stay unambiguous', () => {

@@ -68,4 +68,32 @@ describe('WaitSpinner', () => {
     await sleep(200);
     spinner.stop();
   });
+
+  it('when the spinner shows then it installs no signal or exit hooks of its own', async () => {
+    const before = ['SIGINT', 'SIGTERM', 'exit'].map((event) => process.listenerCount(event));
+    const spinner = new WaitSpinner(fakeTerminal());
+
+    spinner.start('waiting for the greeting');
+    await sleep(400);
+    const during = ['SIGINT', 'SIGTERM', 'exit'].map((event) => process.listenerCount(event));
+    spinner.stop();
+
+    expect(during).toEqual(before);
+  });
+
+  it('when the terminal is resized to no width mid-wait then the spinner stops for good', async () => {
+    const terminal = fakeTerminal();
+    const spinner = new WaitSpinner(terminal);
+
+    spinner.start('waiting for the greeting');
+    await sleep(300);
+    terminal.columns = 0;
+    terminal.emit('resize');
+    const written = terminal.text().length;
+    await sleep(300);
+    spinner.start('waiting for the reply to EHLO');
+    await sleep(300);
+
+    expect(terminal.text().length).toBe(written);
+  });
 });

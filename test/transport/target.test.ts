@@ -80,7 +80,10 @@ describe('parseTarget', () => {
       'ambiguous target "::1:2526": write [::1]:2526 for port 2526, or [::1:2526] for that address on port 25',
     );
     expect(parseTarget('[::1:2526]')).toMatchObject({ host: '::1:2526', port: 25 });
-    expect(parseTarget('2001:db8::25').host).toBe('2001:db8::25');
+    expect(() => parseTarget('2001:db8::2525')).toThrow('write [2001:db8::]:2525 for port 2525');
+    expect(() => parseTarget('1::2526')).toThrow('write [1::]:2526 for port 2526');
+    expect(parseTarget('2001:db8::1').host).toBe('2001:db8::1');
+    expect(parseTarget('::1').host).toBe('::1');
   });
 
   it('when smtp:// is combined with --tls then that contradiction is refused', () => {
