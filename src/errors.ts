@@ -143,6 +143,17 @@ export class InterruptedError extends ProbeError {
   }
 }
 
+/**
+ * The message cannot go as asked: the server lacks what it needs (AUTH,
+ * SMTPUTF8, REQUIRETLS). Nothing is wrong with the session, which still
+ * ends with QUIT.
+ */
+export class CannotSendError extends ProbeError {
+  constructor(code: string, message: string, details: ProbeErrorDetails) {
+    super(code, ExitCode.cannotSend, message, details);
+  }
+}
+
 /** The server answered a stage with a 4xx or 5xx reply. */
 export class ReplyError extends ProbeError {
   readonly reply: Reply;

@@ -3,7 +3,7 @@
  * and never let a credential reach any output. Credentials go only over
  * TLS unless the user explicitly allows otherwise.
  */
-import { ExitCode, ProbeError, TlsPolicyError } from '../errors.js';
+import { CannotSendError, ExitCode, ProbeError, TlsPolicyError } from '../errors.js';
 import type { Command } from '../protocol/command.js';
 import type { ExtensionSet } from '../protocol/extensions.js';
 import { replyText } from '../protocol/reply.js';
@@ -72,15 +72,10 @@ function guardPlaintext(session: Session, request: AuthRequest): void {
 function pickMechanism(request: AuthRequest, extensions: ExtensionSet): AuthMechanism {
   const offered = extensions.params('AUTH');
   if (offered === undefined) {
-    throw new ProbeError(
-      'auth-unavailable',
-      ExitCode.cannotSend,
-      'the server does not offer AUTH',
-      {
-        stage: 'auth',
-        hint: 'many servers offer AUTH only after STARTTLS, or only on port 587',
-      },
-    );
+    throw new CannotSendError('auth-unavailable', 'the server does not offer AUTH', {
+      stage: 'auth',
+      hint: 'many servers offer AUTH only after STARTTLS, or only on port 587',
+    });
   }
 
   const requested = request.mechanism.toUpperCase() as AuthMechanism | 'AUTO';
@@ -88,7 +83,7 @@ function pickMechanism(request: AuthRequest, extensions: ExtensionSet): AuthMech
   const mechanism = chooseMechanism(offered, wanted, requested === 'XOAUTH2');
   if (mechanism === undefined) {
     const message = `no usable AUTH mechanism: the server offers ${offered.join(' ') || 'none'}`;
-    throw new ProbeError('auth-unavailable', ExitCode.cannotSend, message, { stage: 'auth' });
+    throw new CannotSendError('auth-unavailable', message, { stage: 'auth' });
   }
   return mechanism;
 }

@@ -4,7 +4,7 @@
  * each known keyword is sent only then; --force-parameters overrides that,
  * for testing how a server treats what it did not offer.
  */
-import { ProbeError, ExitCode } from '../errors.js';
+import { CannotSendError } from '../errors.js';
 import type { ExtensionSet } from '../protocol/extensions.js';
 import type { MailParameter, TransactionOptions } from './options.js';
 import type { SessionEvent } from './events.js';
@@ -108,8 +108,8 @@ function warnAboutSize(
   }
 }
 
-function cannotSend(message: string): ProbeError {
-  return new ProbeError('cannot-send', ExitCode.cannotSend, message, {
+function cannotSend(message: string): CannotSendError {
+  return new CannotSendError('cannot-send', message, {
     stage: 'mail',
     hint: '--force-parameters sends it anyway, to see what the server does',
   });

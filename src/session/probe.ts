@@ -5,6 +5,7 @@
  * leaves to do.
  */
 import {
+  CannotSendError,
   InterruptedError,
   ReplyError,
   TlsPolicyError,
@@ -201,10 +202,11 @@ async function courtesyQuit(
   }
 }
 
-// After a refusal, or a certificate we chose to reject, the server still
+// After a refusal, a certificate we chose to reject, or a message that
+// cannot go as asked, the server still
 // expects a QUIT (RFC 5321 §3.1 even after a 554 greeting). After a timeout,
 // a reset or garbage, there is nobody sensible left to say it to.
 function leavesSessionOpen(error: ProbeError): boolean {
   if (error instanceof ReplyError) return error.reply.code !== 421;
-  return error instanceof TlsPolicyError;
+  return error instanceof TlsPolicyError || error instanceof CannotSendError;
 }
