@@ -45,13 +45,28 @@ export function renderVerdict(
   return style.error(`result: ${outcome}${where}${message} (exit ${result.exitCode})`);
 }
 
-/** Per-stage times; a stage said a second time under TLS is marked so. */
+/**
+ * Per-stage times. Consecutive replies of one stage (two RCPTs, AUTH's
+ * challenge rounds) are one entry with the longest wait and a count; a
+ * stage said again once TLS is up (the second EHLO) is marked "(tls)".
+ */
 export function renderTimings(result: ProbeResult): string {
-  const seen = new Set<string>();
-  const parts = result.timings.map((timing) => {
-    const again = seen.has(timing.label) && timing.secure ? ' (tls)' : '';
-    seen.add(timing.label);
-    return `${timing.label}${again} ${formatDuration(timing.ms)}`;
+  const groups: { label: string; secure: boolean; ms: number; count: number }[] = [];
+  for (const timing of result.timings) {
+    const last = groups.at(-1);
+    if (last && last.label === timing.label && last.secure === timing.secure) {
+      last.ms = Math.max(last.ms, timing.ms);
+      last.count += 1;
+    } else {
+      groups.push({ label: timing.label, secure: timing.secure, ms: timing.ms, count: 1 });
+    }
+  }
+
+  const plainLabels = new Set(groups.filter((group) => !group.secure).map((group) => group.label));
+  const parts = groups.map(({ label, secure, ms, count }) => {
+    const again = secure && plainLabels.has(label) ? ' (tls)' : '';
+    const times = count > 1 ? ` ×${count}` : '';
+    return `${label}${again}${times} ${formatDuration(ms)}`;
   });
   return [...parts, `total ${formatDuration(result.totalMs)}`].join(' · ');
 }
