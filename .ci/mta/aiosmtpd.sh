@@ -24,29 +24,8 @@ SERVER=$(cd "$(dirname "$0")" && pwd)/aiosmtpd-server.py
 START_TIMEOUT=15   # seconds to wait for the greeting after starting
 STOP_TIMEOUT=10    # seconds to wait for the process to end after SIGTERM
 
-usage() {
-  echo "usage: $0 start|stop DIR" >&2
-  exit 2
-}
-
-log() { echo "aiosmtpd.sh: $*"; }
-die() { echo "aiosmtpd.sh: error: $*" >&2; exit 1; }
-
-# True when something accepts TCP connections on 127.0.0.1:$1.
-port_open() {
-  timeout 2 bash -c "exec 3<>/dev/tcp/$HOST/$1" 2>/dev/null
-}
-
-# True when 127.0.0.1:$1 answers with a "220 " SMTP greeting.
-greets_220() {
-  # shellcheck disable=SC2016  # $0/$1 are expanded by the inner bash
-  timeout 5 bash -c '
-    exec 3<>"/dev/tcp/$0/$1" || exit 1
-    IFS= read -r -t 4 line <&3 || exit 1
-    printf "QUIT\r\n" >&3
-    case "$line" in "220 "*) exit 0 ;; *) exit 1 ;; esac
-  ' "$HOST" "$1" 2>/dev/null
-}
+# shellcheck source-path=SCRIPTDIR source=common.sh
+. "$(dirname "$0")/common.sh"
 
 # The pid recorded in DIR/pid, if that process is still our server.
 server_pid() {
@@ -118,15 +97,7 @@ cmd_start() {
 
   # 3. Self-signed certificate (kept while still valid for another day).
   local cert=$dir/tls/cert.pem key=$dir/tls/key.pem
-  if ! { [ -s "$cert" ] && [ -s "$key" ] && openssl x509 -in "$cert" -noout -checkend 86400 >/dev/null 2>&1; }; then
-    log "creating self-signed certificate for $HOSTNAME_FQDN"
-    openssl req -x509 -newkey rsa:2048 -nodes -days 30 \
-      -subj "/CN=$HOSTNAME_FQDN" \
-      -addext "subjectAltName=DNS:$HOSTNAME_FQDN" \
-      -keyout "$key" -out "$cert" 2>/dev/null
-    chmod 600 "$key"
-    chmod 644 "$cert"
-  fi
+  make_certificate "$HOSTNAME_FQDN" "$cert" "$key"
 
   # 4. Credentials for this run.
   local password token

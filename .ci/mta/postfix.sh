@@ -29,29 +29,8 @@ SASL_REALM=$DOMAIN          # ... and realm: logs in as probe@probe.test
 START_TIMEOUT=15   # seconds to wait for the listeners after "postfix start"
 STOP_TIMEOUT=15    # seconds to wait for the ports to close after "postfix stop"
 
-usage() {
-  echo "usage: $0 start|stop DIR" >&2
-  exit 2
-}
-
-log() { echo "postfix.sh: $*"; }
-die() { echo "postfix.sh: error: $*" >&2; exit 1; }
-
-# True when something accepts TCP connections on 127.0.0.1:$1.
-port_open() {
-  timeout 2 bash -c "exec 3<>/dev/tcp/$HOST/$1" 2>/dev/null
-}
-
-# True when 127.0.0.1:$1 answers with a "220 " SMTP greeting.
-greets_220() {
-  # shellcheck disable=SC2016  # $0/$1 are expanded by the inner bash
-  timeout 5 bash -c '
-    exec 3<>"/dev/tcp/$0/$1" || exit 1
-    IFS= read -r -t 4 line <&3 || exit 1
-    printf "QUIT\r\n" >&3
-    case "$line" in "220 "*) exit 0 ;; *) exit 1 ;; esac
-  ' "$HOST" "$1" 2>/dev/null
-}
+# shellcheck source-path=SCRIPTDIR source=common.sh
+. "$(dirname "$0")/common.sh"
 
 # Show why Postfix did not start: check output (errors otherwise go to
 # syslog, which does not exist here; script(1) gives it a tty) and maillog.
@@ -156,15 +135,7 @@ cmd_start() {
   # 3. Self-signed certificate for mx.probe.test (kept while still valid
   #    for another day, so restarts reuse it).
   local cert=$dir/tls/cert.pem key=$dir/tls/key.pem
-  if ! { [ -s "$cert" ] && [ -s "$key" ] && openssl x509 -in "$cert" -noout -checkend 86400 >/dev/null 2>&1; }; then
-    log "creating self-signed certificate for $HOSTNAME_FQDN"
-    openssl req -x509 -newkey rsa:2048 -nodes -days 30 \
-      -subj "/CN=$HOSTNAME_FQDN" \
-      -addext "subjectAltName=DNS:$HOSTNAME_FQDN" \
-      -keyout "$key" -out "$cert" 2>/dev/null
-    chmod 600 "$key"
-    chmod 644 "$cert"
-  fi
+  make_certificate "$HOSTNAME_FQDN" "$cert" "$key"
 
   # 4. Recipients of the virtual mailbox domain: one Maildir (trailing /).
   printf '%s %s/user/\n' "$MAILBOX_USER" "$DOMAIN" > "$dir/vmailbox"
