@@ -283,6 +283,29 @@ describe('AUTH', () => {
     expect(run.stdout).not.toMatch(/^-> AUTH/m);
   });
 
+  it.each([['--quiet'], ['--no-pipelining'], ['--quit-after', 'auth']])(
+    'when run with %s, passing or failing, then the secret is in no output',
+    async (...extra) => {
+      const server = await real();
+      const args = [
+        'send',
+        server.target,
+        ...ENVELOPE,
+        '--ca',
+        caFile,
+        '--auth',
+        'PLAIN',
+        '--auth-user',
+        'me',
+      ];
+      for (const secret of [PASSWORD, 'Wr0ng-secret-value']) {
+        const run = await runCli([...args, ...extra], { SMTP_PROBE_AUTH_PASSWORD: secret });
+        expect(run.exitCode).toBe(secret === PASSWORD ? 0 : 55);
+        expectNoSecret(run, secret);
+      }
+    },
+  );
+
   it('when --show-secrets is given then the credentials are shown, on request only', async () => {
     const server = await real();
     const args = [
