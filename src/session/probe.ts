@@ -159,7 +159,13 @@ async function converse(
     quitAfter,
     timeouts.replyMs,
   );
-  if (stopsAfter('data')) return closeInData(session);
+  if (stopsAfter('data') && findings.transaction.inData) return closeInData(session);
+  if (stopsAfter('data')) {
+    session.emit({
+      type: 'note',
+      text: 'stopping before the first BDAT chunk: nothing is delivered',
+    });
+  }
   return done();
 }
 

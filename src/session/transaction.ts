@@ -20,6 +20,8 @@ export interface TransactionResult {
   readonly accepted: readonly string[];
   readonly refused: readonly { readonly address: string; readonly reply: Reply }[];
   readonly delivery: Delivery | undefined;
+  /** After --quit-after data: the server said 354 and waits for message text. */
+  readonly inData: boolean;
 }
 
 /** Runs the transaction; stops after quitAfter ('mail', 'rcpt' or 'data') when given. */
@@ -49,15 +51,17 @@ export async function transact(
     session.emit({ type: 'warning', warning: { code: 'recipients-refused', message } });
   }
 
-  if (dataReply !== undefined) {
-    requireCode('data', dataReply, 354, 'DATA');
-    return { ...outcome, delivery: await sendMessage(session, options, dataReply, timeoutMs) };
-  }
-  if (quitAfter === 'mail' || quitAfter === 'rcpt') return { ...outcome, delivery: undefined };
+  if (quitAfter === 'mail' || quitAfter === 'rcpt')
+    return { ...outcome, delivery: undefined, inData: false };
 
-  const dataAnswer = await askForData(session, options, extensions, timeoutMs);
-  if (quitAfter === 'data') return { ...outcome, delivery: undefined };
-  return { ...outcome, delivery: await sendMessage(session, options, dataAnswer, timeoutMs) };
+  // DATA's reply came with a pipelined envelope, or DATA is said now; BDAT needs none.
+  if (dataReply !== undefined) requireCode('data', dataReply, 354, 'DATA');
+  const dataAnswer = dataReply ?? (await askForData(session, options, extensions, timeoutMs));
+  if (quitAfter === 'data')
+    return { ...outcome, delivery: undefined, inData: dataAnswer !== undefined };
+
+  const delivery = await sendMessage(session, options, dataAnswer, timeoutMs);
+  return { ...outcome, delivery, inData: false };
 }
 
 function envelopeCommands(
@@ -114,7 +118,7 @@ async function judgeEnvelope(
   options: TransactionOptions,
   mailReply: Reply,
   rcptReplies: readonly Reply[],
-): Promise<Omit<TransactionResult, 'delivery'>> {
+): Promise<Omit<TransactionResult, 'delivery' | 'inData'>> {
   requireCode('mail', mailReply, 250, `MAIL FROM:<${options.from.address}>`);
 
   const accepted: string[] = [];

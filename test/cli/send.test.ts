@@ -162,25 +162,22 @@ describe('a message to smtp-server', () => {
     expect(run.stdout).toMatch(/^~> QUIT$/m);
   });
 
-  it('when --quit-after data is given then the connection closes after 354 and nothing is delivered', async () => {
-    const server = await real({ hide: ['PIPELINING'] });
-    const run = await runCli([
-      'send',
-      server.target,
-      ...ENVELOPE,
-      '--ca',
-      caFile,
-      '--quit-after',
-      'data',
-    ]);
+  it.each([[[]], [['PIPELINING']]] as const)(
+    'when --quit-after data is given (hiding %j) then it closes after 354 and nothing is delivered',
+    async (hide) => {
+      const server = await real({ hide });
+      const args = ['send', server.target, ...ENVELOPE, '--ca', caFile, '--quit-after', 'data'];
+      const run = await runCli(args);
 
-    expect(run.exitCode).toBe(0);
-    expect(run.stdout).toMatch(/^<~ 354 /m);
-    expect(run.stdout).toContain('closing after 354 without sending the message');
-    expect(run.stdout).not.toMatch(/^~> QUIT$/m);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-    expect(server.messages).toHaveLength(0);
-  });
+      expect(run.exitCode).toBe(0);
+      expect(run.stdout).toMatch(/^<~ 354 /m);
+      expect(run.stdout).not.toMatch(/^~> <message/m);
+      expect(run.stdout).toContain('closing after 354 without sending the message');
+      expect(run.stdout).not.toMatch(/^~> QUIT$/m);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      expect(server.messages).toHaveLength(0);
+    },
+  );
 });
 
 describe('AUTH', () => {
