@@ -4,6 +4,7 @@
  * order: a file, an environment variable, then a prompt on the terminal
  * that echoes nothing.
  */
+import { describeFileError } from './file-error.js';
 import { open } from 'node:fs/promises';
 import { StringDecoder } from 'node:string_decoder';
 import { InterruptedError, UsageError } from '../errors.js';
@@ -75,8 +76,7 @@ async function readWithMode(path: string): Promise<{ text: string; mode: number 
       await handle.close();
     }
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code ?? 'unknown error';
-    throw new UsageError(`cannot read the password file ${path}: ${code}`);
+    throw new UsageError(`cannot read the password file ${path}: ${describeFileError(error)}`);
   }
 }
 

@@ -5,7 +5,7 @@
  * password prompt never interrupts a session under way.
  */
 import { Option, type Command } from 'commander';
-import { readFile } from 'node:fs/promises';
+import { createReadStream } from 'node:fs';
 import { hostname } from 'node:os';
 import { basename } from 'node:path';
 import { UsageError } from '../errors.js';
@@ -14,9 +14,11 @@ import { parseHeaderOption } from '../message/header.js';
 import { normalisePrepared } from '../message/prepared.js';
 import { newProbeId } from '../message/probe-id.js';
 import { parseMailbox } from '../protocol/address.js';
+import { parseAuthMechanism } from '../protocol/auth/index.js';
 import type { AuthRequest, MailParameter, TransactionOptions } from '../session/options.js';
 import { formatHostPort, type Target } from '../transport/target.js';
 import { parseDuration } from './duration.js';
+import { describeFileError } from './file-error.js';
 import { readSecret } from './secret.js';
 
 /** The send options as commander hands them over. */
@@ -130,8 +132,8 @@ export async function toSendRequest(
       pipelining: raw.pipelining,
       chunking: raw.chunking === true,
       chunkSize: parseChunkSize(raw.chunkSize),
-      mailParameters: raw.mailParam.map((text) => parseParameter(text, '--mail-param')),
-      rcptParameters: raw.rcptParam.map((text) => parseParameter(text, '--rcpt-param')),
+      mailParameters: parseParameters(raw.mailParam, '--mail-param'),
+      rcptParameters: parseParameters(raw.rcptParam, '--rcpt-param'),
       dsn: { notify: parseNotify(raw.dsnNotify), ret: raw.dsnRet, envid: raw.dsnEnvid },
       requireTls: raw.requiretls === true,
       forceParameters: raw.forceParameters === true,
@@ -195,18 +197,31 @@ function readBody(body: string, input: InputSources): Promise<Buffer> {
   return Promise.resolve(Buffer.from(body, 'utf8'));
 }
 
+/**
+ * Most a single --body, --data or --attach input may hold. Servers rarely
+ * take more than 50 MB; the cap keeps a mistaken /dev/zero or an endless
+ * pipe from filling the memory.
+ */
+export const MAX_INPUT_BYTES = 100 * 1024 * 1024;
+
 async function readInput(path: string, input: InputSources, option: string): Promise<Buffer> {
-  if (path === '-') {
-    const chunks: Buffer[] = [];
-    for await (const chunk of input.stdin()) chunks.push(Buffer.from(chunk as Buffer));
-    return Buffer.concat(chunks);
-  }
+  const what = path === '-' ? `${option} -` : `${option} ${path}`;
   try {
-    return await readFile(path);
+    const stream = path === '-' ? input.stdin() : createReadStream(path);
+    const chunks: Buffer[] = [];
+    let size = 0;
+    for await (const chunk of stream) {
+      size += (chunk as Buffer).length;
+      if (size > MAX_INPUT_BYTES) {
+        (stream as { destroy?: () => void }).destroy?.();
+        throw new UsageError(`${what}: more than ${MAX_INPUT_BYTES / 1024 / 1024} MiB`);
+      }
+      chunks.push(Buffer.from(chunk as Buffer));
+    }
+    return Buffer.concat(chunks);
   } catch (error) {
-    const reason =
-      (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : 'unreadable';
-    throw new UsageError(`${option} ${path}: ${reason}`);
+    if (error instanceof UsageError) throw error;
+    throw new UsageError(`${what}: ${describeFileError(error)}`);
   }
 }
 
@@ -216,6 +231,14 @@ async function authRequest(
 ): Promise<AuthRequest | undefined> {
   if (raw.auth === undefined && raw.authUser === undefined) return undefined;
   if (raw.authUser === undefined) throw new UsageError('--auth needs --auth-user');
+  const mechanism = raw.auth === undefined || raw.auth === true ? 'auto' : raw.auth;
+  if (mechanism.toLowerCase() !== 'auto' && parseAuthMechanism(mechanism) === undefined) {
+    throw new UsageError(
+      `unknown --auth mechanism "${mechanism}": PLAIN, LOGIN, CRAM-MD5, XOAUTH2 or auto`,
+    );
+  }
+  // --dump connects nowhere, so it needs no password.
+  if (raw.dump) return undefined;
 
   const secret = await readSecret({
     file: raw.authPasswordFile,
@@ -226,12 +249,21 @@ async function authRequest(
     prompt: `password for ${raw.authUser}: `,
   });
   return {
-    mechanism: raw.auth === undefined || raw.auth === true ? 'auto' : raw.auth,
+    mechanism,
     user: raw.authUser,
     secret,
     allowPlaintext: raw.authPlaintext === true,
     revealSecrets: raw.showSecrets === true,
   };
+}
+
+// RFC 1869 §6: a keyword may appear only once on a command.
+function parseParameters(texts: readonly string[], option: string): MailParameter[] {
+  const parameters = texts.map((text) => parseParameter(text, option));
+  const keywords = parameters.map((parameter) => parameter.keyword);
+  const repeated = keywords.find((keyword, index) => keywords.indexOf(keyword) !== index);
+  if (repeated) throw new UsageError(`${option} ${repeated} is given twice`);
+  return parameters;
 }
 
 // RFC 5321 §4.1.2: esmtp-keyword and esmtp-value (no '=', no space, no controls).

@@ -4,7 +4,6 @@
  * line, and with it start another header or an SMTP command, is refused.
  */
 import { UsageError } from '../errors.js';
-import { escapeText } from '../output/escape.js';
 
 /** A header field: its name and unfolded value, e.g. `Subject` and `hi`. */
 export interface HeaderField {
@@ -71,6 +70,7 @@ function refuseFieldName(name: string): void {
   }
 }
 
+// Quoted as typed: the CLI escapes the whole message on its way out.
 function quote(text: string): string {
-  return `"${escapeText(text).text}"`;
+  return `"${text}"`;
 }

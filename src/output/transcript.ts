@@ -24,8 +24,16 @@ export class TranscriptRenderer {
     this.style = style;
   }
 
-  /** The lines one event adds to the transcript; often none. */
+  /**
+   * The lines one event adds to the transcript; often none. When any of
+   * them needed escaping, the one warning about it follows them directly.
+   */
   render(event: SessionEvent): string[] {
+    const lines = this.renderEvent(event);
+    return lines.length === 0 ? lines : [...lines, ...this.controlsWarning()];
+  }
+
+  private renderEvent(event: SessionEvent): string[] {
     switch (event.type) {
       case 'resolved':
         return [this.note(describeResolved(event.host, event.addresses, event.ms))];
@@ -118,7 +126,7 @@ export class TranscriptRenderer {
     });
 
     const warnings = reply.warnings.map((warning) => this.warning(`protocol: ${warning.message}`));
-    return [...lines, ...warnings, ...this.controlsWarning()];
+    return [...lines, ...warnings];
   }
 
   private suffix(reply: Reply, latencyMs: number, unsolicited: boolean, width: number): string {

@@ -45,7 +45,7 @@ export function mailParameters(
 
   requireCarriers(options, extensions, traits);
   warnAboutSize(extensions, traits.size, warn);
-  return select([...wanted, ...options.mailParameters], options, extensions, warn);
+  return select(merge(wanted, options.mailParameters, warn), options, extensions, warn);
 }
 
 /** The parameters for each RCPT TO. */
@@ -56,7 +56,22 @@ export function rcptParameters(
 ): string[] {
   const wanted: MailParameter[] = [];
   if (options.dsn.notify) wanted.push({ keyword: 'NOTIFY', value: options.dsn.notify });
-  return select([...wanted, ...options.rcptParameters], options, extensions, warn);
+  return select(merge(wanted, options.rcptParameters, warn), options, extensions, warn);
+}
+
+// A parameter the user gave replaces the one smtp-probe would have sent:
+// RFC 1869 allows each keyword once, and the user's is the one asked for.
+function merge(
+  generated: readonly MailParameter[],
+  given: readonly MailParameter[],
+  warn: (event: SessionEvent) => void,
+): MailParameter[] {
+  const keywords = new Set(given.map(({ keyword }) => keyword));
+  for (const { keyword } of generated.filter((parameter) => keywords.has(parameter.keyword))) {
+    const message = `${keyword} as given replaces the one smtp-probe would send`;
+    warn({ type: 'warning', warning: { code: 'parameter-replaced', message } });
+  }
+  return [...generated.filter(({ keyword }) => !keywords.has(keyword)), ...given];
 }
 
 function select(
@@ -91,8 +106,11 @@ function requireCarriers(
   if (traits.smtpUtf8 && !extensions.has('SMTPUTF8')) {
     throw cannotSend('an address is not ASCII but the server does not offer SMTPUTF8');
   }
-  if (options.requireTls && !(traits.secure && extensions.has('REQUIRETLS'))) {
-    throw cannotSend('--requiretls: the server does not offer REQUIRETLS over TLS');
+  if (options.requireTls && !traits.secure) {
+    throw cannotSend('--requiretls: the session is not encrypted, so the message may not go');
+  }
+  if (options.requireTls && !extensions.has('REQUIRETLS')) {
+    throw cannotSend('--requiretls: the server does not offer REQUIRETLS');
   }
 }
 

@@ -37,9 +37,17 @@ export class HandshakeTap extends Duplex {
     this.recorded = [];
   }
 
-  /** The bytes recorded so far, as one piece. */
+  /** The bytes recorded so far, line by line, for the transcript. */
   received(): Buffer[] {
-    return this.recordedBytes === 0 ? [] : [Buffer.concat(this.recorded)];
+    const bytes = Buffer.concat(this.recorded);
+    const lines: Buffer[] = [];
+    for (let start = 0; start < bytes.length;) {
+      const end = bytes.indexOf(0x0a, start);
+      const next = end === -1 ? bytes.length : end + 1;
+      lines.push(bytes.subarray(start, next));
+      start = next;
+    }
+    return lines;
   }
 
   /** The server's first line when it answered in plaintext rather than TLS. */

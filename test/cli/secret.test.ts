@@ -98,7 +98,7 @@ describe('readSecret from a file', () => {
     chmodSync(empty, 0o600);
 
     await expect(readSecret(sources({ file: '/nonexistent/password' }))).rejects.toThrow(
-      'cannot read the password file /nonexistent/password: ENOENT',
+      'cannot read the password file /nonexistent/password: no such file',
     );
     await expect(readSecret(sources({ file: empty }))).rejects.toThrow(UsageError);
   });

@@ -153,7 +153,23 @@ describe('MAIL FROM and RCPT TO parameters', () => {
     ]);
 
     expect(run.exitCode).toBe(9);
-    expect(run.stderr).toContain('--requiretls: the server does not offer REQUIRETLS over TLS');
+    expect(run.stderr).toContain(
+      '--requiretls: the session is not encrypted, so the message may not go',
+    );
+  });
+
+  it('when a given parameter has the keyword of a generated one then it replaces it', async () => {
+    const args = ['--from', 'me@probe.test', '--to', 'you@probe.test', '--dsn-notify', 'success'];
+    const { lines } = await envelope(EHLO_ALL, [
+      ...args,
+      '--rcpt-param',
+      'NOTIFY=NEVER',
+      '--mail-param',
+      'SIZE=5',
+    ]);
+
+    expect(lines[1]).toBe('MAIL FROM:<me@probe.test> SIZE=5');
+    expect(lines[2]).toBe('RCPT TO:<you@probe.test> NOTIFY=NEVER');
   });
 
   it('when extra parameters are given then unknown ones are sent as asked', async () => {

@@ -509,6 +509,50 @@ describe('input refused before connecting', () => {
     expect(run.stdout).toBe('');
   });
 
+  it('when a refused --header holds CRLF then the error shows it escaped once', async () => {
+    const args = ['send', '127.0.0.1:1', ...ENVELOPE, '--header', 'X-A: b\r\nBcc: x@y.test'];
+    const run = await runCli(args);
+
+    expect(run.stderr).toContain('--header "X-A: b\\r\\nBcc: x@y.test" contains a carriage return');
+  });
+
+  it('when an input never ends (/dev/zero) then reading stops at the cap with a usage error', async () => {
+    const run = await runCli([
+      'send',
+      '127.0.0.1:1',
+      ...ENVELOPE,
+      '--attach',
+      '/dev/zero',
+      '--dump',
+    ]);
+
+    expect(run.exitCode).toBe(2);
+    expect(run.stderr).toContain('--attach /dev/zero: more than 100 MiB');
+  });
+
+  it('when --auth names an unknown mechanism then it is a usage error before connecting', async () => {
+    const run = await runCli([
+      'send',
+      '127.0.0.1:1',
+      ...ENVELOPE,
+      '--auth',
+      'MD5',
+      '--auth-user',
+      'me',
+    ]);
+
+    expect(run.exitCode).toBe(2);
+    expect(run.stderr).toContain('unknown --auth mechanism "MD5"');
+  });
+
+  it('when a parameter is given twice then it is a usage error', async () => {
+    const args = ['send', '127.0.0.1:1', ...ENVELOPE, '--mail-param', 'X=1', '--mail-param', 'x=2'];
+    const run = await runCli(args);
+
+    expect(run.exitCode).toBe(2);
+    expect(run.stderr).toContain('--mail-param X is given twice');
+  });
+
   it('when --dump is given then the message is printed and nothing connects', async () => {
     const run = await runCli(['send', '127.0.0.1:1', ...ENVELOPE, '--subject', 'dumped', '--dump']);
 

@@ -106,7 +106,7 @@ describe('composeMessage', () => {
 
   it('when the subject holds a line break then it is refused', () => {
     expect(() => compose({ subject: 'hi\r\nBcc: x@example.test' })).toThrow(
-      'the Subject field "hi\\r\\nBcc: x@example.test" contains a carriage return (CR)',
+      'the Subject field "hi\r\nBcc: x@example.test" contains a carriage return (CR)',
     );
   });
 

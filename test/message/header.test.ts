@@ -23,7 +23,7 @@ describe('parseHeaderOption', () => {
     const injection = 'X-Test: a\r\nBcc: victim@example.test';
     expect(() => parseHeaderOption(injection)).toThrow(UsageError);
     expect(() => parseHeaderOption(injection)).toThrow(
-      '--header "X-Test: a\\r\\nBcc: victim@example.test" contains a carriage return (CR) ' +
+      '--header "X-Test: a\r\nBcc: victim@example.test" contains a carriage return (CR) ' +
         'at character 10',
     );
   });
@@ -64,8 +64,9 @@ describe('parseHeaderOption', () => {
     }
   });
 
-  it('when the name holds a control character then the error shows it escaped', () => {
-    expect(() => parseHeaderOption('X-\x1b[31m: x')).toThrow('--header name "X-\\x1b[31m"');
+  it('when the name holds a control character then the error quotes it as typed', () => {
+    // The CLI escapes the whole message on its way out; escaping here too would double it.
+    expect(() => parseHeaderOption('X-\x1b[31m: x')).toThrow('--header name "X-\x1b[31m"');
   });
 
   it('when the name uses every printable ASCII character but colon then it is accepted', () => {
