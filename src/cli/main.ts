@@ -7,6 +7,7 @@ import { Readable } from 'node:stream';
 import { renderDump } from '../message/dump.js';
 import { ExitCode, ProbeError } from '../errors.js';
 import { escapeText } from '../output/escape.js';
+import { SecretMask } from '../output/secret-mask.js';
 import { WaitSpinner } from '../output/spinner.js';
 import { colorLevel, createStyle } from '../output/style.js';
 import { renderSummary, renderVerdict } from '../output/summary.js';
@@ -39,34 +40,53 @@ export interface CliIo {
 /** Runs smtp-probe with the given arguments; resolves with the exit status. */
 export async function main(argv: string[], io: CliIo, signal?: AbortSignal): Promise<number> {
   let request: CliRequest;
+  let command: 'probe' | 'send' = argv[0] === 'send' ? 'send' : 'probe';
   try {
     const { program, parsed } = buildProgram(version, {
       out: (text) => io.stdout.write(text),
       err: (text) => io.stderr.write(text),
     });
     program.parse(argv, { from: 'user' });
+    command = parsed()!.kind;
     request = await toCliRequest(parsed()!, {
       stdin: io.stdin ?? (() => Readable.from([])),
       stderr: io.stderr as NodeJS.WritableStream,
       env: io.env,
     });
   } catch (error) {
-    return reportParseFailure(error, io);
+    return reportParseFailure(error, io, command);
   }
+
+  // Everything printed from here on passes the secret mask.
+  const mask = new SecretMask();
+  const auth = request.probe.auth;
+  if (auth && !auth.revealSecrets) mask.addSecret(auth.secret);
+  const masked: CliIo = {
+    ...io,
+    stdout: { isTTY: io.stdout.isTTY, write: (text: string) => io.stdout.write(mask.apply(text)) },
+    stderr: { isTTY: io.stderr.isTTY, write: (text: string) => io.stderr.write(mask.apply(text)) },
+  };
 
   if (request.dump) {
     io.stdout.write(renderDump(request.dump));
     return ExitCode.ok;
   }
-  return probe(request, io, signal);
+  return probe({ ...request, probe: { ...request.probe, secretMask: mask } }, masked, signal, io);
 }
 
-async function probe(request: CliRequest, io: CliIo, signal?: AbortSignal): Promise<number> {
+async function probe(
+  request: CliRequest,
+  io: CliIo,
+  signal: AbortSignal | undefined,
+  terminal: CliIo,
+): Promise<number> {
   const isTty = io.stdout.isTTY === true;
   const style = createStyle(colorLevel({ colorFlag: request.color, env: io.env, isTty }));
   const renderer = new TranscriptRenderer(style);
   const spinner = new WaitSpinner(
-    io.stderr.isTTY && !request.quiet ? (io.stderr as NodeJS.WritableStream) : undefined,
+    terminal.stderr.isTTY && !request.quiet
+      ? (terminal.stderr as NodeJS.WritableStream)
+      : undefined,
   );
   const print = (lines: string[]): void => {
     if (lines.length > 0) io.stdout.write(lines.map((line) => `${line}\n`).join(''));
@@ -111,8 +131,9 @@ function waitingText(event: SessionEvent, host: string): string {
 }
 
 const HELP_POINTER = '(smtp-probe --help shows usage and examples)';
+const SEND_HELP_POINTER = '(smtp-probe send --help shows usage and examples)';
 
-function reportParseFailure(error: unknown, io: CliIo): number {
+function reportParseFailure(error: unknown, io: CliIo, command: 'probe' | 'send'): number {
   if (error instanceof CommanderError) {
     // --help and --version end here with 0; commander has already printed.
     return error.exitCode === 0 ? ExitCode.ok : ExitCode.usage;
@@ -120,7 +141,8 @@ function reportParseFailure(error: unknown, io: CliIo): number {
   if (error instanceof ProbeError) {
     // Usage errors quote the user's own words, which may hold control characters too.
     io.stderr.write(`smtp-probe: ${escapeText(error.message).text}\n`);
-    io.stderr.write(`${escapeText(error.hint ?? HELP_POINTER).text}\n`);
+    const pointer = command === 'send' ? SEND_HELP_POINTER : HELP_POINTER;
+    io.stderr.write(`${escapeText(error.hint ?? pointer).text}\n`);
     return error.exitCode;
   }
   throw error;

@@ -75,9 +75,10 @@ export function buildProgram(
 }
 
 function configure(command: Command, write: ProgramOutput): Command {
+  const name = command.name() === 'smtp-probe' ? 'smtp-probe' : `smtp-probe ${command.name()}`;
   return command
     .helpOption('-h, --help', 'show this help')
-    .showHelpAfterError('(smtp-probe --help shows usage and examples)')
+    .showHelpAfterError(`(${name} --help shows usage and examples)`)
     .exitOverride()
     .configureOutput({
       writeOut: write.out,

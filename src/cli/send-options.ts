@@ -96,7 +96,11 @@ export function addSendOptions(command: Command): Command {
     .option('--chunking', 'send the message with BDAT when CHUNKING is offered')
     .option('--chunk-size <bytes>', 'BDAT chunk size', '65536')
     .option('--dsn-notify <when>', 'DSN NOTIFY: NEVER, or SUCCESS,FAILURE,DELAY')
-    .addOption(new Option('--dsn-ret <what>', 'DSN RET: FULL or HDRS').choices(['FULL', 'HDRS']))
+    .addOption(
+      new Option('--dsn-ret <what>', 'DSN RET: FULL or HDRS')
+        .choices(['FULL', 'HDRS'])
+        .argParser((value) => value.toUpperCase()),
+    )
     .option('--dsn-envid <id>', 'DSN ENVID: an id for delivery reports')
     .option('--requiretls', 'REQUIRETLS (RFC 8689): refuse to send unless the server offers it')
     .option('--mail-param <KEY[=VALUE]>', 'extra MAIL FROM parameter; repeatable', collect, [])

@@ -37,7 +37,10 @@ export function renderVerdict(
   { withMessage }: { withMessage: boolean },
 ): string {
   const { error } = result;
-  if (!error) return style.strong(`result: OK in ${formatDuration(result.totalMs)} (exit 0)`);
+  if (!error) {
+    const sent = withMessage ? describeSend(result, renderer) : '';
+    return style.strong(`result: OK in ${formatDuration(result.totalMs)}${sent} (exit 0)`);
+  }
 
   const outcome = error.code === 'interrupted' ? 'INTERRUPTED' : 'FAILED';
   const where = error.stage ? ` at ${describeStage(error.stage)}` : '';
@@ -88,6 +91,16 @@ export function renderTransaction(result: ProbeResult, renderer: TranscriptRende
     lines.push(`message: ${delivery.bytes} bytes accepted${id}`);
   }
   return lines;
+}
+
+// For --quiet, whose one line must say what a send came to.
+function describeSend(result: ProbeResult, renderer: TranscriptRenderer): string {
+  const transaction = result.transaction;
+  if (!transaction) return '';
+  const { accepted, refused, delivery } = transaction;
+  const id = delivery?.queueId ? ` as ${renderer.escapeText(delivery.queueId)}` : '';
+  const message = delivery ? `, message accepted${id}` : '';
+  return `: ${accepted.length} recipients accepted, ${refused.length} refused${message}`;
 }
 
 function replyLine(reply: Reply): string {

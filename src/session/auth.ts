@@ -6,7 +6,8 @@
 import { CannotSendError, ExitCode, ProbeError, TlsPolicyError } from '../errors.js';
 import type { Command } from '../protocol/command.js';
 import type { ExtensionSet } from '../protocol/extensions.js';
-import { replyText } from '../protocol/reply.js';
+import { replyText, type Reply } from '../protocol/reply.js';
+import type { SecretMask } from '../output/secret-mask.js';
 import {
   chooseMechanism,
   decodeChallenge,
@@ -32,27 +33,44 @@ const HINTS: Record<number, string> = {
   538: 'the server requires encryption for this mechanism',
 };
 
+const TOKEN_HINT = 'the token was rejected: it may have expired, or lack the mail scope';
+
 /** Authenticates; returns the mechanism used. */
 export async function authenticate(
   session: Session,
   request: AuthRequest,
   extensions: ExtensionSet,
   timeoutMs: number,
+  mask: SecretMask | undefined,
 ): Promise<AuthMechanism> {
-  guardPlaintext(session, request);
   const mechanism = pickMechanism(request, extensions);
+  guardPlaintext(session, request);
   const dialogue = startAuth(mechanism, request, { revealSecrets: request.revealSecrets });
 
-  let reply = await session.exchange('auth', asCommand(dialogue.command), timeoutMs);
+  // Every line that carries credentials is also hidden wherever a server
+  // might echo it; once one has gone, challenges are no longer decoded.
+  let credentialsSent = false;
+  const send = (line: AuthLine): Promise<Reply> => {
+    if (line.display !== line.wire) {
+      credentialsSent = true;
+      mask?.addWireLine(line.wire);
+    }
+    return session.exchange('auth', asCommand(line), timeoutMs);
+  };
+
+  let reply = await send(dialogue.command);
   for (let round = 1; reply.code === 334; round += 1) {
     if (round > MAX_CHALLENGES) throw tooManyChallenges();
     const challenge = replyText(reply);
-    session.emit({ type: 'note', text: `challenge: "${decodeChallenge(challenge)}"` });
-    reply = await session.exchange('auth', asCommand(dialogue.answer(challenge)), timeoutMs);
+    const shown = credentialsSent
+      ? 'challenge not decoded: credentials were already sent'
+      : `challenge: "${decodeChallenge(challenge)}"`;
+    session.emit({ type: 'note', text: shown });
+    reply = await send(dialogue.answer(challenge));
   }
 
-  const shown = dialogue.command.display;
-  requireCode('auth', reply, 235, shown, HINTS[reply.code]);
+  const hint = mechanism === 'XOAUTH2' && reply.code === 535 ? TOKEN_HINT : HINTS[reply.code];
+  requireCode('auth', reply, 235, dialogue.command.display, hint);
   return mechanism;
 }
 

@@ -27,6 +27,10 @@ export async function askForData(
   timeoutMs: number,
 ): Promise<Reply | undefined> {
   if (usesBdat(options, extensions)) return undefined;
+  if (options.chunking) {
+    const message = '--chunking: the server does not offer CHUNKING; sending with DATA';
+    session.emit({ type: 'warning', warning: { code: 'no-chunking', message } });
+  }
 
   const reply = await session.exchange('data', buildCommand('DATA'), timeoutMs);
   requireCode('data', reply, 354, 'DATA');
@@ -85,7 +89,7 @@ export function usesBdat(options: TransactionOptions, extensions: ExtensionSet):
 function describeSize(bytes: Buffer): string {
   let lines = 0;
   for (const byte of bytes) if (byte === 0x0a) lines += 1;
-  return `<message: ${bytes.length} bytes, ${lines} lines>`;
+  return `<message: ${bytes.length} bytes, ${lines} ${lines === 1 ? 'line' : 'lines'}>`;
 }
 
 // Postfix "queued as 4Xyz", Exim "id=1abc-000DEF-GH", Sendmail "xB4H0Bx012345

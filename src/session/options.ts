@@ -5,6 +5,7 @@
  * answers in well under a second, and a person at a terminal or a monitoring
  * check wants a verdict long before 5 minutes.
  */
+import type { SecretMask } from '../output/secret-mask.js';
 import type { Mailbox } from '../protocol/address.js';
 import type { Target } from '../transport/target.js';
 import type { Stage } from './stage.js';
@@ -54,6 +55,8 @@ export interface ProbeOptions {
   /** Stop after this stage with QUIT (send mode); see quitAfter in probe.ts. */
   readonly quitAfter?: Stage | undefined;
   readonly auth?: AuthRequest | undefined;
+  /** Learns every AUTH line sent, so that no output can show one. */
+  readonly secretMask?: SecretMask | undefined;
   readonly transaction?: TransactionOptions | undefined;
 }
 

@@ -148,7 +148,9 @@ async function converse(
   if (options.mode === 'session' || stopsAfter('tls')) return done();
 
   const extensions = findings.extensionsAfterTls ?? findings.extensions;
-  if (options.auth) await authenticate(session, options.auth, extensions, timeouts.replyMs);
+  if (options.auth) {
+    await authenticate(session, options.auth, extensions, timeouts.replyMs, options.secretMask);
+  }
   if (stopsAfter('auth') || !options.transaction) return done();
 
   const { transaction, quitAfter } = options;

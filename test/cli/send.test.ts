@@ -105,6 +105,16 @@ describe('a message to smtp-server', () => {
     );
   });
 
+  it('when --quiet is given then the one line says who was accepted and the queue id', async () => {
+    const server = await real({ unknownRecipients: ['nobody@probe.test'] });
+    const args = ['send', server.target, ...ENVELOPE, '--to', 'nobody@probe.test', '--ca', caFile];
+    const run = await runCli([...args, '--quiet']);
+
+    expect(run.stdout).toMatch(
+      /^result: OK in .+: 1 recipients accepted, 1 refused, message accepted as TEST1234 \(exit 0\)\n$/,
+    );
+  });
+
   it('when one recipient of two is unknown then the other still gets it and the refusal is reported', async () => {
     const server = await real({ unknownRecipients: ['nobody@probe.test'] });
     const run = await runCli([
@@ -248,7 +258,9 @@ describe('AUTH', () => {
 
       expect(run.exitCode).toBe(55);
       expect(run.stdout).toMatch(/^<~ 535 /m);
-      expect(run.stdout).toMatch(/hint: the credentials were rejected/);
+      const hint =
+        mechanism === 'XOAUTH2' ? 'the token was rejected' : 'the credentials were rejected';
+      expect(run.stdout).toContain(`hint: ${hint}`);
       expect(server.messages).toHaveLength(0);
       expectNoSecret(run, wrong);
     },

@@ -1,0 +1,63 @@
+/**
+ * The last line of defence for credentials: every string smtp-probe prints
+ * passes through here. Hiding our own AUTH lines is not enough, because a
+ * server can echo them back, in a 334 challenge (which the transcript
+ * decodes), a 535, or any later reply. So the mask knows the secret in
+ * every form that reveals it, and every AUTH line sent, and replaces each
+ * wherever it appears.
+ */
+import { escapeText } from './escape.js';
+
+const HIDDEN = '<hidden>';
+
+/** Strings to hide in all output; empty until a secret is added. */
+export class SecretMask {
+  private readonly forms = new Set<string>();
+
+  /** Adds a secret: the text itself, escaped, in hex, and in base64 at every alignment. */
+  addSecret(secret: string): void {
+    const bytes = Buffer.from(secret, 'utf8');
+    this.addForm(secret);
+    this.addForm(bytes.toString('hex'));
+    this.addForm(bytes.toString('hex').toUpperCase());
+    for (const form of base64Forms(bytes)) this.addForm(form);
+  }
+
+  /** Adds a line exactly as it went on the wire during AUTH (a base64 blob). */
+  addWireLine(line: string): void {
+    for (const word of line.split(' ')) if (word.length >= 8) this.addForm(word);
+  }
+
+  /** True once something is to be hidden. */
+  get active(): boolean {
+    return this.forms.size > 0;
+  }
+
+  /** Replaces every known form of a secret in the text. */
+  apply(text: string): string {
+    let result = text;
+    for (const form of this.forms) result = result.split(form).join(HIDDEN);
+    return result;
+  }
+
+  private addForm(form: string): void {
+    // Too short a form would hide innocent text and give away little.
+    if (form.length < 4) return;
+    this.forms.add(form);
+    this.forms.add(escapeText(form).text);
+  }
+}
+
+// Base64 of the secret after 0, 1 or 2 other bytes: the characters that
+// depend on the secret alone are the ones an echo of a longer blob holds.
+function base64Forms(bytes: Buffer): string[] {
+  const forms = [bytes.toString('base64'), bytes.toString('base64').replace(/=+$/, '')];
+  for (const shift of [1, 2]) {
+    const encoded = Buffer.concat([Buffer.alloc(shift), bytes]).toString('base64');
+    const whole = Math.floor((bytes.length + shift) / 3) * 4;
+    forms.push(encoded.slice(4, whole));
+  }
+  if (bytes.length >= 3)
+    forms.push(bytes.toString('base64').slice(0, Math.floor(bytes.length / 3) * 4));
+  return forms;
+}
