@@ -5,6 +5,8 @@ export function describeFileError(error: unknown): string {
       return 'no such file';
     case 'EISDIR':
       return 'is a directory';
+    case 'ENOTFILE':
+      return 'not a regular file';
     case 'EACCES':
     case 'EPERM':
       return 'permission denied';

@@ -5,7 +5,10 @@
  * that echoes nothing.
  */
 import { describeFileError } from './file-error.js';
-import { open } from 'node:fs/promises';
+import { open, stat } from 'node:fs/promises';
+
+/** A password or token file holds one line; more than this is not one. */
+const MAX_SECRET_FILE = 16 * 1024;
 import { StringDecoder } from 'node:string_decoder';
 import { InterruptedError, UsageError } from '../errors.js';
 
@@ -68,10 +71,20 @@ async function readSecretFile(path: string, stderr: NodeJS.WritableStream): Prom
 /** Reads a file and its mode through one handle, so both describe the same file. */
 async function readWithMode(path: string): Promise<{ text: string; mode: number }> {
   try {
+    // A FIFO would block open() until a writer came, and a device could
+    // feed it for ever: only a regular file, and only its first bytes, count.
+    const info = await stat(path);
+    if (!info.isFile()) throw Object.assign(new Error('not a regular file'), { code: 'ENOTFILE' });
     const handle = await open(path, 'r');
     try {
       const { mode } = await handle.stat();
-      return { text: await handle.readFile('utf8'), mode };
+      const { buffer, bytesRead } = await handle.read(
+        Buffer.alloc(MAX_SECRET_FILE),
+        0,
+        MAX_SECRET_FILE,
+        0,
+      );
+      return { text: buffer.subarray(0, bytesRead).toString('utf8'), mode };
     } finally {
       await handle.close();
     }

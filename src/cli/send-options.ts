@@ -28,7 +28,7 @@ export interface RawSendOptions {
   auth?: string | true;
   authUser?: string;
   authPasswordFile?: string;
-  authPlaintext?: boolean;
+  authInsecure?: boolean;
   showSecrets?: boolean;
   quitAfter?: 'connect' | 'greeting' | 'ehlo' | 'tls' | 'auth' | 'mail' | 'rcpt' | 'data';
   subject?: string;
@@ -71,7 +71,10 @@ export function addSendOptions(command: Command): Command {
     .option('--auth [mechanism]', 'AUTH with PLAIN, LOGIN, CRAM-MD5, XOAUTH2 or auto')
     .option('--auth-user <name>', 'user name for AUTH (implies --auth auto)')
     .option('--auth-password-file <file>', `file whose first line is the password or token`)
-    .option('--auth-plaintext', 'allow AUTH without TLS (credentials readable on the path)')
+    .option(
+      '--auth-insecure',
+      'allow AUTH without TLS or over untrusted TLS (readable on the path)',
+    )
     .option('--show-secrets', 'show credentials in the transcript instead of hiding them')
     .addOption(
       new Option('--quit-after <stage>', 'stop after this stage, without delivering').choices([
@@ -241,6 +244,7 @@ async function authRequest(
       `unknown --auth mechanism "${mechanism}": PLAIN, LOGIN, CRAM-MD5, XOAUTH2 or auto`,
     );
   }
+  if (raw.authUser.includes('\0')) throw new UsageError('--auth-user contains NUL');
   // --dump connects nowhere, so it needs no password.
   if (raw.dump) return undefined;
 
@@ -252,11 +256,12 @@ async function authRequest(
     stderr: input.stderr,
     prompt: `password for ${raw.authUser}: `,
   });
+  if (secret.includes('\0')) throw new UsageError('the password or token contains NUL');
   return {
     mechanism,
     user: raw.authUser,
     secret,
-    allowPlaintext: raw.authPlaintext === true,
+    allowInsecure: raw.authInsecure === true,
     revealSecrets: raw.showSecrets === true,
   };
 }

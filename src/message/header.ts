@@ -40,7 +40,13 @@ export function parseHeaderOption(text: string): HeaderField {
 
   const name = text.slice(0, colon);
   refuseFieldName(name);
-  return { name, value: text.slice(colon + 1).replace(/^[ \t]+/, '') };
+  const value = text.slice(colon + 1).replace(/^[ \t]+/, '');
+  // Other controls (ESC, \x01) have no business in a value and would reach
+  // every reader's terminal; TAB is folding white space and stays.
+  if (/[\x00-\x08\x0b-\x1f\x7f]/.test(value)) {
+    throw new UsageError(`--header ${quote(text)} has a control character in its value`);
+  }
+  return { name, value };
 }
 
 /**

@@ -30,6 +30,10 @@ export function parseMailbox(input: string, option: string, allowNull = false): 
     throw new UsageError(`invalid ${option} address "${input}": ${why}`);
   };
   if (/[\r\n\0]/.test(input)) fail('it contains CR, LF or NUL');
+  // RFC 5321's qtext and atext allow no controls; format characters and
+  // separators would hide what the address really is.
+  if (/[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/u.test(input))
+    fail('it contains a control or invisible character');
 
   const bare = input.trim().replace(/^<(.*)>$/, '$1');
   if (bare === '') {

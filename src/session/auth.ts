@@ -42,9 +42,10 @@ export async function authenticate(
   extensions: ExtensionSet,
   timeoutMs: number,
   mask: SecretMask | undefined,
+  tlsTrusted: boolean,
 ): Promise<AuthMechanism> {
   const mechanism = pickMechanism(request, extensions);
-  guardPlaintext(session, request);
+  guardTransport(session, request, tlsTrusted);
   const dialogue = startAuth(mechanism, request, { revealSecrets: request.revealSecrets });
 
   // Every line that carries credentials is also hidden wherever a server
@@ -74,17 +75,22 @@ export async function authenticate(
   return mechanism;
 }
 
-function guardPlaintext(session: Session, request: AuthRequest): void {
-  if (session.connection.secure) return;
-  if (!request.allowPlaintext) {
-    throw new TlsPolicyError('refusing to send credentials without TLS', {
-      stage: 'auth',
-      hint: 'use STARTTLS or --tls; --auth-plaintext allows it anyway',
-    });
+// Credentials go only where nobody else can read them: over TLS whose
+// certificate is trusted. Over untrusted TLS a man in the middle reads them
+// as easily as plaintext.
+function guardTransport(session: Session, request: AuthRequest, trusted: boolean): void {
+  const secure = session.connection.secure;
+  if (secure && trusted) return;
+
+  const what = secure ? 'over TLS with an untrusted certificate' : 'without TLS';
+  if (!request.allowInsecure) {
+    const hint = secure
+      ? 'use --ca FILE (and --sni NAME) to trust the server; --auth-insecure allows it anyway'
+      : 'use STARTTLS or --tls; --auth-insecure allows it anyway';
+    throw new TlsPolicyError(`refusing to send credentials ${what}`, { stage: 'auth', hint });
   }
-  const message =
-    'sending credentials without TLS (--auth-plaintext): anyone on the path can read them';
-  session.emit({ type: 'warning', warning: { code: 'auth-plaintext', message } });
+  const message = `sending credentials ${what} (--auth-insecure): others on the path can read them`;
+  session.emit({ type: 'warning', warning: { code: 'auth-insecure', message } });
 }
 
 function pickMechanism(request: AuthRequest, extensions: ExtensionSet): AuthMechanism {

@@ -65,8 +65,11 @@ export interface AuthRequest {
   readonly mechanism: string;
   readonly user: string;
   readonly secret: string;
-  /** AUTH without TLS, allowed only when the user says so (a warning is shown). */
-  readonly allowPlaintext: boolean;
+  /**
+   * AUTH without TLS, or over TLS whose certificate is not trusted: allowed
+   * only when the user says so (a warning is shown).
+   */
+  readonly allowInsecure: boolean;
   /** Show credentials in the transcript instead of hiding them. */
   readonly revealSecrets: boolean;
 }

@@ -133,10 +133,15 @@ function cannotSend(message: string): CannotSendError {
   });
 }
 
-// RFC 3461 §4: xtext encodes '+', '=' and anything outside ! to ~ as +HH.
+// RFC 3461 §4: xtext writes '+', '=' and every octet outside ! to ~ as
+// +HH, octet by octet of the UTF-8 form.
 function xtext(text: string): string {
-  return text.replace(
-    /[^!-*,-<>-~]/g,
-    (char) => `+${char.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`,
-  );
+  let result = '';
+  for (const byte of Buffer.from(text, 'utf8')) {
+    const plain = byte >= 0x21 && byte <= 0x7e && byte !== 0x2b && byte !== 0x3d;
+    result += plain
+      ? String.fromCharCode(byte)
+      : `+${byte.toString(16).toUpperCase().padStart(2, '0')}`;
+  }
+  return result;
 }

@@ -149,7 +149,15 @@ async function converse(
 
   const extensions = findings.extensionsAfterTls ?? findings.extensions;
   if (options.auth) {
-    await authenticate(session, options.auth, extensions, timeouts.replyMs, options.secretMask);
+    const trusted = findings.tls?.verification.trusted === true;
+    await authenticate(
+      session,
+      options.auth,
+      extensions,
+      timeouts.replyMs,
+      options.secretMask,
+      trusted,
+    );
   }
   if (stopsAfter('auth') || !options.transaction) return done();
 

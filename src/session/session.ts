@@ -3,7 +3,7 @@
  * it. Every exchange goes through here, so every reply is timed and
  * reported the same way.
  */
-import { TimeoutError } from '../errors.js';
+import { ProtocolError, TimeoutError } from '../errors.js';
 import { buildCommand, encodeCommand, type Command } from '../protocol/command.js';
 import type { Reply } from '../protocol/reply.js';
 import type { SmtpConnection } from '../transport/connection.js';
@@ -110,19 +110,38 @@ export class Session {
     timeoutMs: number,
     command?: Command,
   ): Promise<Reply> {
+    this.refuseEarlyReplies(stage);
     const secure = this.connection.secure;
     if (command) this.emit({ type: 'command', stage, command, secure });
     this.emit({ type: 'content', summary, secure });
 
     const head = command ? [encodeCommand(command)] : [];
     this.connection.sendBytes(stage, Buffer.concat([...head, content]));
-    await this.connection.drained();
+    await this.connection.drained(stage, timeoutMs);
     const sentAt = performance.now();
 
     this.waiting(stage);
     const reply = await this.connection.readReply(stage, timeoutMs);
     this.report(stage, reply, Math.max(0, reply.completedAt - sentAt));
     return reply;
+  }
+
+  // A reply that came before the message was sent cannot be the message's:
+  // pairing it so would report a message as accepted that was never judged.
+  private refuseEarlyReplies(stage: Stage): void {
+    const early = this.connection.takeUnsolicited();
+    if (early.length === 0) return;
+
+    const secure = this.connection.secure;
+    for (const reply of early) {
+      this.emit({ type: 'reply', stage, reply, latencyMs: 0, secure, unsolicited: true });
+    }
+    throw new ProtocolError(
+      'the server replied before the message was sent; replies are out of step',
+      {
+        stage,
+      },
+    );
   }
 
   /**

@@ -42,7 +42,13 @@ export async function transact(
   const rcptReplies = rest.slice(0, options.to.length);
   const dataReply = rest[options.to.length];
   const outcome = await judgeEnvelope(options, mailReply!, rcptReplies).catch(async (error) => {
-    if (dataReply?.code === 354) await session.endEmptyMessage(timeoutMs);
+    // The refusal stays the verdict whatever the cleanup meets.
+    if (dataReply?.code === 354) {
+      await session.endEmptyMessage(timeoutMs).catch((cleanup: unknown) => {
+        const problem = cleanup instanceof Error ? cleanup.message : String(cleanup);
+        session.emit({ type: 'note', text: `ending the empty message failed: ${problem}` });
+      });
+    }
     throw error;
   });
 

@@ -69,8 +69,10 @@ export class SmtpConnection {
   private lastSentAt: number | undefined;
   private secureSince: number | undefined;
   private bytesReceived = 0;
-  /** Ends a handshake under way; set only while one is. */
-  private failHandshake: ((error: ProbeError) => void) | undefined;
+  /** Ends a handshake or a drain under way; set only while one is. */
+  private failWait: ((error: ProbeError) => void) | undefined;
+  private handshaking = false;
+  private drainStage: Stage | undefined;
 
   constructor(raw: Socket) {
     this.raw = raw;
@@ -108,11 +110,31 @@ export class SmtpConnection {
     return this.lastSentAt;
   }
 
-  /** Resolves once everything written so far has left for the kernel. */
-  drained(): Promise<void> {
-    return new Promise((resolve) => {
-      if (!this.stream.writableNeedDrain) resolve();
-      else this.stream.once('drain', () => resolve());
+  /**
+   * Resolves once everything written so far has left for the kernel, at
+   * most timeoutMs: a server that stops reading a message would otherwise
+   * hold the write for ever. Ends early if the connection does.
+   */
+  drained(stage: Stage, timeoutMs: number): Promise<void> {
+    if (!this.stream.writableNeedDrain) return Promise.resolve();
+    if (this.ending) return Promise.reject(this.endingError(stage));
+
+    return new Promise((resolve, reject) => {
+      const settle = (): void => {
+        clearTimeout(timer);
+        this.stream.off('drain', onDrain);
+        this.failWait = undefined;
+      };
+      const onDrain = (): void => (settle(), resolve());
+      this.failWait = (error) => (settle(), reject(error));
+      this.drainStage = stage;
+
+      const timer = setTimeout(() => {
+        const left = this.stream.writableLength;
+        const message = `the server stopped reading: ${left} bytes not taken after ${formatDuration(timeoutMs)}`;
+        this.abort(new TimeoutError(message, timeoutMs, { stage }));
+      }, timeoutMs);
+      this.stream.on('drain', onDrain);
     });
   }
 
@@ -195,14 +217,14 @@ export class SmtpConnection {
 
   /** The stage whose reply is awaited right now, if any. */
   get waitingStage(): Stage | undefined {
-    return this.failHandshake ? 'tls' : this.waiter?.stage;
+    return this.handshaking ? 'tls' : this.waiter?.stage;
   }
 
   /** Fails any pending wait with the given error and closes the connection. */
   abort(error: ProbeError): void {
     this.ending ??= { kind: 'failed', error };
     this.waiter?.reject(error);
-    this.failHandshake?.(error);
+    this.failWait?.(error);
     this.close();
   }
 
@@ -256,6 +278,9 @@ export class SmtpConnection {
   };
 
   private deliver(): void {
+    if (this.ending && this.failWait && !this.handshaking) {
+      this.failWait(this.endingError(this.drainStage ?? 'message'));
+    }
     if (!this.waiter) return;
     const reply = this.replies.shift();
     if (reply) this.waiter.resolve(reply);
@@ -285,7 +310,8 @@ export class SmtpConnection {
     return new Promise((resolve, reject) => {
       const settle = (): void => {
         clearTimeout(timer);
-        this.failHandshake = undefined;
+        this.failWait = undefined;
+        this.handshaking = false;
       };
       const fail = (error: ProbeError): void => {
         settle();
@@ -293,7 +319,8 @@ export class SmtpConnection {
         reject(error);
         this.abort(error);
       };
-      this.failHandshake = fail;
+      this.failWait = fail;
+      this.handshaking = true;
 
       const timer = setTimeout(() => {
         const waited = formatDuration(upgrade.timeoutMs);

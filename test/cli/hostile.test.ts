@@ -15,10 +15,12 @@ import {
   silent,
   startFakeServer,
   startTls,
+  stopReading,
   type FakeServer,
   type Step,
 } from '../helpers/fake-server.js';
 import { spawnCli } from '../helpers/spawn-cli.js';
+import { removeTempFiles, writeTempFile } from '../helpers/temp-files.js';
 import {
   EHLO_PLAIN,
   EHLO_WITH_STARTTLS,
@@ -287,5 +289,87 @@ describe('output that cannot be written', () => {
 
     expect(run.stderr).toBe('');
     expect(run.exitCode).toBe(0);
+  });
+});
+
+describe('the message stage', () => {
+  const ENVELOPE = [
+    'send',
+    '--from',
+    'a@probe.test',
+    '--to',
+    'b@probe.test',
+    '--starttls',
+    'never',
+  ];
+  const EHLO_PIPELINING = '250-mx.probe.test\r\n250 PIPELINING\r\n';
+  const envelope: Step[] = [
+    send(GREETING_220),
+    expectLine(/^EHLO/),
+    send(EHLO_PIPELINING),
+    expectLine(/^MAIL/),
+    expectLine(/^RCPT/),
+    expectLine(/^DATA/),
+  ];
+  const probe = (target: string, ...extra: string[]) =>
+    runCli([
+      ENVELOPE[0]!,
+      target,
+      ...ENVELOPE.slice(1),
+      '--timeout',
+      '1s',
+      '--data-timeout',
+      '1s',
+      ...extra,
+    ]);
+
+  it('when a reply comes before the message was sent then it is out of step, not the message reply', async () => {
+    const target = await serve([
+      ...envelope,
+      send('250 Ok\r\n250 Ok\r\n354 go\r\n250 2.0.0 queued as EARLY1\r\n'),
+      silent(1_000),
+    ]);
+    const run = await probe(target);
+
+    expect(run.exitCode).toBe(7);
+    expect(run.stderr).toContain('the server replied before the message was sent');
+    expect(run.stdout).not.toContain('took the message as EARLY1');
+  });
+
+  it('when MAIL is refused but DATA still gets 354 then the refusal stays the verdict after the lone dot', async () => {
+    const target = await serve([
+      ...envelope,
+      send('550 5.7.1 sender rejected\r\n503 5.5.1 need MAIL\r\n354 go\r\n'),
+      silent(3_000),
+    ]);
+    const run = await probe(target);
+
+    expect(run.exitCode).toBe(65);
+    expect(run.stdout).toContain('== ending the empty message failed');
+    expect(run.stderr).toMatch(/^smtp-probe: MAIL FROM refused \(permanent failure\): 550 /);
+  });
+
+  it('when the server stops reading the message then the wait ends at the timeout', async () => {
+    const file = writeTempFile(
+      'big.eml',
+      `Subject: big\r\n\r\n${'x'.repeat(76)}\r\n`
+        .repeat(1)
+        .concat(`${'y'.repeat(998)}\r\n`.repeat(25_000)),
+    );
+    const target = await serve([
+      ...envelope,
+      send('250 Ok\r\n250 Ok\r\n354 go\r\n'),
+      stopReading(),
+      silent(5_000),
+    ]);
+    const started = Date.now();
+    const run = await probe(target, '--data', file);
+
+    expect(Date.now() - started).toBeLessThan(4_000);
+    expect(run.exitCode).toBe(5);
+    expect(run.stderr).toMatch(
+      /^smtp-probe: the server stopped reading: \d+ bytes not taken after 1\.00 s\n$/,
+    );
+    removeTempFiles();
   });
 });

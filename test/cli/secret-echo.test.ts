@@ -26,7 +26,7 @@ const ARGS = [
   'b@probe.test',
   '--starttls',
   'never',
-  '--auth-plaintext',
+  '--auth-insecure',
 ];
 
 let server: FakeServer | undefined;

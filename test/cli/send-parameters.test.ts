@@ -123,6 +123,12 @@ describe('MAIL FROM and RCPT TO parameters', () => {
     expect(lines[2]).toBe('RCPT TO:<you@probe.test> NOTIFY=SUCCESS,FAILURE');
   });
 
+  it('when ENVID is not ASCII then it goes as xtext of its UTF-8 octets', async () => {
+    const args = ['--from', 'me@probe.test', '--to', 'you@probe.test', '--dsn-envid', 'é😀'];
+    const { lines } = await envelope(EHLO_ALL, args);
+    expect(lines[1]).toMatch(/ ENVID=\+C3\+A9\+F0\+9F\+98\+80$/);
+  });
+
   it('when DSN is not offered then its parameters are left out with a warning, unless forced', async () => {
     const args = ['--from', 'me@probe.test', '--to', 'you@probe.test', '--dsn-notify', 'never'];
     const left = await envelope(EHLO_BARE, args);

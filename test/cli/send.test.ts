@@ -3,7 +3,9 @@
  * recipients, delivery) and the scripted fake server (exact bytes:
  * pipelining, BDAT, dot-stuffing, parameters).
  */
+import { execFileSync } from 'node:child_process';
 import { chmodSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { makeCertificateAuthority, type CertificatePair } from '../helpers/certificates.js';
 import { runCli, type CliRun } from '../helpers/cli.js';
@@ -314,6 +316,51 @@ describe('AUTH', () => {
       }
     },
   );
+
+  it('when the certificate is not trusted then no credentials are sent, unless --auth-insecure', async () => {
+    const server = await real();
+    const args = ['send', server.target, ...ENVELOPE, '--auth-user', 'me', '--quit-after', 'auth'];
+    const env = { SMTP_PROBE_AUTH_PASSWORD: PASSWORD };
+
+    const refused = await runCli(args, env);
+    expect(refused.exitCode).toBe(6);
+    expect(refused.stderr).toBe(
+      'smtp-probe: refusing to send credentials over TLS with an untrusted certificate\n',
+    );
+    expect(refused.stdout).not.toMatch(/^~> AUTH/m);
+
+    const allowed = await runCli([...args, '--auth-insecure'], env);
+    expect(allowed.exitCode).toBe(0);
+    expect(allowed.stdout).toContain(
+      '!! sending credentials over TLS with an untrusted certificate (--auth-insecure)',
+    );
+  });
+
+  it('when the password file is a FIFO then it is refused at once, not waited on', async () => {
+    const fifo = join(dirname(passwordFile), 'fifo');
+    execFileSync('mkfifo', [fifo]);
+    const run = await runCli([
+      'send',
+      '127.0.0.1:1',
+      ...ENVELOPE,
+      '--auth-user',
+      'me',
+      '--auth-password-file',
+      fifo,
+    ]);
+
+    expect(run.exitCode).toBe(2);
+    expect(run.stderr).toContain(`cannot read the password file ${fifo}: not a regular file`);
+  });
+
+  it('when the password holds NUL then it is refused before connecting', async () => {
+    const run = await runCli(['send', '127.0.0.1:1', ...ENVELOPE, '--auth-user', 'me'], {
+      SMTP_PROBE_AUTH_PASSWORD: 'a\0b',
+    });
+
+    expect(run.exitCode).toBe(2);
+    expect(run.stderr).toContain('the password or token contains NUL');
+  });
 
   it('when --show-secrets is given then the credentials are shown, on request only', async () => {
     const server = await real();

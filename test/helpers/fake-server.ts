@@ -18,6 +18,7 @@ export type Step =
   | { readonly kind: 'expect'; readonly line: RegExp }
   | { readonly kind: 'read-any' }
   | { readonly kind: 'silent'; readonly ms: number }
+  | { readonly kind: 'stop-reading' }
   | { readonly kind: 'close' }
   | { readonly kind: 'reset' }
   | { readonly kind: 'start-tls'; readonly pair: CertificatePair };
@@ -43,6 +44,8 @@ export const expectLine = (line: RegExp): Step => ({ kind: 'expect', line });
 export const readAny = (): Step => ({ kind: 'read-any' });
 /** S(silent N ms): keep the socket open and say nothing. */
 export const silent = (ms: number): Step => ({ kind: 'silent', ms });
+/** Stops reading the client's bytes: its writes back up until it gives up. */
+export const stopReading = (): Step => ({ kind: 'stop-reading' });
 /** S(close): FIN. */
 export const close = (): Step => ({ kind: 'close' });
 /** S(reset): RST. */
@@ -207,6 +210,9 @@ async function play(
       }
       case 'read-any':
         if (!(await input.any())) problems.push('expected client bytes, got none');
+        break;
+      case 'stop-reading':
+        stream.pause();
         break;
       case 'close':
         stream.end();

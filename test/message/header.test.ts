@@ -64,6 +64,13 @@ describe('parseHeaderOption', () => {
     }
   });
 
+  it('when the value holds a control character other than TAB then it is refused', () => {
+    expect(() => parseHeaderOption('X-Test: a\x1b[31mb')).toThrow(
+      'has a control character in its value',
+    );
+    expect(parseHeaderOption('X-Test: a\tb').value).toBe('a\tb');
+  });
+
   it('when the name holds a control character then the error quotes it as typed', () => {
     // The CLI escapes the whole message on its way out; escaping here too would double it.
     expect(() => parseHeaderOption('X-\x1b[31m: x')).toThrow('--header name "X-\x1b[31m"');

@@ -31,6 +31,9 @@ describe('parseMailbox', () => {
   it.each([
     ['user@example.test>\r\nRCPT TO:<victim@example.test', 'it contains CR, LF or NUL'],
     ['user\0@example.test', 'it contains CR, LF or NUL'],
+    ['"a\x7f\x85b"@example.test', 'a control or invisible character'],
+    ['us\u2028er@example.test', 'a control or invisible character'],
+    ['us\u200ber@example.test', 'a control or invisible character'],
     ['user.example.test', 'expected local-part@domain'],
     ['@example.test', 'expected local-part@domain'],
     ['user@', 'expected local-part@domain'],
