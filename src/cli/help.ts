@@ -33,14 +33,15 @@ Exit status (docs/exit-codes.md):
   3   the host name did not resolve
   4   no TCP connection (refused, unreachable)
   5   a wait ran out (connect, greeting, reply, TLS handshake)
-  6   TLS failed (handshake, TLS record error; --tls-verify, --starttls require)
+  6   TLS failed or fell short (handshake, record error; --tls-verify, --starttls
+      require, AUTH without trusted TLS)
   7   protocol error (not SMTP replies, replies out of step, limits exceeded)
   8   the server closed or reset the connection while a reply was due
+  9   the message cannot be sent as asked (no AUTH, SMTPUTF8 or REQUIRETLS offered)
   24/25  greeting refused, 4xx (temporary) / 5xx (permanent)
   34/35  EHLO (and HELO) refused
   44/45  STARTTLS refused
   54/55  AUTH refused;  64/65 MAIL FROM;  74/75 every RCPT TO;  84/85 DATA or a BDAT chunk
   94/95  the message refused at the end of data
-  9   the message cannot be sent as asked (no AUTH offered, no SMTPUTF8, no REQUIRETLS)
   130 interrupted (Ctrl-C, SIGINT); 143 terminated (SIGTERM)
 `;
