@@ -2,6 +2,7 @@
  * Every way a probe can fail, each with a stable `code` string and an exit
  * status. The table is documented in docs/exit-codes.md and in --help.
  */
+import { formatDuration } from './output/duration.js';
 import { describeStage, type Stage } from './session/stage.js';
 import { classifyReplyCode, describeReplyClass, replyText, type Reply } from './protocol/reply.js';
 
@@ -152,6 +153,31 @@ export class CannotSendError extends ProbeError {
   constructor(code: string, message: string, details: ProbeErrorDetails) {
     super(code, ExitCode.cannotSend, message, details);
   }
+}
+
+/** The abort reason when the overall deadline (--deadline) passes. */
+export class DeadlineExceeded {
+  readonly ms: number;
+
+  constructor(ms: number) {
+    this.ms = ms;
+  }
+}
+
+/**
+ * The error for a wait ended by an abort: a TimeoutError when the overall
+ * deadline passed, an InterruptedError for a signal.
+ */
+export function abortError(reason: unknown, stage?: Stage, waitingFor?: string): ProbeError {
+  if (!(reason instanceof DeadlineExceeded)) {
+    return new InterruptedError(String(reason), stage, waitingFor);
+  }
+  const during = waitingFor ? ` while waiting for ${waitingFor}` : '';
+  return new TimeoutError(
+    `the run passed its overall deadline of ${formatDuration(reason.ms)}${during}`,
+    reason.ms,
+    { stage, hint: '--deadline sets it; each wait also has its own limit' },
+  );
 }
 
 /** The server answered a stage with a 4xx or 5xx reply. */

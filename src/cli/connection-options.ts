@@ -20,7 +20,9 @@ export interface RawConnectionOptions {
   tlsVerify?: boolean;
   ca?: string;
   timeout: string;
+  greetingTimeout?: string;
   connectTimeout: string;
+  deadline: string;
   quiet?: boolean;
   color: boolean;
 }
@@ -47,7 +49,9 @@ export function addConnectionOptions(command: Command): Command {
     .option('--tls-verify', 'fail (exit 6) when the certificate does not verify')
     .option('--ca <file>', 'verify against the CA certificates in this PEM file')
     .option('-t, --timeout <duration>', 'longest wait for the greeting, each reply, TLS', '30s')
+    .option('--greeting-timeout <duration>', 'longest wait for the greeting (default: --timeout)')
     .option('--connect-timeout <duration>', 'longest wait for name resolution and connect', '10s')
+    .option('--deadline <duration>', 'longest the whole run may take, every stage included', '5m')
     .option('-q, --quiet', 'print only the result line')
     .option('--no-color', 'no colour, even on a terminal (NO_COLOR and FORCE_COLOR are honoured)');
 }
@@ -74,6 +78,11 @@ export function toConnectionRequest(
 
   const replyMs = parseDuration(raw.timeout, '--timeout');
   const connectMs = parseDuration(raw.connectTimeout, '--connect-timeout');
+  const greetingMs =
+    raw.greetingTimeout === undefined
+      ? replyMs
+      : parseDuration(raw.greetingTimeout, '--greeting-timeout');
+  const deadlineMs = parseDuration(raw.deadline, '--deadline');
   const trust = loadTrustStore(raw.ca, env);
 
   return {
@@ -88,10 +97,11 @@ export function toConnectionRequest(
       ...DEFAULT_TIMEOUTS,
       resolveMs: connectMs,
       connectMs,
-      greetingMs: replyMs,
+      greetingMs,
       replyMs,
       tlsMs: replyMs,
       quitMs: Math.min(DEFAULT_TIMEOUTS.quitMs, replyMs),
+      deadlineMs,
     },
     quiet: raw.quiet === true,
     color: raw.color,

@@ -107,6 +107,11 @@ export class ReplyReader {
     return this.acceptLine(raw, at);
   }
 
+  /** When the first byte of the unfinished reply came; undefined when none has. */
+  get pendingSince(): number | undefined {
+    return this.hasPartialReply ? this.firstByteAt : undefined;
+  }
+
   /** True while part of a reply has arrived but not its final line. */
   get hasPartialReply(): boolean {
     return this.lines.length > 0 || this.partialLineBytes > 0;

@@ -2,7 +2,7 @@
  * The connect stage: resolve the host, try its addresses in turn as telnet
  * does, and start implicit TLS when asked.
  */
-import { ConnectError, InterruptedError, type ProbeError } from '../errors.js';
+import { ConnectError, type ProbeError } from '../errors.js';
 import { SmtpConnection } from '../transport/connection.js';
 import { connectTcp, resolveAddresses } from '../transport/dial.js';
 import type { SessionObserver } from './events.js';
@@ -48,7 +48,8 @@ export async function openConnection(
       observe({ type: 'connected', address, port: target.port, localAddress, ms });
       return { connection, connectedAt, timings };
     } catch (error) {
-      if (error instanceof InterruptedError) throw error;
+      // An interruption or the deadline ends the search; a refused address does not.
+      if (signal?.aborted) throw error;
       lastError = error as ProbeError;
       if (addresses.length > 1) observe({ type: 'connect-failed', message: lastError.message });
     }

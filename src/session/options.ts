@@ -21,6 +21,8 @@ export interface Timeouts {
   readonly tlsMs: number;
   /** QUIT is a courtesy: a server that lingers is not kept waiting for. */
   readonly quitMs: number;
+  /** The whole run, every stage included (--deadline). */
+  readonly deadlineMs: number;
 }
 
 export const DEFAULT_TIMEOUTS: Timeouts = {
@@ -32,6 +34,9 @@ export const DEFAULT_TIMEOUTS: Timeouts = {
   replyMs: 30_000,
   tlsMs: 30_000,
   quitMs: 5_000,
+  // A send may wait two minutes for the end of data; five leaves room for
+  // that and still ends any run that is stuck.
+  deadlineMs: 300_000,
 };
 
 /** A probe's request: the target and what to do there. */

@@ -5,8 +5,9 @@
  * leaves to do.
  */
 import {
+  abortError,
   CannotSendError,
-  InterruptedError,
+  DeadlineExceeded,
   ReplyError,
   TlsPolicyError,
   toProbeError,
@@ -58,13 +59,15 @@ export async function runProbe(
   signal?: AbortSignal,
 ): Promise<ProbeResult> {
   const startedAt = performance.now();
+  const deadline = startDeadline(options.timeouts.deadlineMs, signal);
+  signal = deadline.signal;
   const findings: Findings = {};
   const timings: StageTiming[] = [];
   let session: Session | undefined;
   let error: ProbeError | undefined;
 
   try {
-    if (signal?.aborted) throw new InterruptedError(String(signal.reason));
+    if (signal.aborted) throw abortError(signal.reason);
     const connected = await openConnection(options, observe, signal);
     timings.push(...connected.timings);
     session = new Session(connected.connection, observe, connected.connectedAt);
@@ -74,6 +77,7 @@ export async function runProbe(
     observe({ type: 'failed', error, secure: session?.connection.secure ?? false });
     if (session && leavesSessionOpen(error)) await courtesyQuit(session, options, signal);
   } finally {
+    deadline.clear();
     session?.connection.close();
   }
 
@@ -92,6 +96,18 @@ export async function runProbe(
   };
 }
 
+// The overall deadline aborts like a signal does, with its own reason, so
+// that every wait under way (connect, handshake, reply, drain) ends at once.
+function startDeadline(
+  ms: number,
+  signal: AbortSignal | undefined,
+): { signal: AbortSignal; clear: () => void } {
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(new DeadlineExceeded(ms)), ms);
+  const combined = signal ? AbortSignal.any([signal, controller.signal]) : controller.signal;
+  return { signal: combined, clear: () => clearTimeout(timer) };
+}
+
 // An interruption fails whatever wait is under way, naming it.
 async function untilAborted(
   session: Session,
@@ -102,7 +118,7 @@ async function untilAborted(
   const onAbort = (): void => {
     const stage = connection.waitingStage;
     const what = stage && describeWait(stage);
-    connection.abort(new InterruptedError(String(signal!.reason), stage, what));
+    connection.abort(abortError(signal!.reason, stage, what));
   };
 
   signal?.addEventListener('abort', onAbort, { once: true });

@@ -4,6 +4,7 @@
  * reported the same way.
  */
 import { ProtocolError, TimeoutError } from '../errors.js';
+import { describeRate, formatDuration } from '../output/duration.js';
 import { buildCommand, encodeCommand, type Command } from '../protocol/command.js';
 import type { Reply } from '../protocol/reply.js';
 import type { SmtpConnection } from '../transport/connection.js';
@@ -169,6 +170,7 @@ export class Session {
 
   private report(stage: Stage, reply: Reply, latencyMs: number, label: string = stage): void {
     this.record(stage, latencyMs, label);
+    this.noticeTarpit(reply);
     const secure = this.connection.secure;
     this.emit({ type: 'reply', stage, reply, latencyMs, secure, unsolicited: false });
   }
@@ -177,6 +179,18 @@ export class Session {
   // Shown apart, it cannot shift every later reply onto the wrong command;
   // a flood of them is summed up rather than printed.
   private unsolicited = 0;
+
+  // A healthy server writes a reply at once. One whose bytes trickle in
+  // over seconds is a tarpit (deliberate slowness against spammers) or a
+  // badly congested path; either way the rate is what an admin needs.
+  private noticeTarpit(reply: Reply): void {
+    const spreadMs = reply.completedAt - reply.firstByteAt;
+    if (spreadMs < TARPIT_SPREAD_MS) return;
+
+    const bytes = reply.lines.reduce((sum, line) => sum + line.raw.length, 0);
+    const message = `the reply trickled in over ${formatDuration(spreadMs)} (${describeRate(bytes, spreadMs)}): a tarpit or a congested path`;
+    this.emit({ type: 'warning', warning: { code: 'tarpit', message } });
+  }
 
   /** Shows replies that came when no command was waiting; a flood is summed up. */
   showUnsolicited(stage: Stage): void {
@@ -201,6 +215,9 @@ export class Session {
 }
 
 const SHOWN_UNSOLICITED = 5;
+
+/** A reply whose first and last bytes are this far apart is reported as trickling. */
+const TARPIT_SPREAD_MS = 1_000;
 
 /** One command of a pipelined batch, with the stage its reply belongs to. */
 export interface BatchItem {

@@ -12,7 +12,7 @@ import { encodeCommand, type Command } from '../protocol/command.js';
 import type { Reply } from '../protocol/reply.js';
 import { ReplyReader } from '../protocol/reply-reader.js';
 import { describeStage, type Stage } from '../session/stage.js';
-import { formatDuration } from '../output/duration.js';
+import { describeRate, formatDuration } from '../output/duration.js';
 import { HandshakeTap } from './handshake-tap.js';
 import { describeTlsSession, type TlsSession } from './tls-session.js';
 
@@ -352,7 +352,7 @@ export class SmtpConnection {
     if (received.length > 0) {
       const unterminated = received[received.length - 1]!.at(-1) !== 0x0a;
       const missing = unterminated ? 'its last line never ended' : 'its final line never came';
-      message = `${what} incomplete after ${waited}: ${missing}`;
+      message = `${what} incomplete after ${waited}: ${missing}${this.arrivalRate()}`;
     } else if (this.bytesReceived > 0) {
       message += ' (what the server sent held no reply line)';
     } else if (stage === 'greeting') {
@@ -361,6 +361,16 @@ export class SmtpConnection {
     }
 
     return new TimeoutError(message, timeoutMs, { stage, received, hint });
+  }
+
+  // How fast the unfinished reply was arriving, when that looks like a tarpit.
+  private arrivalRate(): string {
+    const since = this.reader.pendingSince;
+    if (since === undefined) return '';
+    const spreadMs = now() - since;
+    const bytes = this.reader.pendingLines().reduce((sum, line) => sum + line.length, 0);
+    if (spreadMs < 1_000) return '';
+    return ` (arriving at ${describeRate(bytes, spreadMs)}: a tarpit?)`;
   }
 
   private endingError(stage: Stage, beforeSending = false): ProbeError {

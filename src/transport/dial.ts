@@ -5,12 +5,12 @@
 import { lookup } from 'node:dns/promises';
 import { connect, type Socket } from 'node:net';
 import {
+  abortError,
   ConnectError,
   ConnectionLostError,
-  InterruptedError,
+  ProbeError,
   ResolveError,
   TimeoutError,
-  type ProbeError,
 } from '../errors.js';
 import { formatDuration } from '../output/duration.js';
 import { formatHostPort, type Target } from './target.js';
@@ -35,7 +35,7 @@ export async function resolveAddresses(
       { stage: 'resolve', hint: 'check the resolver in /etc/resolv.conf' },
     );
   }).catch((error: unknown) => {
-    if (error instanceof TimeoutError || error instanceof InterruptedError) throw error;
+    if (error instanceof ProbeError) throw error;
     throw resolveFailure(target.host, error);
   });
 
@@ -84,9 +84,7 @@ export function connectTcp(
       signal?.removeEventListener('abort', onAbort);
       socket.destroy();
       if (signal?.aborted) {
-        reject(
-          new InterruptedError(String(signal.reason), 'connect', `the connection to ${where}`),
-        );
+        reject(abortError(signal.reason, 'connect', `the connection to ${where}`));
       } else {
         reject(connectFailure(where, error));
       }
@@ -136,7 +134,7 @@ function connectFailure(where: string, error: NodeJS.ErrnoException): ProbeError
 function abortion(signal: AbortSignal | undefined, waitingFor: string): Promise<never> {
   return new Promise((_, reject) => {
     signal?.addEventListener('abort', () => {
-      reject(new InterruptedError(String(signal.reason), 'resolve', waitingFor));
+      reject(abortError(signal.reason, 'resolve', waitingFor));
     });
   });
 }
