@@ -57,6 +57,7 @@ export class ReplyReader {
   private warnings = new Map<string, ProtocolWarning>();
   private firstByteAt: number | undefined;
   private emptyLines = 0;
+  private emptyLinesInReply = 0;
 
   constructor(limits: ReplyLimits = DEFAULT_REPLY_LIMITS) {
     this.limits = limits;
@@ -198,7 +199,10 @@ export class ReplyReader {
   // Empty lines hold no reply, but an endless run of them is a flood like any other.
   private countEmptyLine(): void {
     this.emptyLines += 1;
-    this.warn('empty-line', 'server sent an empty line; it was ignored');
+    this.emptyLinesInReply += 1;
+    const count = this.emptyLinesInReply;
+    const message = `server sent ${count === 1 ? 'an empty line' : `${count} empty lines`}; ignored`;
+    this.warnings.set('empty-line', { code: 'empty-line', message });
     if (this.emptyLines > this.limits.maxLinesPerReply) {
       throw new ProtocolError(
         `server sent more than ${this.limits.maxLinesPerReply} empty lines in a row, reading aborted`,
@@ -240,6 +244,7 @@ export class ReplyReader {
     this.lines = [];
     this.replyBytes = 0;
     this.warnings = new Map();
+    this.emptyLinesInReply = 0;
     this.firstByteAt = undefined;
     return reply;
   }

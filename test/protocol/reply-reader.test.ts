@@ -199,6 +199,9 @@ describe('ReplyReader', () => {
     const replies = readAll('220 mx.example.test ESMTP\r\n\r\n250 OK\r\n');
     expect(replies.map((reply) => reply.code)).toEqual([220, 250]);
     expect(replies[1]!.warnings.map((w) => w.code)).toEqual(['empty-line']);
+    expect(readAll('220 a\r\n\r\n\n\r\n250 b\r\n')[1]!.warnings[0]!.message).toBe(
+      'server sent 3 empty lines; ignored',
+    );
   });
 
   it('when junk follows a complete reply in the same read then the reply is still delivered', () => {
