@@ -201,11 +201,13 @@ export class ReplyReader {
     this.emptyLines += 1;
     this.emptyLinesInReply += 1;
     const count = this.emptyLinesInReply;
-    const message = `server sent ${count === 1 ? 'an empty line' : `${count} empty lines`}; ignored`;
+    const what = count === 1 ? 'an empty line' : `${count} empty lines`;
+    const message = `server sent ${what}; ignored`;
     this.warnings.set('empty-line', { code: 'empty-line', message });
     if (this.emptyLines > this.limits.maxLinesPerReply) {
       throw new ProtocolError(
-        `server sent more than ${this.limits.maxLinesPerReply} empty lines in a row, reading aborted`,
+        `server sent more than ${this.limits.maxLinesPerReply} empty lines in a row, ` +
+          'reading aborted',
       );
     }
   }

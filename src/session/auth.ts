@@ -26,7 +26,9 @@ const MAX_CHALLENGES = 4;
 /** What a refused AUTH most likely means, by reply code (RFC 4954 §6). */
 const HINTS: Record<number, string> = {
   432: 'a password transition is needed: log in once by other means',
-  454: 'temporary: the server could not check the credentials; do not change the password, retry later',
+  454:
+    'temporary: the server could not check the credentials; ' +
+    'do not change the password, retry later',
   530: 'the server requires STARTTLS before AUTH',
   534: 'the server wants a stronger mechanism than the one used',
   535: 'the credentials were rejected: check the user name and the password',

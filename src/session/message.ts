@@ -58,7 +58,8 @@ export async function sendMessage(
 function sendData(session: Session, options: TransactionOptions): Promise<Reply> {
   if (options.raw && options.message.includes('\r\n.\r\n')) {
     const message =
-      'the raw message holds <CRLF>.<CRLF>: the server ends the data there and reads the rest as commands';
+      'the raw message holds <CRLF>.<CRLF>: the server ends the data there ' +
+      'and reads the rest as commands';
     session.emit({ type: 'warning', warning: { code: 'raw-end-of-data', message } });
   }
   const content = options.raw ? encodeRawForData(options.message) : encodeForData(options.message);

@@ -188,7 +188,8 @@ export class Session {
     if (spreadMs < TARPIT_SPREAD_MS) return;
 
     const bytes = reply.lines.reduce((sum, line) => sum + line.raw.length, 0);
-    const message = `the reply trickled in over ${formatDuration(spreadMs)} (${describeRate(bytes, spreadMs)}): a tarpit or a congested path`;
+    const over = `${formatDuration(spreadMs)} (${describeRate(bytes, spreadMs)})`;
+    const message = `the reply trickled in over ${over}: a tarpit or a congested path`;
     this.emit({ type: 'warning', warning: { code: 'tarpit', message } });
   }
 

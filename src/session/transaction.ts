@@ -53,7 +53,8 @@ export async function transact(
   });
 
   if (outcome.refused.length > 0) {
-    const message = `${outcome.refused.length} of ${options.to.length} recipients refused; going on with the rest`;
+    const refused = `${outcome.refused.length} of ${options.to.length} recipients refused`;
+    const message = `${refused}; going on with the rest`;
     session.emit({ type: 'warning', warning: { code: 'recipients-refused', message } });
   }
 

@@ -13,6 +13,14 @@ import type { Reply } from '../protocol/reply.js';
 import { ReplyReader } from '../protocol/reply-reader.js';
 import { describeStage, type Stage } from '../session/stage.js';
 import { describeRate, formatDuration } from '../output/duration.js';
+import {
+  brokenConnection,
+  HANDSHAKE_TIMEOUT_HINT,
+  handshakeFailure,
+  placeFault,
+  SILENT_GREETING_HINT,
+  waitingFor,
+} from './connection-errors.js';
 import { HandshakeTap } from './handshake-tap.js';
 import { describeTlsSession, type TlsSession } from './tls-session.js';
 
@@ -46,13 +54,6 @@ const now = (): number => performance.now();
 
 /** Replies that may wait unasked-for before the flood counts as an attack. */
 const MAX_QUEUED_REPLIES = 100;
-
-const HANDSHAKE_TIMEOUT_HINT =
-  'the server took the connection but did not answer the TLS handshake; it may not speak TLS';
-
-const SILENT_GREETING_HINT =
-  'the server accepts connections but stays silent; if this port expects implicit TLS ' +
-  '(usually 465), try --tls';
 
 /** An open connection to an SMTP server. */
 export class SmtpConnection {
@@ -131,7 +132,8 @@ export class SmtpConnection {
 
       const timer = setTimeout(() => {
         const left = this.stream.writableLength;
-        const message = `the server stopped reading: ${left} bytes not taken after ${formatDuration(timeoutMs)}`;
+        const waited = formatDuration(timeoutMs);
+        const message = `the server stopped reading: ${left} bytes not taken after ${waited}`;
         this.abort(new TimeoutError(message, timeoutMs, { stage }));
       }, timeoutMs);
       this.stream.on('drain', onDrain);
@@ -397,68 +399,4 @@ export class SmtpConnection {
       received,
     });
   }
-}
-
-// The reply reader knows bytes, not stages: say which reply was unreadable,
-// or, when the fault came after a complete reply, that it followed it.
-function placeFault(error: ProbeError, stage: Stage | undefined, afterReply: boolean): ProbeError {
-  if (!(error instanceof ProtocolError) || error.stage !== undefined || !stage) return error;
-  const what = stage === 'greeting' ? 'greeting' : `reply to ${describeStage(stage)}`;
-  const message = afterReply
-    ? `after the ${what}: ${error.message}`
-    : `unreadable ${what}: ${error.message}`;
-  return new ProtocolError(message, { stage, received: error.received, cause: error.cause });
-}
-
-// A TLS error on an established session is a TLS failure (exit 6), said in
-// OpenSSL's reason, not its full error string; anything else lost the line.
-function brokenConnection(error: NodeJS.ErrnoException, stage: Stage, secure: boolean): ProbeError {
-  const waiting = waitingFor(stage, false);
-  const tlsReason = secure ? openSslReason(error) : undefined;
-  if (tlsReason) {
-    return new TlsError(`TLS error (${tlsReason}) ${waiting}`, { stage, cause: error });
-  }
-  return new ConnectionLostError(`connection failed ${waiting}: ${error.message}`, {
-    stage,
-    cause: error,
-  });
-}
-
-function openSslReason(error: NodeJS.ErrnoException): string | undefined {
-  const reason = /routines:[^:]*:([^:\n]+)/.exec(error.message)?.[1];
-  return reason ?? (error.code?.startsWith('ERR_SSL') ? error.code : undefined);
-}
-
-function waitingFor(stage: Stage, partial: boolean): string {
-  if (stage === 'greeting')
-    return partial ? 'in the middle of the greeting' : 'before any greeting';
-  const what = `the reply to ${describeStage(stage)}`;
-  return partial ? `in the middle of ${what}` : `while waiting for ${what}`;
-}
-
-function handshakeFailure(error: Error, tap: HandshakeTap, upgrade: TlsUpgrade): TlsError {
-  const plaintext = tap.plaintextAnswer();
-  if (plaintext !== undefined) {
-    return new TlsError(`TLS handshake failed: the server answered in plaintext: "${plaintext}"`, {
-      stage: 'tls',
-      received: tap.received(),
-      hint: upgrade.hintOnPlaintext,
-      cause: error,
-    });
-  }
-  return new TlsError(`TLS handshake failed: ${describeOpenSslError(error)}`, {
-    stage: 'tls',
-    received: tap.received(),
-    cause: error,
-  });
-}
-
-function describeOpenSslError(error: Error): string {
-  const code = (error as NodeJS.ErrnoException).code;
-  if (code === 'ECONNRESET') return 'the server closed the connection during the handshake';
-  if (/unsupported protocol|alert protocol version|no protocols available/i.test(error.message)) {
-    return 'no TLS version in common (the server may offer only TLS 1.0 or 1.1)';
-  }
-  const reason = /routines:[^:]*:([^:\n]+)/.exec(error.message)?.[1];
-  return reason ?? error.message;
 }

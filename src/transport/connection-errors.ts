@@ -1,0 +1,90 @@
+/**
+ * The errors a connection reports, worded for the person reading them: which
+ * stage, what happened on the wire, and what to try. Kept apart from the
+ * connection itself, which only decides when one applies.
+ */
+import { ConnectionLostError, ProtocolError, TlsError, type ProbeError } from '../errors.js';
+import { describeStage, type Stage } from '../session/stage.js';
+import type { TlsUpgrade } from './connection.js';
+import type { HandshakeTap } from './handshake-tap.js';
+
+/** Said when the TLS handshake gets no answer. */
+export const HANDSHAKE_TIMEOUT_HINT =
+  'the server took the connection but did not answer the TLS handshake; it may not speak TLS';
+
+/** Said when a connection is accepted but no greeting ever comes. */
+export const SILENT_GREETING_HINT =
+  'the server accepts connections but stays silent; if this port expects implicit TLS ' +
+  '(usually 465), try --tls';
+
+// The reply reader knows bytes, not stages: say which reply was unreadable,
+// or, when the fault came after a complete reply, that it followed it.
+export function placeFault(
+  error: ProbeError,
+  stage: Stage | undefined,
+  afterReply: boolean,
+): ProbeError {
+  if (!(error instanceof ProtocolError) || error.stage !== undefined || !stage) return error;
+  const what = stage === 'greeting' ? 'greeting' : `reply to ${describeStage(stage)}`;
+  const message = afterReply
+    ? `after the ${what}: ${error.message}`
+    : `unreadable ${what}: ${error.message}`;
+  return new ProtocolError(message, { stage, received: error.received, cause: error.cause });
+}
+
+// A TLS error on an established session is a TLS failure (exit 6), said in
+// OpenSSL's reason, not its full error string; anything else lost the line.
+export function brokenConnection(
+  error: NodeJS.ErrnoException,
+  stage: Stage,
+  secure: boolean,
+): ProbeError {
+  const waiting = waitingFor(stage, false);
+  const tlsReason = secure ? openSslReason(error) : undefined;
+  if (tlsReason) {
+    return new TlsError(`TLS error (${tlsReason}) ${waiting}`, { stage, cause: error });
+  }
+  return new ConnectionLostError(`connection failed ${waiting}: ${error.message}`, {
+    stage,
+    cause: error,
+  });
+}
+
+function openSslReason(error: NodeJS.ErrnoException): string | undefined {
+  const reason = /routines:[^:]*:([^:\n]+)/.exec(error.message)?.[1];
+  return reason ?? (error.code?.startsWith('ERR_SSL') ? error.code : undefined);
+}
+
+export function waitingFor(stage: Stage, partial: boolean): string {
+  if (stage === 'greeting')
+    return partial ? 'in the middle of the greeting' : 'before any greeting';
+  const what = `the reply to ${describeStage(stage)}`;
+  return partial ? `in the middle of ${what}` : `while waiting for ${what}`;
+}
+
+export function handshakeFailure(error: Error, tap: HandshakeTap, upgrade: TlsUpgrade): TlsError {
+  const plaintext = tap.plaintextAnswer();
+  if (plaintext !== undefined) {
+    return new TlsError(`TLS handshake failed: the server answered in plaintext: "${plaintext}"`, {
+      stage: 'tls',
+      received: tap.received(),
+      hint: upgrade.hintOnPlaintext,
+      cause: error,
+    });
+  }
+  return new TlsError(`TLS handshake failed: ${describeOpenSslError(error)}`, {
+    stage: 'tls',
+    received: tap.received(),
+    cause: error,
+  });
+}
+
+function describeOpenSslError(error: Error): string {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === 'ECONNRESET') return 'the server closed the connection during the handshake';
+  if (/unsupported protocol|alert protocol version|no protocols available/i.test(error.message)) {
+    return 'no TLS version in common (the server may offer only TLS 1.0 or 1.1)';
+  }
+  const reason = /routines:[^:]*:([^:\n]+)/.exec(error.message)?.[1];
+  return reason ?? error.message;
+}
