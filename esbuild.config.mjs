@@ -27,11 +27,15 @@ const cli = await build({
 });
 writeNotices(cli.metafile);
 
-// The demo and the benchmark are developer tools, kept out of the package:
+// The demo, the benchmark and the flood test are developer tools, kept out of the package:
 // their dependencies (smtp-server, the certificate maker) stay external.
 await build({
   ...shared,
-  entryPoints: { demo: 'test/demo/demo.ts', bench: 'test/bench/bench.ts' },
+  entryPoints: {
+    demo: 'test/demo/demo.ts',
+    bench: 'test/bench/bench.ts',
+    flood: 'test/bench/flood.ts',
+  },
   outdir: 'dist/dev',
   external: ['smtp-server', '@peculiar/x509'],
 });

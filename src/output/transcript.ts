@@ -12,6 +12,10 @@ import type { CertificateSummary, TlsSession } from '../transport/tls-session.js
 import { formatHostPort } from '../transport/target.js';
 import { untrustedReason } from '../session/starttls.js';
 
+/** Lines of a cut-short reply shown from its start and from its end. */
+const SHOWN_HEAD = 5;
+const SHOWN_TAIL = 3;
+
 /** Where the latency of a reply starts, so that short replies line up. */
 const LATENCY_COLUMN = 56;
 
@@ -73,6 +77,15 @@ export class TranscriptRenderer {
    */
   renderReceived(received: readonly Buffer[], secure: boolean): string[] {
     const marker = secure ? Marker.serverTls : Marker.server;
+    // A flood cut short shows its start and end; the middle is only counted.
+    if (received.length > SHOWN_HEAD + SHOWN_TAIL + 1) {
+      const omitted = received.length - SHOWN_HEAD - SHOWN_TAIL;
+      return [
+        ...this.renderReceived(received.slice(0, SHOWN_HEAD), secure),
+        this.note(`… ${omitted} more lines not shown …`),
+        ...this.renderReceived(received.slice(-SHOWN_TAIL), secure),
+      ];
+    }
     return received.map((raw) => {
       const ended = raw.at(-1) === 0x0a;
       const text = this.escape(ended ? trimEnding(raw) : raw);

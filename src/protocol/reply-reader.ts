@@ -96,16 +96,23 @@ export class ReplyReader {
    * Called when the server has closed its side. A last line that lacks only
    * its line ending still counts, with a warning; anything else is lost.
    */
-  finish(at: number): Reply | undefined {
-    if (this.partialLineBytes === 0) return undefined;
+  finish(at: number): ReadResult {
+    if (this.partialLineBytes === 0) return { replies: [], error: undefined };
 
     const raw = Buffer.concat(this.partialLine);
-    if (!isReplyLine(raw) || !isFinalLine(raw)) return undefined;
+    if (!isReplyLine(raw) || !isFinalLine(raw)) return { replies: [], error: undefined };
 
     this.partialLine = [];
     this.partialLineBytes = 0;
     this.warn('unterminated-line', 'the last reply line ended without CRLF');
-    return this.acceptLine(raw, at);
+    try {
+      const reply = this.acceptLine(raw, at);
+      return { replies: reply ? [reply] : [], error: undefined };
+    } catch (error) {
+      // The last line can still break a cap: the fault is returned, as push() does.
+      if (!(error instanceof ProtocolError)) throw error;
+      return { replies: [], error };
+    }
   }
 
   /** When the first byte of the unfinished reply came; undefined when none has. */

@@ -267,8 +267,10 @@ export class SmtpConnection {
   };
 
   private readonly onEnd = (): void => {
-    const last = this.reader.finish(now());
-    if (last) this.replies.push(last);
+    const { replies, error } = this.reader.finish(now());
+    this.replies.push(...replies);
+    if (error)
+      this.ending ??= { kind: 'failed', error: placeFault(error, this.waiter?.stage, false) };
     this.ending ??= { kind: 'closed', at: now() };
     this.deliver();
   };

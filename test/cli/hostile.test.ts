@@ -373,3 +373,17 @@ describe('the message stage', () => {
     removeTempFiles();
   });
 });
+
+describe('floods cut short', () => {
+  it('when a greeting hits the line cap on its unterminated last line at close then it is exit 7, not a crash', async () => {
+    const target = await serve([send(`${'220-x\r\n'.repeat(200)}220 last`), close()]);
+    const run = await runCli([target]);
+
+    expect(run.exitCode).toBe(7);
+    expect(run.stderr).toMatch(/^smtp-probe: unreadable greeting: reply exceeded limits/);
+    expect(run.stdout).toContain('more lines not shown');
+    expect(
+      run.stdout.split('\n').filter((line) => line.startsWith('<- 220-x')).length,
+    ).toBeLessThan(10);
+  });
+});

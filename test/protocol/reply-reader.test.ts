@@ -182,7 +182,7 @@ describe('ReplyReader', () => {
     expect(push(reader, Buffer.from('250-PIPELINING\r\n250 SIZE 10485760'), 0)).toEqual([]);
     expect(reader.pendingLines().map(String)).toEqual(['250-PIPELINING\r\n', '250 SIZE 10485760']);
 
-    const reply = reader.finish(5);
+    const [reply] = reader.finish(5).replies;
     expect(reply!.code).toBe(250);
     expect(texts(reply!)).toEqual(['PIPELINING', 'SIZE 10485760']);
     expect(reply!.warnings.map((w) => w.code)).toEqual(['unterminated-line']);
@@ -191,7 +191,7 @@ describe('ReplyReader', () => {
   it('when the server closes mid-line on a continuation then nothing is made up', () => {
     const reader = new ReplyReader();
     push(reader, Buffer.from('250-PIPELI'), 0);
-    expect(reader.finish(1)).toBeUndefined();
+    expect(reader.finish(1)).toEqual({ replies: [], error: undefined });
     expect(reader.hasPartialReply).toBe(true);
   });
 
@@ -225,5 +225,14 @@ describe('ReplyReader', () => {
   it('when the text is not UTF-8 then its text keeps one character per byte', () => {
     const [reply] = readAll(Buffer.from([0x35, 0x35, 0x30, 0x20, 0xff, 0xfe, 0x0d, 0x0a]));
     expect(reply!.lines[0]!.text).toBe('\u00ff\u00fe');
+  });
+
+  it('when the last unterminated line breaks a cap at the end then the fault is returned, not thrown', () => {
+    const reader = new ReplyReader({ maxLineBytes: 100, maxLinesPerReply: 3, maxReplyBytes: 1000 });
+    push(reader, Buffer.from('220-a\r\n220-b\r\n220-c\r\n220 last'), 0);
+
+    const { replies, error } = reader.finish(1);
+    expect(replies).toEqual([]);
+    expect(error?.message).toMatch(/^reply exceeded limits \(4 lines/);
   });
 });
