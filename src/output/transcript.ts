@@ -173,7 +173,7 @@ export class TranscriptRenderer {
       daysLeft === undefined
         ? 'dates unreadable'
         : daysLeft < 0
-          ? 'expired'
+          ? `expired ${-daysLeft} ${-daysLeft === 1 ? 'day' : 'days'} ago`
           : `${daysLeft} days left`;
     const validity = `${day(certificate.validFrom)} to ${day(certificate.validTo)} (${days})`;
     const names = certificate.subjectAltNames;

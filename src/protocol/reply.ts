@@ -90,7 +90,10 @@ export function formatEnhancedStatusCode(status: EnhancedStatusCode): string {
  * occurrence is kept.
  */
 export function replyText(reply: Reply): string {
-  const [first, ...rest] = reply.lines.map((line) => line.text.trim());
+  // Lines that carry another code than the reply's (a 220- before a final
+  // 521) are shown in the transcript, not mixed into the reply's words.
+  const own = reply.lines.filter((line) => line.code === reply.code);
+  const [first, ...rest] = own.map((line) => line.text.trim());
   const leading = first === undefined ? undefined : ENHANCED_STATUS.exec(first)?.[0];
   const continuation = rest.map((text) =>
     leading !== undefined && text.startsWith(leading) ? text.slice(leading.length).trim() : text,

@@ -3,7 +3,7 @@
  * it. Every exchange goes through here, so every reply is timed and
  * reported the same way.
  */
-import { ProtocolError, TimeoutError } from '../errors.js';
+import { ProtocolError, ReplyError, TimeoutError } from '../errors.js';
 import { describeRate, formatDuration } from '../output/duration.js';
 import { buildCommand, encodeCommand, type Command } from '../protocol/command.js';
 import type { Reply } from '../protocol/reply.js';
@@ -59,7 +59,8 @@ export class Session {
 
   /** Sends a command and reads its reply; the latency counts from the command's last byte. */
   async exchange(stage: Stage, command: Command, timeoutMs: number): Promise<Reply> {
-    this.showUnsolicited(stage);
+    // Before QUIT the session is over: unasked replies are surplus, not a verdict.
+    this.showUnsolicited(stage, stage !== 'quit');
 
     const sentAt = this.connection.send(stage, command);
     this.emit({ type: 'command', stage, command, secure: this.connection.secure });
@@ -79,7 +80,7 @@ export class Session {
    * command.
    */
   async exchangeBatch(batch: readonly BatchItem[], timeoutMs: number): Promise<Reply[]> {
-    this.showUnsolicited(batch[0]!.stage);
+    this.showUnsolicited(batch[0]!.stage, true);
 
     const bytes = Buffer.concat(batch.map((item) => encodeCommand(item.command)));
     const sentAt = this.connection.sendBytes(batch[0]!.stage, bytes);
@@ -193,8 +194,13 @@ export class Session {
     this.emit({ type: 'warning', warning: { code: 'tarpit', message } });
   }
 
-  /** Shows replies that came when no command was waiting; a flood is summed up. */
-  showUnsolicited(stage: Stage): void {
+  /**
+   * Shows replies that came when no command was waiting; a flood is summed
+   * up. Before a command (`refusing`), an unasked 4xx or 5xx ends the
+   * session: RFC 5321 §3.8 lets a server say 421 at any time before it
+   * closes, and what it says then is the verdict, not the close after it.
+   */
+  showUnsolicited(stage: Stage, refusing = false): void {
     const replies = this.connection.takeUnsolicited();
     if (replies.length === 0) return;
 
@@ -212,6 +218,16 @@ export class Session {
     const hidden = replies.length - shown.length;
     if (hidden > 0)
       this.emit({ type: 'note', text: `${hidden} more unsolicited replies not shown` });
+
+    const ending = replies.find((reply) => reply.code >= 400);
+    if (refusing && ending) {
+      throw new ReplyError(
+        stage,
+        ending,
+        undefined,
+        'the server said this unasked, before the command',
+      );
+    }
   }
 }
 

@@ -70,6 +70,7 @@ export class SmtpConnection {
   private lastSentAt: number | undefined;
   private secureSince: number | undefined;
   private bytesReceived = 0;
+  private lastByteAt = 0;
   /** Ends a handshake or a drain under way; set only while one is. */
   private failWait: ((error: ProbeError) => void) | undefined;
   private handshaking = false;
@@ -246,6 +247,7 @@ export class SmtpConnection {
 
   private readonly onData = (chunk: Buffer): void => {
     this.bytesReceived += chunk.length;
+    this.lastByteAt = now();
     const { replies, error } = this.reader.push(chunk, now());
     const waiting = this.waiter?.stage;
     this.replies.push(...replies);
@@ -371,7 +373,9 @@ export class SmtpConnection {
   private arrivalRate(): string {
     const since = this.reader.pendingSince;
     if (since === undefined) return '';
-    const spreadMs = now() - since;
+    // Measured to the last byte, not to now: bytes that all came at once and
+    // then stopped are a stall, not a trickle.
+    const spreadMs = this.lastByteAt - since;
     const bytes = this.reader.pendingLines().reduce((sum, line) => sum + line.length, 0);
     if (spreadMs < 1_000) return '';
     return ` (arriving at ${describeRate(bytes, spreadMs)}: a tarpit?)`;

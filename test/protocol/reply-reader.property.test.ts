@@ -5,7 +5,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { ProtocolError } from '../../src/errors.js';
+import type { ProtocolError } from '../../src/errors.js';
 import type { Reply } from '../../src/protocol/reply.js';
 import {
   DEFAULT_REPLY_LIMITS,
