@@ -12,6 +12,9 @@ import type { CertificateSummary, TlsSession } from '../transport/tls-session.js
 import { formatHostPort } from '../transport/target.js';
 import { untrustedReason } from '../session/starttls.js';
 
+/** Warnings about a server's habit rather than one reply: said once per session. */
+const ONCE_PER_SESSION = new Set(['code-only', 'bare-lf']);
+
 /** Lines of a cut-short reply shown from its start and from its end. */
 const SHOWN_HEAD = 5;
 const SHOWN_TAIL = 3;
@@ -23,6 +26,8 @@ const LATENCY_COLUMN = 56;
 export class TranscriptRenderer {
   private readonly style: Style;
   private controlsWarned = false;
+  /** Protocol warnings already said, for those that are said once per session. */
+  private readonly said = new Set<string>();
 
   constructor(style: Style) {
     this.style = style;
@@ -138,7 +143,12 @@ export class TranscriptRenderer {
         : shown;
     });
 
-    const warnings = reply.warnings.map((warning) => this.warning(`protocol: ${warning.message}`));
+    const warnings = reply.warnings
+      .filter((warning) => !(ONCE_PER_SESSION.has(warning.code) && this.said.has(warning.code)))
+      .map((warning) => {
+        this.said.add(warning.code);
+        return this.warning(`protocol: ${warning.message}`);
+      });
     return [...lines, ...warnings];
   }
 

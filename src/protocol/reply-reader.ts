@@ -234,6 +234,11 @@ export class ReplyReader {
     const lines = this.lines;
     const final = lines[lines.length - 1]!;
 
+    // RFC 5321 §4.2 lets a server send the code alone; unusual, so noted.
+    if (lines.every((line) => line.text.trim() === '')) {
+      this.warn('code-only', 'the server sends replies without text (allowed, but unusual)');
+    }
+
     const codes = [...new Set(lines.map((line) => line.code))];
     if (codes.length > 1) {
       this.warn('code-mismatch', `reply lines carry different codes (${codes.join(', ')})`);

@@ -243,7 +243,12 @@ describe('ReplyReader properties', () => {
           expect(Buffer.concat(lines.map((line) => line.raw)).equals(stream)).toBe(true);
           for (const reply of replies) {
             const long = reply.lines.some((line) => line.raw.length > 512);
-            expect(reply.warnings.map((w) => w.code)).toEqual(long ? ['long-line'] : []);
+            const textless = reply.lines.every((line) => line.text.trim() === '');
+            const expectedWarnings = [
+              ...(long ? ['long-line'] : []),
+              ...(textless ? ['code-only'] : []),
+            ];
+            expect(reply.warnings.map((w) => w.code)).toEqual(expectedWarnings);
           }
         }
       }),
