@@ -47,3 +47,18 @@ make_certificate() {
   chmod 600 "$key"
   chmod 644 "$cert"
 }
+
+# The scripts' entry: `SCRIPT start|stop DIR`, DIR an absolute path of
+# plain characters; calls the sourcing script's cmd_start or cmd_stop.
+main() {
+  [ $# -eq 2 ] || usage
+  local action=$1 dir=${2%/}
+  [[ $dir == /* ]] || die "DIR must be an absolute path: $2"
+  [[ $dir =~ ^/[A-Za-z0-9._/+-]+$ ]] || die "DIR may only contain letters, digits and . _ / + -"
+
+  case $action in
+    start) cmd_start "$dir" ;;
+    stop) cmd_stop "$dir" ;;
+    *) usage ;;
+  esac
+}

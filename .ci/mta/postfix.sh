@@ -305,16 +305,4 @@ EOF
   cat "$dir/env"
 }
 
-# ---------------------------------------------------------------- main ----
-[ $# -eq 2 ] || usage
-action=$1
-DIR=${2%/}
-[[ $DIR == /* ]] || die "DIR must be an absolute path: $2"
-# Postfix parses lists on spaces and commas: keep the path simple.
-[[ $DIR =~ ^/[A-Za-z0-9._/+-]+$ ]] || die "DIR may only contain letters, digits and . _ / + -"
-
-case $action in
-  start) cmd_start "$DIR" ;;
-  stop)  cmd_stop "$DIR" ;;
-  *)     usage ;;
-esac
+main "$@"

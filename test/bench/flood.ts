@@ -7,8 +7,9 @@
  *
  * Usage: node dist/dev/flood.js
  */
+import { writeBetweenMarkers } from './report.js';
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -323,13 +324,5 @@ function width(text: string): number {
 
 /** Puts the report between the flood markers, leaving the rest of the file as it was. */
 function writeDoc(report: string): void {
-  const block = `${START_MARKER}\n\n${report}\n\n${END_MARKER}`;
-  const old = readFileSync(DOC, 'utf8');
-  const start = old.indexOf(START_MARKER);
-  const end = old.indexOf(END_MARKER);
-  const updated =
-    start !== -1 && end > start
-      ? old.slice(0, start) + block + old.slice(end + END_MARKER.length)
-      : `${old.trimEnd()}\n\n${block}\n`;
-  writeFileSync(DOC, updated);
+  writeBetweenMarkers(DOC, START_MARKER, END_MARKER, report);
 }

@@ -198,16 +198,24 @@ function markdownTable(header: string[], rows: string[][], align: Align[]): stri
   return [line(header), `| ${rule.join(' | ')} |`, ...rows.map(line)].join('\n');
 }
 
-/** Puts the report between the markers, leaving the rest of the file as it was. */
+/** Puts the report between the bench markers of docs/benchmarks.md. */
 export function writeDoc(report: string): void {
-  const block = `${START_MARKER}\n\n${report}\n\n${END_MARKER}`;
-  const old = existsSync(DOC) ? readFileSync(DOC, 'utf8') : '# Benchmarks\n';
-  const start = old.indexOf(START_MARKER);
-  const end = old.indexOf(END_MARKER);
+  writeBetweenMarkers(DOC, START_MARKER, END_MARKER, report);
+}
+
+/**
+ * Replaces what stands between two markers in a file, leaving the rest as it
+ * was; appends the markers with the text when the file has none yet.
+ */
+export function writeBetweenMarkers(file: string, start: string, end: string, text: string): void {
+  const block = `${start}\n\n${text}\n\n${end}`;
+  const old = existsSync(file) ? readFileSync(file, 'utf8') : '# Benchmarks\n';
+  const from = old.indexOf(start);
+  const to = old.indexOf(end);
 
   const updated =
-    start !== -1 && end > start
-      ? old.slice(0, start) + block + old.slice(end + END_MARKER.length)
+    from !== -1 && to > from
+      ? old.slice(0, from) + block + old.slice(to + end.length)
       : `${old.trimEnd()}\n\n${block}\n`;
-  writeFileSync(DOC, updated);
+  writeFileSync(file, updated);
 }
