@@ -137,10 +137,10 @@ export class ConnectionLostError extends ProbeError {
 
 /** The run was interrupted: Ctrl-C (SIGINT) or SIGTERM. */
 export class InterruptedError extends ProbeError {
-  constructor(signal: string, stage?: Stage, waitingFor?: string) {
+  constructor(signal: string, stage?: Stage, waitingFor?: string, received?: readonly Buffer[]) {
     const during = waitingFor ? ` while waiting for ${waitingFor}` : '';
     const exitCode = signal === 'SIGTERM' ? ExitCode.terminated : ExitCode.interrupted;
-    super('interrupted', exitCode, `interrupted by ${signal}${during}`, { stage });
+    super('interrupted', exitCode, `interrupted by ${signal}${during}`, { stage, received });
   }
 }
 
@@ -168,15 +168,20 @@ export class DeadlineExceeded {
  * The error for a wait ended by an abort: a TimeoutError when the overall
  * deadline passed, an InterruptedError for a signal.
  */
-export function abortError(reason: unknown, stage?: Stage, waitingFor?: string): ProbeError {
+export function abortError(
+  reason: unknown,
+  stage?: Stage,
+  waitingFor?: string,
+  received: readonly Buffer[] = [],
+): ProbeError {
   if (!(reason instanceof DeadlineExceeded)) {
-    return new InterruptedError(String(reason), stage, waitingFor);
+    return new InterruptedError(String(reason), stage, waitingFor, received);
   }
   const during = waitingFor ? ` while waiting for ${waitingFor}` : '';
   return new TimeoutError(
     `the run passed its overall deadline of ${formatDuration(reason.ms)}${during}`,
     reason.ms,
-    { stage, hint: '--deadline sets it; each wait also has its own limit' },
+    { stage, received, hint: '--deadline sets it; each wait also has its own limit' },
   );
 }
 

@@ -13,7 +13,16 @@ import { splitLines } from './line-endings.js';
  * is, and a control character as `\xNN`.
  */
 export function renderDump(message: Buffer): string {
-  return splitLines(message)
+  const shown = message.subarray(0, MAX_DUMP_BYTES);
+  const text = splitLines(shown)
     .map((line) => escapeBytes(line).text)
     .join('\n');
+  const rest = message.length - shown.length;
+  return rest > 0 ? `${text}\n[… ${rest} more bytes not shown]` : text;
 }
+
+/**
+ * The most of a message --dump prints: a terminal is no place for more, and
+ * escaping a 100 MiB message at once would exhaust the memory.
+ */
+const MAX_DUMP_BYTES = 1024 * 1024;

@@ -118,7 +118,7 @@ async function untilAborted(
   const onAbort = (): void => {
     const stage = connection.waitingStage;
     const what = stage && describeWait(stage);
-    connection.abort(abortError(signal!.reason, stage, what));
+    connection.abort(abortError(signal!.reason, stage, what, connection.unfinishedReply()));
   };
 
   signal?.addEventListener('abort', onAbort, { once: true });

@@ -10,8 +10,12 @@ import type { Session } from './session.js';
 
 /** Says QUIT and waits briefly for 221; notes anything else. */
 export async function quit(session: Session, timeoutMs: number): Promise<void> {
+  // What came unasked is shown first, even when it is what ended the session.
   const earlier = session.connection.pendingFault();
-  if (earlier) throw earlier;
+  if (earlier) {
+    session.showUnsolicited('quit');
+    throw earlier;
+  }
 
   try {
     const reply = await session.send('quit', 'QUIT', undefined, timeoutMs);

@@ -218,6 +218,11 @@ export class SmtpConnection {
     return undefined;
   }
 
+  /** What has arrived of a reply not yet complete: kept when a wait is cut short. */
+  unfinishedReply(): Buffer[] {
+    return this.reader.pendingLines();
+  }
+
   /** The stage whose reply is awaited right now, if any. */
   get waitingStage(): Stage | undefined {
     return this.handshaking ? 'tls' : this.waiter?.stage;

@@ -77,4 +77,17 @@ describe('time limits', () => {
       /^smtp-probe: reply to EHLO incomplete after 1\.50 s: .+ \(arriving at \d+\.\d bytes\/s: a tarpit\?\)\n$/,
     );
   });
+
+  it('when the deadline cuts a trickling reply short then what arrived is kept', async () => {
+    const target = await serve([
+      drip('220-mx.probe.test\r\n220-second line\r\n', 40),
+      silent(5_000),
+    ]);
+    const run = await runCli([target, '--deadline', '1800ms']);
+
+    expect(run.exitCode).toBe(5);
+    expect(run.stdout).toMatch(
+      /^<- 220-mx\.probe\.test\n<- 220-second line\n\*\* the run passed its overall deadline/m,
+    );
+  });
 });
