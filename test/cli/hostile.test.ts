@@ -3,7 +3,7 @@
  * of step with commands, junk after a good reply, floods, broken TLS records,
  * hidden characters. Each test pins down one class of fault.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { makeSelfSigned, type CertificatePair } from '../helpers/certificates.js';
 import { runCli } from '../helpers/cli.js';
 import {
@@ -13,10 +13,9 @@ import {
   send,
   sendRaw,
   silent,
-  startFakeServer,
+  fakeServerPerTest,
   startTls,
   stopReading,
-  type FakeServer,
   type Step,
 } from '../helpers/fake-server.js';
 import { spawnCli } from '../helpers/spawn-cli.js';
@@ -30,26 +29,13 @@ import {
 } from '../fixtures/replies.js';
 
 const EHLO = '--ehlo=probe.test';
-let server: FakeServer | undefined;
 let pair: CertificatePair;
 
 beforeAll(async () => {
   pair = await makeSelfSigned();
 });
 
-afterEach(async () => {
-  await server?.close();
-  server = undefined;
-});
-
-afterAll(async () => {
-  await server?.close();
-});
-
-async function serve(script: Step[]): Promise<string> {
-  server = await startFakeServer(script);
-  return `127.0.0.1:${server.port}`;
-}
+const { serve, server } = fakeServerPerTest();
 
 describe('replies out of step', () => {
   it('when junk follows the greeting in the same read then the greeting is still shown', async () => {
@@ -97,7 +83,7 @@ describe('replies out of step', () => {
 
     expect(run.exitCode).toBe(7);
     expect(run.stderr).toContain('STARTTLS answered with 250 where 220 belongs');
-    expect(server!.received[0]!.toString('latin1')).toBe('EHLO probe.test\r\nSTARTTLS\r\n');
+    expect(server().received[0]!.toString('latin1')).toBe('EHLO probe.test\r\nSTARTTLS\r\n');
   });
 
   it('when the greeting is 354 then it is a protocol error', async () => {

@@ -2,7 +2,7 @@
  * Time limits: each wait has its own, the whole run has a deadline, and a
  * reply that trickles in is reported with its rate whatever else happens.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
 import {
   delay,
@@ -10,23 +10,11 @@ import {
   expectLine,
   send,
   silent,
-  startFakeServer,
-  type FakeServer,
-  type Step,
+  fakeServerPerTest,
 } from '../helpers/fake-server.js';
 import { EHLO_PLAIN, GREETING_220, REPLY_221_BYE } from '../fixtures/replies.js';
 
-let server: FakeServer | undefined;
-
-afterEach(async () => {
-  await server?.close();
-  server = undefined;
-});
-
-async function serve(script: Step[]): Promise<string> {
-  server = await startFakeServer(script);
-  return `127.0.0.1:${server.port}`;
-}
+const { serve } = fakeServerPerTest();
 
 describe('time limits', () => {
   it('when the whole run passes --deadline then it ends there, whatever the wait under way', async () => {

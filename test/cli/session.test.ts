@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { runCli, normalise } from '../helpers/cli.js';
 import {
   close,
@@ -7,8 +7,7 @@ import {
   reset,
   send,
   silent,
-  startFakeServer,
-  type FakeServer,
+  fakeServerPerTest,
   type Step,
 } from '../helpers/fake-server.js';
 import {
@@ -24,17 +23,7 @@ import {
 } from '../fixtures/replies.js';
 
 const EHLO = '--ehlo=probe.test';
-let server: FakeServer | undefined;
-
-async function serve(script: Step[]): Promise<string> {
-  server = await startFakeServer(script);
-  return `127.0.0.1:${server.port}`;
-}
-
-afterEach(async () => {
-  await server?.close();
-  server = undefined;
-});
+const { serve, server } = fakeServerPerTest();
 
 const PLAIN_SESSION: Step[] = [
   send(GREETING_220),
@@ -50,7 +39,7 @@ describe('the default session', () => {
     const target = await serve(PLAIN_SESSION);
     const run = await runCli([target, EHLO]);
 
-    expect(normalise(run.stdout, server!.port)).toMatchInlineSnapshot(`
+    expect(normalise(run.stdout, server().port)).toMatchInlineSnapshot(`
       "== probing 127.0.0.1:<port> (STARTTLS auto) at <time>
       == connected to 127.0.0.1:<port> in <t>
       <- 220 mx.probe.test ESMTP ready  <t>
@@ -69,8 +58,8 @@ describe('the default session', () => {
     `);
     expect(run.stderr).toBe('');
     expect(run.exitCode).toBe(0);
-    expect(server!.clientLines()).toEqual(['EHLO probe.test', 'QUIT']);
-    expect(server!.problems).toEqual([]);
+    expect(server().clientLines()).toEqual(['EHLO probe.test', 'QUIT']);
+    expect(server().problems).toEqual([]);
   });
 
   it('when the greeting spans several lines then EHLO waits for the last one', async () => {
@@ -84,7 +73,7 @@ describe('the default session', () => {
 
     expect(run.exitCode).toBe(0);
     expect(run.stdout).toContain('<- 220-This system does not accept unsolicited bulk mail;\n');
-    expect(server!.problems).toEqual([]);
+    expect(server().problems).toEqual([]);
   });
 
   it('when no EHLO name is given then a name or address literal of this host is used', async () => {
@@ -98,7 +87,7 @@ describe('the default session', () => {
     const run = await runCli([target]);
 
     expect(run.exitCode).toBe(0);
-    expect(server!.problems).toEqual([]);
+    expect(server().problems).toEqual([]);
   });
 
   it('when EHLO is refused with 502 then HELO follows and the missing extensions are explained', async () => {
@@ -117,7 +106,7 @@ describe('the default session', () => {
     expect(run.stdout).toContain(
       '== the server does not support ESMTP (EHLO refused, HELO accepted)',
     );
-    expect(server!.clientLines()).toEqual(['EHLO probe.test', 'HELO probe.test', 'QUIT']);
+    expect(server().clientLines()).toEqual(['EHLO probe.test', 'HELO probe.test', 'QUIT']);
     expect(run.stdout).toMatch(/^timings: connect .* · greeting .* · ehlo .* · helo .* · quit /m);
   });
 
@@ -134,7 +123,7 @@ describe('the default session', () => {
     expect(run.stderr).toBe(
       'smtp-probe: EHLO refused (temporary failure): 421 4.7.1 EHLO name does not match the DNS of 127.0.0.1\n',
     );
-    expect(server!.clientLines()).toEqual(['EHLO probe.test']);
+    expect(server().clientLines()).toEqual(['EHLO probe.test']);
   });
 });
 
@@ -148,7 +137,7 @@ describe('the greeting', () => {
     ]);
     const run = await runCli([target, EHLO]);
 
-    expect(normalise(run.stdout, server!.port)).toMatchInlineSnapshot(`
+    expect(normalise(run.stdout, server().port)).toMatchInlineSnapshot(`
       "== probing 127.0.0.1:<port> (STARTTLS auto) at <time>
       == connected to 127.0.0.1:<port> in <t>
       <- 554 5.7.1 mx.probe.test no SMTP service for you  <t> · permanent failure
@@ -165,7 +154,7 @@ describe('the greeting', () => {
       'smtp-probe: greeting refused (permanent failure): 554 5.7.1 mx.probe.test no SMTP service for you\n',
     );
     expect(run.exitCode).toBe(25);
-    expect(server!.clientLines()).toEqual(['QUIT']);
+    expect(server().clientLines()).toEqual(['QUIT']);
   });
 
   it('when the greeting is 421 and the server hangs up then the 421 is kept and the exit status is 24', async () => {
@@ -174,7 +163,7 @@ describe('the greeting', () => {
 
     expect(run.exitCode).toBe(24);
     expect(run.stdout).toContain('<- 421 4.7.0 mx.probe.test too many connections, try later');
-    expect(server!.clientLines()).toEqual([]);
+    expect(server().clientLines()).toEqual([]);
   });
 
   it('when the greeting is the code alone then it counts as a greeting with no text', async () => {
@@ -203,7 +192,7 @@ describe('--banner', () => {
     const run = await runCli([target, '--banner']);
 
     expect(run.exitCode).toBe(0);
-    expect(server!.clientLines()).toEqual(['QUIT']);
+    expect(server().clientLines()).toEqual(['QUIT']);
     expect(run.stdout).toContain('(banner check)');
   });
 
@@ -219,9 +208,8 @@ describe('--banner', () => {
 describe('network failures', () => {
   it('when nothing listens on the port then the exit status is 4 with one clear line', async () => {
     const target = await serve([]);
-    const port = server!.port;
-    await server!.close();
-    server = undefined;
+    const port = server().port;
+    await server().close();
 
     const run = await runCli([target]);
     expect(run.exitCode).toBe(4);

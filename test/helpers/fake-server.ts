@@ -5,6 +5,7 @@
  * the client sent so tests can assert the exact bytes.
  */
 import { createServer, type Server, type Socket } from 'node:net';
+import { afterEach } from 'vitest';
 import { TLSSocket } from 'node:tls';
 import type { Duplex } from 'node:stream';
 import type { CertificatePair } from './certificates.js';
@@ -244,4 +245,29 @@ async function play(
 
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/**
+ * One fake server at a time for the tests of a file: `serve(script)` starts
+ * it and returns its target, `server()` is the one running; it is closed
+ * after each test.
+ */
+export function fakeServerPerTest(): {
+  serve: (script: readonly Step[]) => Promise<string>;
+  server: () => FakeServer;
+} {
+  let current: FakeServer | undefined;
+  afterEach(async () => {
+    await current?.close();
+    current = undefined;
+  });
+
+  return {
+    serve: async (script) => {
+      await current?.close();
+      current = await startFakeServer(script);
+      return `127.0.0.1:${current.port}`;
+    },
+    server: () => current!,
+  };
 }
