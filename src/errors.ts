@@ -40,7 +40,9 @@ const REFUSAL_TENS: Partial<Record<Stage, number>> = {
 
 /** The exit status for a server's refusal at a stage. */
 export function refusalExitCode(stage: Stage, replyCode: number): number {
-  const tens = REFUSAL_TENS[stage] ?? 9;
+  const tens = REFUSAL_TENS[stage];
+  // Only the stages above have commands a server can refuse.
+  if (tens === undefined) return ExitCode.internal;
   const units = replyCode >= 500 ? 5 : 4;
   return tens * 10 + units;
 }

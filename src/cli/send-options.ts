@@ -238,13 +238,16 @@ async function authRequest(
 ): Promise<AuthRequest | undefined> {
   if (raw.auth === undefined && raw.authUser === undefined) return undefined;
   if (raw.authUser === undefined) throw new UsageError('--auth needs --auth-user');
-  const mechanism = raw.auth === undefined || raw.auth === true ? 'auto' : raw.auth;
-  if (mechanism.toLowerCase() !== 'auto' && parseAuthMechanism(mechanism) === undefined) {
+  const named = raw.auth === undefined || raw.auth === true ? 'auto' : raw.auth.trim();
+  const mechanism = named.toLowerCase() === 'auto' ? 'auto' : parseAuthMechanism(named);
+  if (mechanism === undefined) {
     throw new UsageError(
-      `unknown --auth mechanism "${mechanism}": PLAIN, LOGIN, CRAM-MD5, XOAUTH2 or auto`,
+      `unknown --auth mechanism "${named}": PLAIN, LOGIN, CRAM-MD5, XOAUTH2 or auto`,
     );
   }
-  if (raw.authUser.includes('\0')) throw new UsageError('--auth-user contains NUL');
+  if (raw.authUser === '' || /[\0\x01]/.test(raw.authUser)) {
+    throw new UsageError('--auth-user is empty, or contains NUL or \\x01');
+  }
   // --dump connects nowhere, so it needs no password.
   if (raw.dump) return undefined;
 
@@ -256,7 +259,7 @@ async function authRequest(
     stderr: input.stderr,
     prompt: `password for ${raw.authUser}: `,
   });
-  if (secret.includes('\0')) throw new UsageError('the password or token contains NUL');
+  if (/[\0\x01]/.test(secret)) throw new UsageError('the password or token contains NUL or \\x01');
   return {
     mechanism,
     user: raw.authUser,

@@ -17,6 +17,16 @@ export class SecretMask {
   /** Adds a secret: the text itself, escaped, in hex, and in base64 at every alignment. */
   addSecret(secret: string): void {
     const bytes = Buffer.from(secret, 'utf8');
+    // The secret itself is hidden however short it is.
+    if (secret !== '') this.forms.add(secret);
+    // In a line that is not UTF-8 it is shown byte by byte, \xNN escaped.
+    this.addForm(
+      [...bytes]
+        .map((byte) =>
+          byte < 0x80 ? String.fromCharCode(byte) : `\\x${byte.toString(16).padStart(2, '0')}`,
+        )
+        .join(''),
+    );
     this.addForm(secret);
     this.addForm(bytes.toString('hex'));
     this.addForm(bytes.toString('hex').toUpperCase());
@@ -26,11 +36,6 @@ export class SecretMask {
   /** Adds a line exactly as it went on the wire during AUTH (a base64 blob). */
   addWireLine(line: string): void {
     for (const word of line.split(' ')) if (word.length >= 8) this.addForm(word);
-  }
-
-  /** True once something is to be hidden. */
-  get active(): boolean {
-    return this.forms.size > 0;
   }
 
   /** Replaces every known form of a secret in the text. */

@@ -3,7 +3,7 @@
  * and never let a credential reach any output. Credentials go only over
  * TLS unless the user explicitly allows otherwise.
  */
-import { CannotSendError, ExitCode, ProbeError, TlsPolicyError } from '../errors.js';
+import { CannotSendError, ProtocolError, TlsPolicyError } from '../errors.js';
 import type { Command } from '../protocol/command.js';
 import type { ExtensionSet } from '../protocol/extensions.js';
 import { replyText, type Reply } from '../protocol/reply.js';
@@ -104,9 +104,8 @@ function pickMechanism(request: AuthRequest, extensions: ExtensionSet): AuthMech
     });
   }
 
-  const requested = request.mechanism.toUpperCase() as AuthMechanism | 'AUTO';
-  const wanted = requested === 'AUTO' ? 'auto' : requested;
-  const mechanism = chooseMechanism(offered, wanted, requested === 'XOAUTH2');
+  const requested = request.mechanism;
+  const mechanism = chooseMechanism(offered, requested, requested === 'XOAUTH2');
   if (mechanism === undefined) {
     const message = `no usable AUTH mechanism: the server offers ${offered.join(' ') || 'none'}`;
     throw new CannotSendError('auth-unavailable', message, { stage: 'auth' });
@@ -118,8 +117,6 @@ function asCommand(line: AuthLine): Command {
   return { verb: 'AUTH', wire: line.wire, display: line.display };
 }
 
-function tooManyChallenges(): ProbeError {
-  return new ProbeError('protocol-error', ExitCode.protocol, 'AUTH: the server kept challenging', {
-    stage: 'auth',
-  });
+function tooManyChallenges(): ProtocolError {
+  return new ProtocolError('AUTH: the server kept challenging', { stage: 'auth' });
 }

@@ -69,7 +69,10 @@ export function defaultEhloName(localAddress: string, hostName = hostname()): st
 
 /** Checks a user-given EHLO name: a domain or an address literal, nothing else. */
 export function isValidEhloName(name: string): boolean {
-  return DOMAIN.test(name) || /^[A-Za-z0-9-]+$/.test(name) || /^\[[^\][\s]+\]$/.test(name);
+  // An address literal holds RFC 5321 dcontent: printable ASCII but [ \ ].
+  return (
+    DOMAIN.test(name) || /^[A-Za-z0-9-]+$/.test(name) || /^\[[\x21-\x5a\x5e-\x7e]+\]$/.test(name)
+  );
 }
 
 /** Checks a name for SNI: a host name (RFC 6066 §3 allows no addresses there). */

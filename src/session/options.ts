@@ -7,6 +7,7 @@
  */
 import type { SecretMask } from '../output/secret-mask.js';
 import type { Mailbox } from '../protocol/address.js';
+import type { AuthMechanism } from '../protocol/auth/index.js';
 import type { Target } from '../transport/target.js';
 import type { Stage } from './stage.js';
 
@@ -57,7 +58,7 @@ export interface ProbeOptions {
   readonly ca: string | undefined;
   readonly trustStore: string;
   readonly timeouts: Timeouts;
-  /** Stop after this stage with QUIT (send mode); see quitAfter in probe.ts. */
+  /** Stop after this stage (send mode); see stopsAfter in converse(), probe.ts. */
   readonly quitAfter?: Stage | undefined;
   readonly auth?: AuthRequest | undefined;
   /** Learns every AUTH line sent, so that no output can show one. */
@@ -67,7 +68,7 @@ export interface ProbeOptions {
 
 /** AUTH as asked for on the command line; the secret has been read already. */
 export interface AuthRequest {
-  readonly mechanism: string;
+  readonly mechanism: AuthMechanism | 'auto';
   readonly user: string;
   readonly secret: string;
   /**

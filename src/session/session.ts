@@ -70,6 +70,7 @@ export class Session {
     // HELO is the ehlo stage's fallback; its time is labelled as what it was.
     const label = stage === 'ehlo' ? command.verb.toLowerCase() : stage;
     this.report(stage, reply, reply.completedAt - sentAt, label);
+    if (reply.code === 421 && stage !== 'quit') throw closing(stage, reply, command);
     return reply;
   }
 
@@ -83,6 +84,7 @@ export class Session {
     this.showUnsolicited(batch[0]!.stage, true);
 
     const bytes = Buffer.concat(batch.map((item) => encodeCommand(item.command)));
+    this.connection.expectReplies(batch.length);
     const sentAt = this.connection.sendBytes(batch[0]!.stage, bytes);
     for (const { stage, command } of batch) {
       this.emit({ type: 'command', stage, command, secure: this.connection.secure });
@@ -96,6 +98,7 @@ export class Session {
       });
       this.report(stage, reply, reply.completedAt - sentAt);
       replies.push(reply);
+      if (reply.code === 421) throw closing(stage, reply, batch[replies.length - 1]!.command);
     }
     return replies;
   }
@@ -235,6 +238,12 @@ const SHOWN_UNSOLICITED = 5;
 
 /** A reply whose first and last bytes are this far apart is reported as trickling. */
 const TARPIT_SPREAD_MS = 1_000;
+
+// 421 means the server is closing the channel (RFC 5321 §3.8): whatever
+// the stage, it is the verdict, and nothing more is said or waited for.
+function closing(stage: Stage, reply: Reply, command: Command): ReplyError {
+  return new ReplyError(stage, reply, command.display, 'the server is closing the connection');
+}
 
 /** One command of a pipelined batch, with the stage its reply belongs to. */
 export interface BatchItem {

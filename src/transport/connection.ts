@@ -70,6 +70,8 @@ export class SmtpConnection {
   private lastSentAt: number | undefined;
   private secureSince: number | undefined;
   private bytesReceived = 0;
+  /** Replies a pipelined batch is still to read: expected, not unsolicited. */
+  private awaitedReplies = 0;
   private lastByteAt = 0;
   /** Ends a handshake or a drain under way; set only while one is. */
   private failWait: ((error: ProbeError) => void) | undefined;
@@ -141,8 +143,14 @@ export class SmtpConnection {
     });
   }
 
+  /** Announces that the next n replies are awaited (a pipelined batch). */
+  expectReplies(n: number): void {
+    this.awaitedReplies = n;
+  }
+
   /** Waits for the next reply, at most timeoutMs. */
   readReply(stage: Stage, timeoutMs: number): Promise<Reply> {
+    if (this.awaitedReplies > 0) this.awaitedReplies -= 1;
     const queued = this.replies.shift();
     if (queued) return Promise.resolve(queued);
     if (this.ending) return Promise.reject(this.endingError(stage));
@@ -177,6 +185,8 @@ export class SmtpConnection {
 
     const tap = new HandshakeTap(this.raw);
     const { connect, createSecureContext } = await import('node:tls');
+    // An abort while the module loaded has already closed the socket.
+    if (this.ending) throw this.endingError('tls');
     // Parsing a system CA bundle takes ~20 ms: done before the clock starts,
     // so that the handshake time reported is the server's, not ours.
     const secureContext = createSecureContext({ ca: upgrade.ca });
@@ -225,7 +235,8 @@ export class SmtpConnection {
 
   /** The stage whose reply is awaited right now, if any. */
   get waitingStage(): Stage | undefined {
-    return this.handshaking ? 'tls' : this.waiter?.stage;
+    if (this.handshaking) return 'tls';
+    return this.waiter?.stage ?? (this.failWait ? this.drainStage : undefined);
   }
 
   /** Fails any pending wait with the given error and closes the connection. */
@@ -260,7 +271,7 @@ export class SmtpConnection {
     if (error) {
       // Replies completed before the fault still count; the fault comes after them.
       this.ending ??= { kind: 'failed', error: placeFault(error, waiting, replies.length > 0) };
-    } else if (this.replies.length > MAX_QUEUED_REPLIES) {
+    } else if (this.replies.length > MAX_QUEUED_REPLIES + this.awaitedReplies) {
       const flood = new ProtocolError(
         `the server sent more than ${MAX_QUEUED_REPLIES} replies nobody asked for, reading aborted`,
         { stage: waiting },
