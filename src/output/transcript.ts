@@ -7,6 +7,7 @@ import { formatDuration } from './duration.js';
 import { escapeBytes, escapeText } from './escape.js';
 import { Marker, type Style } from './style.js';
 import { classifyReplyCode, describeReplyClass, type Reply } from '../protocol/reply.js';
+import { stripLineEnding } from '../protocol/reply-reader.js';
 import type { SessionEvent } from '../session/events.js';
 import type { CertificateSummary, TlsSession } from '../transport/tls-session.js';
 import { formatHostPort } from '../transport/target.js';
@@ -93,7 +94,7 @@ export class TranscriptRenderer {
     }
     return received.map((raw) => {
       const ended = raw.at(-1) === 0x0a;
-      const text = this.escape(ended ? trimEnding(raw) : raw);
+      const text = this.escape(ended ? stripLineEnding(raw) : raw);
       const mark = ended ? '' : this.style.dim('  (no line ending)');
       return this.style.dim(`${marker} ${text}`) + mark;
     });
@@ -134,7 +135,7 @@ export class TranscriptRenderer {
   ): string[] {
     const marker = secure ? Marker.serverTls : Marker.server;
     const lines = reply.lines.map((line, index) => {
-      const text = this.escape(trimEnding(line.raw));
+      const text = this.escape(stripLineEnding(line.raw));
       const last = index === reply.lines.length - 1;
       const empty = last && reply.lines.every((l) => l.text.trim() === '') ? ' (no text)' : '';
       const shown = this.style.reply(reply.code, `${marker} ${text}${empty}`);
@@ -222,13 +223,6 @@ function describeResolved(host: string, addresses: string[], ms: number): string
 
 function describeConnected(address: string, port: number, ms: number): string {
   return `connected to ${formatHostPort(address, port)} in ${formatDuration(ms)}`;
-}
-
-function trimEnding(raw: Buffer): Buffer {
-  let end = raw.length;
-  if (raw[end - 1] === 0x0a) end -= 1;
-  if (raw[end - 1] === 0x0d) end -= 1;
-  return raw.subarray(0, end);
 }
 
 function day(date: string): string {

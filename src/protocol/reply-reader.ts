@@ -286,7 +286,8 @@ function isDigit(byte: number | undefined): boolean {
   return byte !== undefined && byte >= 0x30 && byte <= 0x39;
 }
 
-function stripLineEnding(raw: Buffer): Buffer {
+/** A line without its CRLF or bare LF. */
+export function stripLineEnding(raw: Buffer): Buffer {
   let end = raw.length;
   if (raw[end - 1] === LF) end -= 1;
   if (raw[end - 1] === CR) end -= 1;

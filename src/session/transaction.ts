@@ -11,7 +11,7 @@ import { needsEightBitMime } from '../message/data.js';
 import { requireCode } from './expect.js';
 import type { TransactionOptions } from './options.js';
 import { mailParameters, rcptParameters } from './parameters.js';
-import { askForData, sendMessage, type Delivery } from './message.js';
+import { askForData, sendMessage, usesBdat, type Delivery } from './message.js';
 import type { BatchItem, Session } from './session.js';
 import type { Stage } from './stage.js';
 
@@ -99,8 +99,8 @@ function envelopeCommands(
     items.push({ stage: 'rcpt', command });
   }
   // DATA may close a pipelined group (RFC 2920 §3.1); BDAT goes after the replies.
-  const usesBdat = options.chunking && extensions.has('CHUNKING');
-  if (quitAfter === 'rcpt' || usesBdat || !extensions.has('PIPELINING') || !options.pipelining) {
+  const bdat = usesBdat(options, extensions);
+  if (quitAfter === 'rcpt' || bdat || !extensions.has('PIPELINING') || !options.pipelining) {
     return items;
   }
   return [...items, { stage: 'data', command: buildCommand('DATA') }];

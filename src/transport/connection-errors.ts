@@ -51,8 +51,13 @@ export function brokenConnection(
 }
 
 function openSslReason(error: NodeJS.ErrnoException): string | undefined {
-  const reason = /routines:[^:]*:([^:\n]+)/.exec(error.message)?.[1];
-  return reason ?? (error.code?.startsWith('ERR_SSL') ? error.code : undefined);
+  return routineReason(error) ?? (error.code?.startsWith('ERR_SSL') ? error.code : undefined);
+}
+
+// OpenSSL's errors read "…:SSL routines:function:reason:file:line": the reason
+// is what a person needs, the rest is noise.
+function routineReason(error: Error): string | undefined {
+  return /routines:[^:]*:([^:\n]+)/.exec(error.message)?.[1];
 }
 
 export function waitingFor(stage: Stage, partial: boolean): string {
@@ -85,6 +90,5 @@ function describeOpenSslError(error: Error): string {
   if (/unsupported protocol|alert protocol version|no protocols available/i.test(error.message)) {
     return 'no TLS version in common (the server may offer only TLS 1.0 or 1.1)';
   }
-  const reason = /routines:[^:]*:([^:\n]+)/.exec(error.message)?.[1];
-  return reason ?? error.message;
+  return routineReason(error) ?? error.message;
 }
