@@ -50,12 +50,19 @@ describe('dist/smtp-probe.js', () => {
     expect(run.stdout).toContain('\x1b[32m<- 221 2.0.0 Bye');
   });
 
-  it('when NO_COLOR and --no-color are given then there is no colour even when forced', async () => {
-    server = await startFakeServer([send(GREETING_554), expectLine(/^QUIT/), send(REPLY_221_BYE)]);
-    const run = await spawnCli([`127.0.0.1:${server.port}`, '--no-color'], { FORCE_COLOR: '1' });
+  it(
+    'when NO_COLOR and --no-color are given ' + 'then there is no colour even when forced',
+    async () => {
+      server = await startFakeServer([
+        send(GREETING_554),
+        expectLine(/^QUIT/),
+        send(REPLY_221_BYE),
+      ]);
+      const run = await spawnCli([`127.0.0.1:${server.port}`, '--no-color'], { FORCE_COLOR: '1' });
 
-    expect(run.stdout).not.toContain('\x1b[');
-  });
+      expect(run.stdout).not.toContain('\x1b[');
+    },
+  );
 
   it('when --quiet is given then stdout is the result line alone', async () => {
     server = await startFakeServer([send(GREETING_554), expectLine(/^QUIT/), send(REPLY_221_BYE)]);

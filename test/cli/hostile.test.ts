@@ -38,17 +38,20 @@ beforeAll(async () => {
 const { serve, server } = fakeServerPerTest();
 
 describe('replies out of step', () => {
-  it('when junk follows the greeting in the same read then the greeting is still shown', async () => {
-    const target = await serve([send(`${GREETING_220}JUNK\r\n`), silent(1_000)]);
-    const run = await runCli([target, EHLO]);
+  it(
+    'when junk follows the greeting in the same ' + 'read then the greeting is still shown',
+    async () => {
+      const target = await serve([send(`${GREETING_220}JUNK\r\n`), silent(1_000)]);
+      const run = await runCli([target, EHLO]);
 
-    expect(run.exitCode).toBe(7);
-    expect(run.stdout).toMatch(/^<- 220 mx\.probe\.test ESMTP ready {2}/m);
-    expect(run.stdout).toContain('<- JUNK\n');
-    expect(run.stderr).toBe(
-      'smtp-probe: after the greeting: server sent a line that is not an SMTP reply\n',
-    );
-  });
+      expect(run.exitCode).toBe(7);
+      expect(run.stdout).toMatch(/^<- 220 mx\.probe\.test ESMTP ready {2}/m);
+      expect(run.stdout).toContain('<- JUNK\n');
+      expect(run.stderr).toBe(
+        'smtp-probe: after the greeting: server sent a line that is not an SMTP reply\n',
+      );
+    },
+  );
 
   it.each([
     ['354 start mail input', 'EHLO answered with 354 where 250 belongs'],
@@ -133,19 +136,22 @@ describe('floods', () => {
 });
 
 describe('QUIT', () => {
-  it('when QUIT draws something that is not a reply then those bytes are shown, escaped', async () => {
-    const target = await serve([
-      send(GREETING_220),
-      expectLine(/^QUIT/),
-      send('HTTP/1.0 \x1b[31m200\r\n'),
-      close(),
-    ]);
-    const run = await runCli([target, '--banner']);
+  it(
+    'when QUIT draws something that is not a ' + 'reply then those bytes are shown, escaped',
+    async () => {
+      const target = await serve([
+        send(GREETING_220),
+        expectLine(/^QUIT/),
+        send('HTTP/1.0 \x1b[31m200\r\n'),
+        close(),
+      ]);
+      const run = await runCli([target, '--banner']);
 
-    expect(run.exitCode).toBe(0);
-    expect(run.stdout).toContain('<- HTTP/1.0 \\x1b[31m200\n');
-    expect(run.stdout).toContain('== QUIT failed: unreadable reply to QUIT');
-  });
+      expect(run.exitCode).toBe(0);
+      expect(run.stdout).toContain('<- HTTP/1.0 \\x1b[31m200\n');
+      expect(run.stdout).toContain('== QUIT failed: unreadable reply to QUIT');
+    },
+  );
 });
 
 describe('TLS after the handshake', () => {
@@ -195,50 +201,59 @@ describe('interruptions', () => {
     );
   });
 
-  it('when Ctrl-C comes while the greeting is awaited then the verdict names it, exit 130', async () => {
-    const target = await serve([silent(10_000)]);
-    const running = spawnCli([target]);
-    setTimeout(() => running.child.kill('SIGINT'), 700);
-    const run = await running;
+  it(
+    'when Ctrl-C comes while the greeting is ' + 'awaited then the verdict names it, exit 130',
+    async () => {
+      const target = await serve([silent(10_000)]);
+      const running = spawnCli([target]);
+      setTimeout(() => running.child.kill('SIGINT'), 700);
+      const run = await running;
 
-    expect(run.exitCode).toBe(130);
-    expect(run.stdout).toContain('result: INTERRUPTED at greeting (exit 130)');
-  });
+      expect(run.exitCode).toBe(130);
+      expect(run.stdout).toContain('result: INTERRUPTED at greeting (exit 130)');
+    },
+  );
 });
 
 describe('closed pipes', () => {
-  it('when the reader of stdout goes away then there is no crash and the exit status stays', async () => {
-    const target = await serve([
-      send('220-mx.probe.test\r\n'),
-      silent(300),
-      send('220 ready\r\n'),
-      expectLine(/^QUIT/),
-      send(REPLY_221_BYE),
-    ]);
-    const run = await spawnCli(
-      ['-c', `node "$0" ${target} --banner | head -1; exit \${PIPESTATUS[0]}`],
-      {},
-      20_000,
-      'bash',
-    );
+  it(
+    'when the reader of stdout goes away then ' + 'there is no crash and the exit status stays',
+    async () => {
+      const target = await serve([
+        send('220-mx.probe.test\r\n'),
+        silent(300),
+        send('220 ready\r\n'),
+        expectLine(/^QUIT/),
+        send(REPLY_221_BYE),
+      ]);
+      const run = await spawnCli(
+        ['-c', `node "$0" ${target} --banner | head -1; exit \${PIPESTATUS[0]}`],
+        {},
+        20_000,
+        'bash',
+      );
 
-    expect(run.stderr).toBe('');
-    expect(run.exitCode).toBe(0);
-    expect(run.stdout).toMatch(/^== probing /);
-  });
+      expect(run.stderr).toBe('');
+      expect(run.exitCode).toBe(0);
+      expect(run.stdout).toMatch(/^== probing /);
+    },
+  );
 });
 
 describe('faults found just before QUIT', () => {
-  it('when junk follows the greeting of a banner check then the verdict is the fault, not OK', async () => {
-    const target = await serve([send(`${GREETING_220}JUNK\r\n`), silent(1_000)]);
-    const run = await runCli([target, '--banner']);
+  it(
+    'when junk follows the greeting of a banner ' + 'check then the verdict is the fault, not OK',
+    async () => {
+      const target = await serve([send(`${GREETING_220}JUNK\r\n`), silent(1_000)]);
+      const run = await runCli([target, '--banner']);
 
-    expect(run.exitCode).toBe(7);
-    expect(run.stdout).not.toMatch(/^-> QUIT/m);
-    expect(run.stderr).toContain(
-      'after the greeting: server sent a line that is not an SMTP reply',
-    );
-  });
+      expect(run.exitCode).toBe(7);
+      expect(run.stdout).not.toMatch(/^-> QUIT/m);
+      expect(run.stderr).toContain(
+        'after the greeting: server sent a line that is not an SMTP reply',
+      );
+    },
+  );
 
   it('when replies keep coming after the QUIT reply then they are shown, not dropped', async () => {
     const target = await serve([
@@ -311,31 +326,39 @@ describe('the message stage', () => {
       ...extra,
     ]);
 
-  it('when a reply comes before the message was sent then it is out of step, not the message reply', async () => {
-    const target = await serve([
-      ...envelope,
-      send('250 Ok\r\n250 Ok\r\n354 go\r\n250 2.0.0 queued as EARLY1\r\n'),
-      silent(1_000),
-    ]);
-    const run = await probe(target);
+  it(
+    'when a reply comes before the message was sent ' +
+      'then it is out of step, not the message reply',
+    async () => {
+      const target = await serve([
+        ...envelope,
+        send('250 Ok\r\n250 Ok\r\n354 go\r\n250 2.0.0 queued as EARLY1\r\n'),
+        silent(1_000),
+      ]);
+      const run = await probe(target);
 
-    expect(run.exitCode).toBe(7);
-    expect(run.stderr).toContain('the server replied before the message was sent');
-    expect(run.stdout).not.toContain('took the message as EARLY1');
-  });
+      expect(run.exitCode).toBe(7);
+      expect(run.stderr).toContain('the server replied before the message was sent');
+      expect(run.stdout).not.toContain('took the message as EARLY1');
+    },
+  );
 
-  it('when MAIL is refused but DATA still gets 354 then the refusal stays the verdict after the lone dot', async () => {
-    const target = await serve([
-      ...envelope,
-      send('550 5.7.1 sender rejected\r\n503 5.5.1 need MAIL\r\n354 go\r\n'),
-      silent(3_000),
-    ]);
-    const run = await probe(target);
+  it(
+    'when MAIL is refused but DATA still gets 354 then ' +
+      'the refusal stays the verdict after the lone dot',
+    async () => {
+      const target = await serve([
+        ...envelope,
+        send('550 5.7.1 sender rejected\r\n503 5.5.1 need MAIL\r\n354 go\r\n'),
+        silent(3_000),
+      ]);
+      const run = await probe(target);
 
-    expect(run.exitCode).toBe(65);
-    expect(run.stdout).toContain('== ending the empty message failed');
-    expect(run.stderr).toMatch(/^smtp-probe: MAIL FROM refused \(permanent failure\): 550 /);
-  });
+      expect(run.exitCode).toBe(65);
+      expect(run.stdout).toContain('== ending the empty message failed');
+      expect(run.stderr).toMatch(/^smtp-probe: MAIL FROM refused \(permanent failure\): 550 /);
+    },
+  );
 
   it('when the server stops reading the message then the wait ends at the timeout', async () => {
     const file = writeTempFile(
@@ -363,15 +386,19 @@ describe('the message stage', () => {
 });
 
 describe('floods cut short', () => {
-  it('when a greeting hits the line cap on its unterminated last line at close then it is exit 7, not a crash', async () => {
-    const target = await serve([send(`${'220-x\r\n'.repeat(200)}220 last`), close()]);
-    const run = await runCli([target]);
+  it(
+    'when a greeting hits the line cap on its unterminated ' +
+      'last line at close then it is exit 7, not a crash',
+    async () => {
+      const target = await serve([send(`${'220-x\r\n'.repeat(200)}220 last`), close()]);
+      const run = await runCli([target]);
 
-    expect(run.exitCode).toBe(7);
-    expect(run.stderr).toMatch(/^smtp-probe: unreadable greeting: reply exceeded limits/);
-    expect(run.stdout).toContain('more lines not shown');
-    expect(
-      run.stdout.split('\n').filter((line) => line.startsWith('<- 220-x')).length,
-    ).toBeLessThan(10);
-  });
+      expect(run.exitCode).toBe(7);
+      expect(run.stderr).toMatch(/^smtp-probe: unreadable greeting: reply exceeded limits/);
+      expect(run.stdout).toContain('more lines not shown');
+      expect(
+        run.stdout.split('\n').filter((line) => line.startsWith('<- 220-x')).length,
+      ).toBeLessThan(10);
+    },
+  );
 });

@@ -17,17 +17,21 @@ import { EHLO_PLAIN, GREETING_220, REPLY_221_BYE } from '../fixtures/replies.js'
 const { serve } = fakeServerPerTest();
 
 describe('time limits', () => {
-  it('when the whole run passes --deadline then it ends there, whatever the wait under way', async () => {
-    const target = await serve([send(GREETING_220), expectLine(/^EHLO/), silent(5_000)]);
-    const started = Date.now();
-    const run = await runCli([target, '--timeout', '10s', '--deadline', '700ms']);
+  it(
+    'when the whole run passes --deadline then ' + 'it ends there, whatever the wait under way',
+    async () => {
+      const target = await serve([send(GREETING_220), expectLine(/^EHLO/), silent(5_000)]);
+      const started = Date.now();
+      const run = await runCli([target, '--timeout', '10s', '--deadline', '700ms']);
 
-    expect(Date.now() - started).toBeLessThan(3_000);
-    expect(run.exitCode).toBe(5);
-    expect(run.stderr).toBe(
-      'smtp-probe: the run passed its overall deadline of 700 ms while waiting for the reply to EHLO\n',
-    );
-  });
+      expect(Date.now() - started).toBeLessThan(3_000);
+      expect(run.exitCode).toBe(5);
+      expect(run.stderr).toBe(
+        'smtp-probe: the run passed its overall deadline ' +
+          'of 700 ms while waiting for the reply to EHLO\n',
+      );
+    },
+  );
 
   it('when --greeting-timeout is given then the greeting has its own limit', async () => {
     const target = await serve([silent(5_000)]);
@@ -54,17 +58,20 @@ describe('time limits', () => {
     );
   });
 
-  it('when a trickling reply runs past its limit then the limit holds and the rate is said', async () => {
-    const target = await serve([send(GREETING_220), expectLine(/^EHLO/), drip(EHLO_PLAIN, 200)]);
-    const started = Date.now();
-    const run = await runCli([target, '--ehlo', 'probe.test', '--timeout', '1500ms']);
+  it(
+    'when a trickling reply runs past its limit ' + 'then the limit holds and the rate is said',
+    async () => {
+      const target = await serve([send(GREETING_220), expectLine(/^EHLO/), drip(EHLO_PLAIN, 200)]);
+      const started = Date.now();
+      const run = await runCli([target, '--ehlo', 'probe.test', '--timeout', '1500ms']);
 
-    expect(Date.now() - started).toBeLessThan(3_500);
-    expect(run.exitCode).toBe(5);
-    expect(run.stderr).toMatch(
-      /^smtp-probe: reply to EHLO incomplete after 1\.50 s: .+ \(arriving at \d+\.\d bytes\/s: a tarpit\?\)\n$/,
-    );
-  });
+      expect(Date.now() - started).toBeLessThan(3_500);
+      expect(run.exitCode).toBe(5);
+      expect(run.stderr).toMatch(
+        /^smtp-probe: reply to EHLO incomplete after 1\.50 s: .+ \(arriving at \d+\.\d bytes\/s: a tarpit\?\)\n$/,
+      );
+    },
+  );
 
   it('when the deadline cuts a trickling reply short then what arrived is kept', async () => {
     const target = await serve([

@@ -74,17 +74,20 @@ describe('command-line mistakes', () => {
     expect(run.stderr).toMatch(/^smtp-probe: /);
   });
 
-  it('when --help is asked for then usage, examples and exit statuses go to stdout with exit 0', async () => {
-    const run = await runCli(['--help']);
+  it(
+    'when --help is asked for then usage, examples ' + 'and exit statuses go to stdout with exit 0',
+    async () => {
+      const run = await runCli(['--help']);
 
-    expect(run.exitCode).toBe(0);
-    expect(run.stdout).toContain('Usage: smtp-probe [options] <target>');
-    expect(run.stdout).toMatch(
-      /^Commands:\n {2}send \[options\] <target> +Run a whole mail transaction/m,
-    );
-    expect(run.stdout).toContain('Examples:\n  smtp-probe mx.example.test');
-    expect(run.stdout).toContain('24/25  greeting refused');
-  });
+      expect(run.exitCode).toBe(0);
+      expect(run.stdout).toContain('Usage: smtp-probe [options] <target>');
+      expect(run.stdout).toMatch(
+        /^Commands:\n {2}send \[options\] <target> +Run a whole mail transaction/m,
+      );
+      expect(run.stdout).toContain('Examples:\n  smtp-probe mx.example.test');
+      expect(run.stdout).toContain('24/25  greeting refused');
+    },
+  );
 
   it('when --version is asked for then the package version is printed', async () => {
     const run = await runCli(['--version']);

@@ -13,25 +13,28 @@ const EHLO_PIPELINING = '250-mx.probe.test\r\n250-AUTH PLAIN\r\n250 PIPELINING\r
 const BASE = ['--from', 'a@probe.test', '--starttls', 'never', '--timeout', '1s'];
 
 describe('review fixes', () => {
-  it('when 120 recipients are pipelined then their 121 replies are awaited, not a flood', async () => {
-    const recipients = Array.from({ length: 120 }, (_, n) => `r${n}@probe.test`);
-    const target = await serve([
-      send(GREETING_220),
-      expectLine(/^EHLO/),
-      send(EHLO_PIPELINING),
-      expectLine(/^MAIL/),
-      ...recipients.map(() => expectLine(/^RCPT/)),
-      send('250 Ok\r\n'.repeat(121)),
-      expectLine(/^QUIT/),
-      send(REPLY_221_BYE),
-    ]);
-    const to = recipients.flatMap((address) => ['--to', address]);
-    const run = await runCli(['send', target, ...BASE, ...to, '--quit-after', 'rcpt']);
+  it(
+    'when 120 recipients are pipelined then ' + 'their 121 replies are awaited, not a flood',
+    async () => {
+      const recipients = Array.from({ length: 120 }, (_, n) => `r${n}@probe.test`);
+      const target = await serve([
+        send(GREETING_220),
+        expectLine(/^EHLO/),
+        send(EHLO_PIPELINING),
+        expectLine(/^MAIL/),
+        ...recipients.map(() => expectLine(/^RCPT/)),
+        send('250 Ok\r\n'.repeat(121)),
+        expectLine(/^QUIT/),
+        send(REPLY_221_BYE),
+      ]);
+      const to = recipients.flatMap((address) => ['--to', address]);
+      const run = await runCli(['send', target, ...BASE, ...to, '--quit-after', 'rcpt']);
 
-    expect(run.stderr).toBe('');
-    expect(run.exitCode).toBe(0);
-    expect(server().problems).toEqual([]);
-  });
+      expect(run.stderr).toBe('');
+      expect(run.exitCode).toBe(0);
+      expect(server().problems).toEqual([]);
+    },
+  );
 
   it('when RCPT gets 421 and the server closes then the 421 is the verdict, exit 74', async () => {
     const target = await serve([
@@ -116,31 +119,34 @@ describe('review fixes', () => {
     expect(run.stderr).toContain(message);
   });
 
-  it('when --auth names the mechanism with spaces or in any case then it is understood', async () => {
-    const target = await serve([
-      send(GREETING_220),
-      expectLine(/^EHLO/),
-      send(EHLO_PIPELINING),
-      expectLine(/^AUTH PLAIN /),
-      send('235 2.7.0 ok\r\n'),
-      expectLine(/^QUIT/),
-      send(REPLY_221_BYE),
-    ]);
-    const args = [
-      'send',
-      target,
-      ...BASE,
-      '--to',
-      'b@probe.test',
-      '--auth',
-      ' plain',
-      '--auth-user',
-      'me',
-    ];
-    const run = await runCli([...args, '--auth-insecure', '--quit-after', 'auth'], {
-      SMTP_PROBE_AUTH_PASSWORD: 'pw-12345',
-    });
+  it(
+    'when --auth names the mechanism with spaces ' + 'or in any case then it is understood',
+    async () => {
+      const target = await serve([
+        send(GREETING_220),
+        expectLine(/^EHLO/),
+        send(EHLO_PIPELINING),
+        expectLine(/^AUTH PLAIN /),
+        send('235 2.7.0 ok\r\n'),
+        expectLine(/^QUIT/),
+        send(REPLY_221_BYE),
+      ]);
+      const args = [
+        'send',
+        target,
+        ...BASE,
+        '--to',
+        'b@probe.test',
+        '--auth',
+        ' plain',
+        '--auth-user',
+        'me',
+      ];
+      const run = await runCli([...args, '--auth-insecure', '--quit-after', 'auth'], {
+        SMTP_PROBE_AUTH_PASSWORD: 'pw-12345',
+      });
 
-    expect(run.exitCode).toBe(0);
-  });
+      expect(run.exitCode).toBe(0);
+    },
+  );
 });

@@ -81,28 +81,31 @@ describe.each([false, true])('with --quiet %s', (quiet) => {
     expect(result.stdout + result.stderr).toContain('<hidden>');
   });
 
-  it('when the password comes back as a 334 challenge then it is neither decoded nor shown', async () => {
-    const result = await run(
-      [
-        send(GREETING_220),
-        expectLine(/^EHLO/),
-        send(EHLO_AUTH),
-        expectLine(/^AUTH LOGIN$/),
-        send('334 VXNlcm5hbWU6\r\n'),
-        expectLine(/^cHJvYmV1c2Vy$/),
-        send('334 UGFzc3dvcmQ6\r\n'),
-        expectLine(/./),
-        send(`334 ${SECRET_BASE64}\r\n`),
-        expectLine(/^\*$/),
-        send('501 5.7.0 cancelled\r\n'),
-        silent(300),
-      ],
-      'LOGIN',
-      quiet,
-    );
-    expect(result.exitCode).toBe(55);
-    expectHidden(result);
-  });
+  it(
+    'when the password comes back as a 334 ' + 'challenge then it is neither decoded nor shown',
+    async () => {
+      const result = await run(
+        [
+          send(GREETING_220),
+          expectLine(/^EHLO/),
+          send(EHLO_AUTH),
+          expectLine(/^AUTH LOGIN$/),
+          send('334 VXNlcm5hbWU6\r\n'),
+          expectLine(/^cHJvYmV1c2Vy$/),
+          send('334 UGFzc3dvcmQ6\r\n'),
+          expectLine(/./),
+          send(`334 ${SECRET_BASE64}\r\n`),
+          expectLine(/^\*$/),
+          send('501 5.7.0 cancelled\r\n'),
+          silent(300),
+        ],
+        'LOGIN',
+        quiet,
+      );
+      expect(result.exitCode).toBe(55);
+      expectHidden(result);
+    },
+  );
 
   it('when later replies quote the secret raw or in hex then it is hidden there too', async () => {
     const hex = Buffer.from(SECRET).toString('hex');

@@ -109,16 +109,19 @@ describe('readSecret from the environment', () => {
     expect(await readSecret(sources({ env: { [ENV_NAME]: SECRET } }))).toBe(SECRET);
   });
 
-  it('when nothing is given and there is no terminal then the error says how to give it', async () => {
-    const error = await readSecret(sources({ env: { [ENV_NAME]: '' } })).catch((e: unknown) => e);
+  it(
+    'when nothing is given and there is no ' + 'terminal then the error says how to give it',
+    async () => {
+      const error = await readSecret(sources({ env: { [ENV_NAME]: '' } })).catch((e: unknown) => e);
 
-    expect(error).toBeInstanceOf(UsageError);
-    expect((error as UsageError).message).toBe(
-      'no password given for AUTH, and no terminal to ask on',
-    );
-    expect((error as UsageError).hint).toContain('--auth-password-file FILE');
-    expect((error as UsageError).hint).toContain(ENV_NAME);
-  });
+      expect(error).toBeInstanceOf(UsageError);
+      expect((error as UsageError).message).toBe(
+        'no password given for AUTH, and no terminal to ask on',
+      );
+      expect((error as UsageError).hint).toContain('--auth-password-file FILE');
+      expect((error as UsageError).hint).toContain(ENV_NAME);
+    },
+  );
 });
 
 describe('readSecret at a terminal prompt', () => {

@@ -86,42 +86,51 @@ describe('MAIL FROM and RCPT TO parameters', () => {
     expect(mail).toMatch(/^MAIL FROM:<jörg@probe\.test> SIZE=\d+ BODY=8BITMIME SMTPUTF8$/);
   });
 
-  it('when an address is not ASCII and SMTPUTF8 is not offered then nothing is sent, exit 9', async () => {
-    server = await startFakeServer([
-      send(GREETING_220),
-      expectLine(/^EHLO/),
-      send(EHLO_BARE),
-      expectLine(/^QUIT/),
-      send(REPLY_221_BYE),
-    ]);
-    const run = await runCli([
-      'send',
-      `127.0.0.1:${server.port}`,
-      ...COMMON,
-      '--from',
-      'jörg@probe.test',
-      '--to',
-      'you@probe.test',
-    ]);
+  it(
+    'when an address is not ASCII and SMTPUTF8 ' + 'is not offered then nothing is sent, exit 9',
+    async () => {
+      server = await startFakeServer([
+        send(GREETING_220),
+        expectLine(/^EHLO/),
+        send(EHLO_BARE),
+        expectLine(/^QUIT/),
+        send(REPLY_221_BYE),
+      ]);
+      const run = await runCli([
+        'send',
+        `127.0.0.1:${server.port}`,
+        ...COMMON,
+        '--from',
+        'jörg@probe.test',
+        '--to',
+        'you@probe.test',
+      ]);
 
-    expect(run.exitCode).toBe(9);
-    expect(run.stderr).toContain('an address is not ASCII but the server does not offer SMTPUTF8');
-    expect(server.clientLines()).toEqual(['EHLO probe.test', 'QUIT']);
-  });
+      expect(run.exitCode).toBe(9);
+      expect(run.stderr).toContain(
+        'an address is not ASCII but the server does not offer SMTPUTF8',
+      );
+      expect(server.clientLines()).toEqual(['EHLO probe.test', 'QUIT']);
+    },
+  );
 
-  it('when DSN options are given and DSN is offered then RET, ENVID and NOTIFY go where they belong', async () => {
-    const dsn = ['--dsn-ret', 'HDRS', '--dsn-envid', 'id+1=2', '--dsn-notify', 'success,failure'];
-    const { lines } = await envelope(EHLO_ALL, [
-      '--from',
-      'me@probe.test',
-      '--to',
-      'you@probe.test',
-      ...dsn,
-    ]);
+  it(
+    'when DSN options are given and DSN is offered ' +
+      'then RET, ENVID and NOTIFY go where they belong',
+    async () => {
+      const dsn = ['--dsn-ret', 'HDRS', '--dsn-envid', 'id+1=2', '--dsn-notify', 'success,failure'];
+      const { lines } = await envelope(EHLO_ALL, [
+        '--from',
+        'me@probe.test',
+        '--to',
+        'you@probe.test',
+        ...dsn,
+      ]);
 
-    expect(lines[1]).toMatch(/^MAIL FROM:<me@probe\.test> SIZE=\d+ RET=HDRS ENVID=id\+2B1\+3D2$/);
-    expect(lines[2]).toBe('RCPT TO:<you@probe.test> NOTIFY=SUCCESS,FAILURE');
-  });
+      expect(lines[1]).toMatch(/^MAIL FROM:<me@probe\.test> SIZE=\d+ RET=HDRS ENVID=id\+2B1\+3D2$/);
+      expect(lines[2]).toBe('RCPT TO:<you@probe.test> NOTIFY=SUCCESS,FAILURE');
+    },
+  );
 
   it('when ENVID is not ASCII then it goes as xtext of its UTF-8 octets', async () => {
     const args = ['--from', 'me@probe.test', '--to', 'you@probe.test', '--dsn-envid', 'é😀'];
@@ -129,15 +138,18 @@ describe('MAIL FROM and RCPT TO parameters', () => {
     expect(lines[1]).toMatch(/ ENVID=\+C3\+A9\+F0\+9F\+98\+80$/);
   });
 
-  it('when DSN is not offered then its parameters are left out with a warning, unless forced', async () => {
-    const args = ['--from', 'me@probe.test', '--to', 'you@probe.test', '--dsn-notify', 'never'];
-    const left = await envelope(EHLO_BARE, args);
-    expect(left.lines[2]).toBe('RCPT TO:<you@probe.test>');
+  it(
+    'when DSN is not offered then its parameters ' + 'are left out with a warning, unless forced',
+    async () => {
+      const args = ['--from', 'me@probe.test', '--to', 'you@probe.test', '--dsn-notify', 'never'];
+      const left = await envelope(EHLO_BARE, args);
+      expect(left.lines[2]).toBe('RCPT TO:<you@probe.test>');
 
-    await server!.close();
-    const forced = await envelope(EHLO_BARE, [...args, '--force-parameters']);
-    expect(forced.lines[2]).toBe('RCPT TO:<you@probe.test> NOTIFY=NEVER');
-  });
+      await server!.close();
+      const forced = await envelope(EHLO_BARE, [...args, '--force-parameters']);
+      expect(forced.lines[2]).toBe('RCPT TO:<you@probe.test> NOTIFY=NEVER');
+    },
+  );
 
   it('when REQUIRETLS is asked for without TLS then nothing is sent, exit 9', async () => {
     server = await startFakeServer([
@@ -229,19 +241,26 @@ async function dataAfter354(args: string[], stdin?: string): Promise<string> {
 }
 
 describe('the message after DATA', () => {
-  it('when --data gives a prepared message with LF endings then it goes with CRLF, dot-stuffed', async () => {
-    const file = writeTempFile('mail.eml', 'Subject: prepared\n\n.dot\nend\n');
-    expect(await dataAfter354(['--data', file])).toBe(
-      'Subject: prepared\r\n\r\n..dot\r\nend\r\n.\r\n',
-    );
-  });
+  it(
+    'when --data gives a prepared message with LF ' + 'endings then it goes with CRLF, dot-stuffed',
+    async () => {
+      const file = writeTempFile('mail.eml', 'Subject: prepared\n\n.dot\nend\n');
+      expect(await dataAfter354(['--data', file])).toBe(
+        'Subject: prepared\r\n\r\n..dot\r\nend\r\n.\r\n',
+      );
+    },
+  );
 
-  it('when --raw is given then the bytes go untouched, bare LF and all, then the real end of data', async () => {
-    const file = writeTempFile('raw.eml', 'Subject: raw\r\n\r\nline one\n.\nNOOP\r\n');
-    expect(await dataAfter354(['--data', file, '--raw'])).toBe(
-      'Subject: raw\r\n\r\nline one\n.\nNOOP\r\n\r\n.\r\n',
-    );
-  });
+  it(
+    'when --raw is given then the bytes go untouched, ' +
+      'bare LF and all, then the real end of data',
+    async () => {
+      const file = writeTempFile('raw.eml', 'Subject: raw\r\n\r\nline one\n.\nNOOP\r\n');
+      expect(await dataAfter354(['--data', file, '--raw'])).toBe(
+        'Subject: raw\r\n\r\nline one\n.\nNOOP\r\n\r\n.\r\n',
+      );
+    },
+  );
 
   it('when --data - is given then the message is read from standard input', async () => {
     expect(await dataAfter354(['--data', '-'], 'Subject: piped\r\n\r\nhello\r\n')).toBe(

@@ -77,35 +77,38 @@ function expectNoSecret(run: CliRun, secret: string): void {
 }
 
 describe('a message to smtp-server', () => {
-  it('when everything is accepted then the message arrives intact and the queue id is shown', async () => {
-    const server = await real();
-    const run = await runCli([
-      'send',
-      server.target,
-      ...ENVELOPE,
-      '--ca',
-      caFile,
-      '--subject',
-      'hello there',
-    ]);
+  it(
+    'when everything is accepted then the message ' + 'arrives intact and the queue id is shown',
+    async () => {
+      const server = await real();
+      const run = await runCli([
+        'send',
+        server.target,
+        ...ENVELOPE,
+        '--ca',
+        caFile,
+        '--subject',
+        'hello there',
+      ]);
 
-    expect(run.stderr).toBe('');
-    expect(run.exitCode).toBe(0);
-    expect(server.messages).toHaveLength(1);
-    const message = server.messages[0]!.toString();
-    expect(message).toContain('Subject: hello there\r\n');
-    expect(message).not.toMatch(/[^\r]\n/);
-    expect(run.stdout).toMatch(/^~> MAIL FROM:<me@probe\.test> SIZE=\d+$/m);
-    expect(run.stdout).toMatch(/^~> RCPT TO:<you@probe\.test>$/m);
-    expect(run.stdout).toMatch(/^~> DATA$/m);
-    expect(run.stdout).toMatch(
-      /^~> <message: \d+ bytes, \d+ lines> \(dot-stuffed\), then <CRLF>\.<CRLF>$/m,
-    );
-    expect(run.stdout).toContain('== the server took the message as TEST1234');
-    expect(run.stdout).toMatch(
-      /recipients: 1 accepted, 0 refused\nmessage: \d+ bytes accepted as TEST1234/,
-    );
-  });
+      expect(run.stderr).toBe('');
+      expect(run.exitCode).toBe(0);
+      expect(server.messages).toHaveLength(1);
+      const message = server.messages[0]!.toString();
+      expect(message).toContain('Subject: hello there\r\n');
+      expect(message).not.toMatch(/[^\r]\n/);
+      expect(run.stdout).toMatch(/^~> MAIL FROM:<me@probe\.test> SIZE=\d+$/m);
+      expect(run.stdout).toMatch(/^~> RCPT TO:<you@probe\.test>$/m);
+      expect(run.stdout).toMatch(/^~> DATA$/m);
+      expect(run.stdout).toMatch(
+        /^~> <message: \d+ bytes, \d+ lines> \(dot-stuffed\), then <CRLF>\.<CRLF>$/m,
+      );
+      expect(run.stdout).toContain('== the server took the message as TEST1234');
+      expect(run.stdout).toMatch(
+        /recipients: 1 accepted, 0 refused\nmessage: \d+ bytes accepted as TEST1234/,
+      );
+    },
+  );
 
   it('when --quiet is given then the one line says who was accepted and the queue id', async () => {
     const server = await real({ unknownRecipients: ['nobody@probe.test'] });
@@ -117,25 +120,29 @@ describe('a message to smtp-server', () => {
     );
   });
 
-  it('when one recipient of two is unknown then the other still gets it and the refusal is reported', async () => {
-    const server = await real({ unknownRecipients: ['nobody@probe.test'] });
-    const run = await runCli([
-      'send',
-      server.target,
-      ...ENVELOPE,
-      '--to',
-      'nobody@probe.test',
-      '--ca',
-      caFile,
-    ]);
+  it(
+    'when one recipient of two is unknown then the ' +
+      'other still gets it and the refusal is reported',
+    async () => {
+      const server = await real({ unknownRecipients: ['nobody@probe.test'] });
+      const run = await runCli([
+        'send',
+        server.target,
+        ...ENVELOPE,
+        '--to',
+        'nobody@probe.test',
+        '--ca',
+        caFile,
+      ]);
 
-    expect(run.exitCode).toBe(0);
-    expect(server.messages).toHaveLength(1);
-    expect(run.stdout).toContain('!! 1 of 2 recipients refused; going on with the rest');
-    expect(run.stdout).toMatch(
-      /recipients: 1 accepted, 1 refused\n {2}refused nobody@probe\.test: 550 /,
-    );
-  });
+      expect(run.exitCode).toBe(0);
+      expect(server.messages).toHaveLength(1);
+      expect(run.stdout).toContain('!! 1 of 2 recipients refused; going on with the rest');
+      expect(run.stdout).toMatch(
+        /recipients: 1 accepted, 1 refused\n {2}refused nobody@probe\.test: 550 /,
+      );
+    },
+  );
 
   it('when every recipient is refused then nothing is sent and the exit status is 75', async () => {
     const server = await real({ unknownRecipients: ['you@probe.test'] });
@@ -147,14 +154,20 @@ describe('a message to smtp-server', () => {
     expect(run.stderr).toMatch(/^smtp-probe: RCPT TO refused \(permanent failure\): 550 /);
   });
 
-  it('when the message is larger than the SIZE limit then MAIL is refused with 65 and a warning came first', async () => {
-    const server = await real({ size: 200 });
-    const run = await runCli(['send', server.target, ...ENVELOPE, '--ca', caFile]);
+  it(
+    'when the message is larger than the SIZE limit then ' +
+      'MAIL is refused with 65 and a warning came first',
+    async () => {
+      const server = await real({ size: 200 });
+      const run = await runCli(['send', server.target, ...ENVELOPE, '--ca', caFile]);
 
-    expect(run.exitCode).toBe(65);
-    expect(run.stdout).toMatch(/!! the message is \d+ bytes, more than the server's limit of 200/);
-    expect(server.messages).toHaveLength(0);
-  });
+      expect(run.exitCode).toBe(65);
+      expect(run.stdout).toMatch(
+        /!! the message is \d+ bytes, more than the server's limit of 200/,
+      );
+      expect(server.messages).toHaveLength(0);
+    },
+  );
 
   it('when --quit-after rcpt is given then no DATA is sent and nothing is delivered', async () => {
     const server = await real();
@@ -216,27 +229,30 @@ describe('AUTH', () => {
     },
   );
 
-  it('when XOAUTH2 is used with the right token then it succeeds and the token is never shown', async () => {
-    const server = await real();
-    const run = await runCli(
-      [
-        'send',
-        server.target,
-        ...ENVELOPE,
-        '--ca',
-        caFile,
-        '--auth',
-        'XOAUTH2',
-        '--auth-user',
-        'oauth',
-      ],
-      { SMTP_PROBE_AUTH_PASSWORD: TOKEN },
-    );
+  it(
+    'when XOAUTH2 is used with the right token ' + 'then it succeeds and the token is never shown',
+    async () => {
+      const server = await real();
+      const run = await runCli(
+        [
+          'send',
+          server.target,
+          ...ENVELOPE,
+          '--ca',
+          caFile,
+          '--auth',
+          'XOAUTH2',
+          '--auth-user',
+          'oauth',
+        ],
+        { SMTP_PROBE_AUTH_PASSWORD: TOKEN },
+      );
 
-    expect(run.exitCode).toBe(0);
-    expect(run.stdout).toMatch(/^<~ 235 /m);
-    expectNoSecret(run, TOKEN);
-  });
+      expect(run.exitCode).toBe(0);
+      expect(run.stdout).toMatch(/^<~ 235 /m);
+      expectNoSecret(run, TOKEN);
+    },
+  );
 
   it.each(['PLAIN', 'LOGIN', 'CRAM-MD5', 'XOAUTH2'])(
     'when %s is used with a wrong secret then AUTH fails with 55 and says what to check',
@@ -317,24 +333,35 @@ describe('AUTH', () => {
     },
   );
 
-  it('when the certificate is not trusted then no credentials are sent, unless --auth-insecure', async () => {
-    const server = await real();
-    const args = ['send', server.target, ...ENVELOPE, '--auth-user', 'me', '--quit-after', 'auth'];
-    const env = { SMTP_PROBE_AUTH_PASSWORD: PASSWORD };
+  it(
+    'when the certificate is not trusted then no ' + 'credentials are sent, unless --auth-insecure',
+    async () => {
+      const server = await real();
+      const args = [
+        'send',
+        server.target,
+        ...ENVELOPE,
+        '--auth-user',
+        'me',
+        '--quit-after',
+        'auth',
+      ];
+      const env = { SMTP_PROBE_AUTH_PASSWORD: PASSWORD };
 
-    const refused = await runCli(args, env);
-    expect(refused.exitCode).toBe(6);
-    expect(refused.stderr).toBe(
-      'smtp-probe: refusing to send credentials over TLS with an untrusted certificate\n',
-    );
-    expect(refused.stdout).not.toMatch(/^~> AUTH/m);
+      const refused = await runCli(args, env);
+      expect(refused.exitCode).toBe(6);
+      expect(refused.stderr).toBe(
+        'smtp-probe: refusing to send credentials over TLS with an untrusted certificate\n',
+      );
+      expect(refused.stdout).not.toMatch(/^~> AUTH/m);
 
-    const allowed = await runCli([...args, '--auth-insecure'], env);
-    expect(allowed.exitCode).toBe(0);
-    expect(allowed.stdout).toContain(
-      '!! sending credentials over TLS with an untrusted certificate (--auth-insecure)',
-    );
-  });
+      const allowed = await runCli([...args, '--auth-insecure'], env);
+      expect(allowed.exitCode).toBe(0);
+      expect(allowed.stdout).toContain(
+        '!! sending credentials over TLS with an untrusted certificate (--auth-insecure)',
+      );
+    },
+  );
 
   it('when the password file is a FIFO then it is refused at once, not waited on', async () => {
     const fifo = join(dirname(passwordFile), 'fifo');
@@ -381,50 +408,57 @@ describe('AUTH', () => {
     expect(run.stdout).toContain(Buffer.from(`\0me\0${PASSWORD}`).toString('base64'));
   });
 
-  it('when no password source is given and there is no terminal then it says how to give one', async () => {
-    const run = await runCli(['send', '127.0.0.1:1', ...ENVELOPE, '--auth-user', 'me']);
+  it(
+    'when no password source is given and there ' + 'is no terminal then it says how to give one',
+    async () => {
+      const run = await runCli(['send', '127.0.0.1:1', ...ENVELOPE, '--auth-user', 'me']);
 
-    expect(run.exitCode).toBe(2);
-    expect(run.stderr).toMatch(/--auth-password-file/);
-    expect(run.stderr).toMatch(/SMTP_PROBE_AUTH_PASSWORD/);
-  });
+      expect(run.exitCode).toBe(2);
+      expect(run.stderr).toMatch(/--auth-password-file/);
+      expect(run.stderr).toMatch(/SMTP_PROBE_AUTH_PASSWORD/);
+    },
+  );
 });
 
 const EHLO_PIPELINING =
   '250-mx.probe.test\r\n250-PIPELINING\r\n250-8BITMIME\r\n250-SIZE 10000000\r\n250 CHUNKING\r\n';
 
 describe('the bytes on the wire', () => {
-  it('when PIPELINING is offered then MAIL, RCPT and DATA go in one flight, and the body is dot-stuffed', async () => {
-    const server = await fake([
-      send(GREETING_220),
-      expectLine(/^EHLO/),
-      send(EHLO_PIPELINING),
-      expectLine(/^MAIL FROM:<me@probe\.test> SIZE=\d+$/),
-      expectLine(/^RCPT TO:<you@probe\.test>$/),
-      expectLine(/^DATA$/),
-      send('250 2.1.0 Ok\r\n250 2.1.5 Ok\r\n354 go ahead\r\n'),
-      expectLine(/^Date: /),
-    ]);
-    const body = '.first\r\nhello\r\n.\r\n.test\r\n..\r\nworld\r\n';
-    await runCli([
-      'send',
-      server.target,
-      ...ENVELOPE,
-      '--starttls',
-      'never',
-      '--body',
-      body,
-      '--timeout',
-      '1s',
-      '--data-timeout',
-      '1s',
-    ]);
+  it(
+    'when PIPELINING is offered then MAIL, RCPT and ' +
+      'DATA go in one flight, and the body is dot-stuffed',
+    async () => {
+      const server = await fake([
+        send(GREETING_220),
+        expectLine(/^EHLO/),
+        send(EHLO_PIPELINING),
+        expectLine(/^MAIL FROM:<me@probe\.test> SIZE=\d+$/),
+        expectLine(/^RCPT TO:<you@probe\.test>$/),
+        expectLine(/^DATA$/),
+        send('250 2.1.0 Ok\r\n250 2.1.5 Ok\r\n354 go ahead\r\n'),
+        expectLine(/^Date: /),
+      ]);
+      const body = '.first\r\nhello\r\n.\r\n.test\r\n..\r\nworld\r\n';
+      await runCli([
+        'send',
+        server.target,
+        ...ENVELOPE,
+        '--starttls',
+        'never',
+        '--body',
+        body,
+        '--timeout',
+        '1s',
+        '--data-timeout',
+        '1s',
+      ]);
 
-    const wire = server.received[0]!.toString('latin1');
-    expect(wire).toContain('\r\n\r\n..first\r\nhello\r\n..\r\n..test\r\n...\r\nworld\r\n.\r\n');
-    expect(wire).not.toMatch(/[^\r]\n/);
-    expect(server.problems).toEqual([]);
-  });
+      const wire = server.received[0]!.toString('latin1');
+      expect(wire).toContain('\r\n\r\n..first\r\nhello\r\n..\r\n..test\r\n...\r\nworld\r\n.\r\n');
+      expect(wire).not.toMatch(/[^\r]\n/);
+      expect(server.problems).toEqual([]);
+    },
+  );
 
   it('when --no-pipelining is given then each command waits for its reply', async () => {
     const server = await fake([
@@ -453,96 +487,107 @@ describe('the bytes on the wire', () => {
     expect(server.problems).toEqual([]);
   });
 
-  it('when CHUNKING is offered and asked for then the message goes as BDAT, not dot-stuffed', async () => {
-    const server = await fake([
-      send(GREETING_220),
-      expectLine(/^EHLO/),
-      send(EHLO_PIPELINING),
-      expectLine(/^MAIL FROM:/),
-      expectLine(/^RCPT TO:/),
-      send('250 2.1.0 Ok\r\n250 2.1.5 Ok\r\n'),
-      expectLine(/^BDAT \d+ LAST$/),
-      expectLine(/^Date: /),
-    ]);
-    await runCli([
-      'send',
-      server.target,
-      ...ENVELOPE,
-      '--starttls',
-      'never',
-      '--chunking',
-      '--body',
-      '.dot line',
-      '--timeout',
-      '1s',
-      '--data-timeout',
-      '1s',
-    ]);
+  it(
+    'when CHUNKING is offered and asked for then ' + 'the message goes as BDAT, not dot-stuffed',
+    async () => {
+      const server = await fake([
+        send(GREETING_220),
+        expectLine(/^EHLO/),
+        send(EHLO_PIPELINING),
+        expectLine(/^MAIL FROM:/),
+        expectLine(/^RCPT TO:/),
+        send('250 2.1.0 Ok\r\n250 2.1.5 Ok\r\n'),
+        expectLine(/^BDAT \d+ LAST$/),
+        expectLine(/^Date: /),
+      ]);
+      await runCli([
+        'send',
+        server.target,
+        ...ENVELOPE,
+        '--starttls',
+        'never',
+        '--chunking',
+        '--body',
+        '.dot line',
+        '--timeout',
+        '1s',
+        '--data-timeout',
+        '1s',
+      ]);
 
-    const wire = server.received[0]!.toString('latin1');
-    const [, size, rest] = /BDAT (\d+) LAST\r\n([\s\S]*)$/.exec(wire)!;
-    expect(Buffer.byteLength(rest!, 'latin1')).toBe(Number(size));
-    expect(rest).toContain('\r\n.dot line');
-    expect(wire).not.toMatch(/^DATA/m);
-  });
+      const wire = server.received[0]!.toString('latin1');
+      const [, size, rest] = /BDAT (\d+) LAST\r\n([\s\S]*)$/.exec(wire)!;
+      expect(Buffer.byteLength(rest!, 'latin1')).toBe(Number(size));
+      expect(rest).toContain('\r\n.dot line');
+      expect(wire).not.toMatch(/^DATA/m);
+    },
+  );
 
-  it('when the body has 8-bit bytes and 8BITMIME is offered then BODY=8BITMIME is declared', async () => {
-    const server = await fake([
-      send(GREETING_220),
-      expectLine(/^EHLO/),
-      send(EHLO_PIPELINING),
-      expectLine(/^MAIL FROM:<me@probe\.test> SIZE=\d+ BODY=8BITMIME$/),
-      expectLine(/^RCPT/),
-      expectLine(/^DATA/),
-      send('250 Ok\r\n250 Ok\r\n354 go\r\n'),
-      expectLine(/^Date: /),
-    ]);
-    await runCli([
-      'send',
-      server.target,
-      ...ENVELOPE,
-      '--starttls',
-      'never',
-      '--body',
-      'Grüße',
-      '--timeout',
-      '1s',
-      '--data-timeout',
-      '1s',
-    ]);
+  it(
+    'when the body has 8-bit bytes and 8BITMIME ' + 'is offered then BODY=8BITMIME is declared',
+    async () => {
+      const server = await fake([
+        send(GREETING_220),
+        expectLine(/^EHLO/),
+        send(EHLO_PIPELINING),
+        expectLine(/^MAIL FROM:<me@probe\.test> SIZE=\d+ BODY=8BITMIME$/),
+        expectLine(/^RCPT/),
+        expectLine(/^DATA/),
+        send('250 Ok\r\n250 Ok\r\n354 go\r\n'),
+        expectLine(/^Date: /),
+      ]);
+      await runCli([
+        'send',
+        server.target,
+        ...ENVELOPE,
+        '--starttls',
+        'never',
+        '--body',
+        'Grüße',
+        '--timeout',
+        '1s',
+        '--data-timeout',
+        '1s',
+      ]);
 
-    expect(server.problems).toEqual([]);
-  });
+      expect(server.problems).toEqual([]);
+    },
+  );
 
-  it('when the server answers only MAIL and RCPT of a pipelined batch then it says which is unanswered', async () => {
-    const server = await fake([
-      send(GREETING_220),
-      expectLine(/^EHLO/),
-      send(EHLO_PIPELINING),
-      expectLine(/^MAIL/),
-      expectLine(/^RCPT/),
-      expectLine(/^DATA/),
-      send('250 2.1.0 Ok\r\n250 2.1.5 Ok\r\n'),
-      expectLine(/^never$/),
-    ]);
-    const run = await runCli([
-      'send',
-      server.target,
-      ...ENVELOPE,
-      '--starttls',
-      'never',
-      '--timeout',
-      '500ms',
-      '--data-timeout',
-      '1s',
-    ]);
+  it(
+    'when the server answers only MAIL and RCPT of a ' +
+      'pipelined batch then it says which is unanswered',
+    async () => {
+      const server = await fake([
+        send(GREETING_220),
+        expectLine(/^EHLO/),
+        send(EHLO_PIPELINING),
+        expectLine(/^MAIL/),
+        expectLine(/^RCPT/),
+        expectLine(/^DATA/),
+        send('250 2.1.0 Ok\r\n250 2.1.5 Ok\r\n'),
+        expectLine(/^never$/),
+      ]);
+      const run = await runCli([
+        'send',
+        server.target,
+        ...ENVELOPE,
+        '--starttls',
+        'never',
+        '--timeout',
+        '500ms',
+        '--data-timeout',
+        '1s',
+      ]);
 
-    expect(run.exitCode).toBe(5);
-    expect(run.stderr).toBe(
-      'smtp-probe: the server advertised PIPELINING but answered 2 of 3 pipelined commands; no reply to DATA\n',
-    );
-    expect(run.stdout).toContain('hint: try again with --no-pipelining');
-  });
+      expect(run.exitCode).toBe(5);
+      expect(run.stderr).toBe(
+        'smtp-probe: the server advertised PIPELINING but ' +
+          'answered 2 of 3 pipelined commands; no reply to DATA\n',
+      );
+      expect(run.stdout).toContain('hint: try again with --no-pipelining');
+    },
+  );
 });
 
 describe('input refused before connecting', () => {
@@ -575,34 +620,40 @@ describe('input refused before connecting', () => {
     expect(run.stderr).toContain('--header "X-A: b\\r\\nBcc: x@y.test" contains a carriage return');
   });
 
-  it('when an input never ends (/dev/zero) then reading stops at the cap with a usage error', async () => {
-    const run = await runCli([
-      'send',
-      '127.0.0.1:1',
-      ...ENVELOPE,
-      '--attach',
-      '/dev/zero',
-      '--dump',
-    ]);
+  it(
+    'when an input never ends (/dev/zero) then ' + 'reading stops at the cap with a usage error',
+    async () => {
+      const run = await runCli([
+        'send',
+        '127.0.0.1:1',
+        ...ENVELOPE,
+        '--attach',
+        '/dev/zero',
+        '--dump',
+      ]);
 
-    expect(run.exitCode).toBe(2);
-    expect(run.stderr).toContain('--attach /dev/zero: more than 100 MiB');
-  });
+      expect(run.exitCode).toBe(2);
+      expect(run.stderr).toContain('--attach /dev/zero: more than 100 MiB');
+    },
+  );
 
-  it('when --auth names an unknown mechanism then it is a usage error before connecting', async () => {
-    const run = await runCli([
-      'send',
-      '127.0.0.1:1',
-      ...ENVELOPE,
-      '--auth',
-      'MD5',
-      '--auth-user',
-      'me',
-    ]);
+  it(
+    'when --auth names an unknown mechanism ' + 'then it is a usage error before connecting',
+    async () => {
+      const run = await runCli([
+        'send',
+        '127.0.0.1:1',
+        ...ENVELOPE,
+        '--auth',
+        'MD5',
+        '--auth-user',
+        'me',
+      ]);
 
-    expect(run.exitCode).toBe(2);
-    expect(run.stderr).toContain('unknown --auth mechanism "MD5"');
-  });
+      expect(run.exitCode).toBe(2);
+      expect(run.stderr).toContain('unknown --auth mechanism "MD5"');
+    },
+  );
 
   it('when a parameter is given twice then it is a usage error', async () => {
     const args = ['send', '127.0.0.1:1', ...ENVELOPE, '--mail-param', 'X=1', '--mail-param', 'x=2'];

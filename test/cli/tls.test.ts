@@ -62,49 +62,58 @@ async function fake(script: Step[]): Promise<{ target: string; server: FakeServe
 }
 
 describe('STARTTLS against smtp-server', () => {
-  it('when STARTTLS is offered then it is used, the TLS session reported and EHLO said again', async () => {
-    const target = await real({ pair: selfSigned });
-    const run = await runCli([target, EHLO]);
+  it(
+    'when STARTTLS is offered then it is used, ' + 'the TLS session reported and EHLO said again',
+    async () => {
+      const target = await real({ pair: selfSigned });
+      const run = await runCli([target, EHLO]);
 
-    expect(run.exitCode).toBe(0);
-    expect(run.stdout).toMatch(/-> STARTTLS\n<- 220 Ready to start TLS/);
-    expect(run.stdout).toMatch(/== TLS TLSv1\.[23], \S+, X25519, handshake /);
-    expect(run.stdout).toMatch(
-      /== {3}key: EC P-256\n== {3}valid: .*\n== {3}sha256: ([0-9A-F]{2}:){31}[0-9A-F]{2}\n/,
-    );
-    expect(run.stdout).toContain('== certificate: CN=mx.probe.test');
-    expect(run.stdout).toMatch(
-      /!! certificate not trusted: self-signed certificate\n== {3}checked: name 127\.0\.0\.1, /,
-    );
-    expect(run.stdout).toMatch(/~> EHLO probe\.test\n<~ 250-mx\.probe\.test/);
-    expect(run.stdout).toMatch(/~> QUIT\n<~ 221 /);
-    expect(run.stdout).toMatch(
-      /timings: connect .* · starttls .* · tls .* · ehlo \(tls\) .* · quit /,
-    );
-    // Latency runs from the command's last byte: over TLS too it is never negative.
-    expect(run.stdout).not.toMatch(/-\d+(\.\d+)? m?s/);
-  });
+      expect(run.exitCode).toBe(0);
+      expect(run.stdout).toMatch(/-> STARTTLS\n<- 220 Ready to start TLS/);
+      expect(run.stdout).toMatch(/== TLS TLSv1\.[23], \S+, X25519, handshake /);
+      expect(run.stdout).toMatch(
+        /== {3}key: EC P-256\n== {3}valid: .*\n== {3}sha256: ([0-9A-F]{2}:){31}[0-9A-F]{2}\n/,
+      );
+      expect(run.stdout).toContain('== certificate: CN=mx.probe.test');
+      expect(run.stdout).toMatch(
+        /!! certificate not trusted: self-signed certificate\n== {3}checked: name 127\.0\.0\.1, /,
+      );
+      expect(run.stdout).toMatch(/~> EHLO probe\.test\n<~ 250-mx\.probe\.test/);
+      expect(run.stdout).toMatch(/~> QUIT\n<~ 221 /);
+      expect(run.stdout).toMatch(
+        /timings: connect .* · starttls .* · tls .* · ehlo \(tls\) .* · quit /,
+      );
+      // Latency runs from the command's last byte: over TLS too it is never negative.
+      expect(run.stdout).not.toMatch(/-\d+(\.\d+)? m?s/);
+    },
+  );
 
-  it('when the certificate is self-signed and --tls-verify is given then the exit status is 6', async () => {
-    const target = await real({ pair: selfSigned });
-    const run = await runCli([target, EHLO, '--tls-verify']);
+  it(
+    'when the certificate is self-signed and ' + '--tls-verify is given then the exit status is 6',
+    async () => {
+      const target = await real({ pair: selfSigned });
+      const run = await runCli([target, EHLO, '--tls-verify']);
 
-    expect(run.exitCode).toBe(6);
-    expect(run.stderr).toBe(
-      'smtp-probe: --tls-verify: the certificate is not trusted (self-signed certificate)\n',
-    );
-    expect(run.stdout).toMatch(/^\*\* --tls-verify: .*\n~> QUIT\n<~ 221 /m);
-  });
+      expect(run.exitCode).toBe(6);
+      expect(run.stderr).toBe(
+        'smtp-probe: --tls-verify: the certificate is not trusted (self-signed certificate)\n',
+      );
+      expect(run.stdout).toMatch(/^\*\* --tls-verify: .*\n~> QUIT\n<~ 221 /m);
+    },
+  );
 
-  it('when --ca names the issuing CA then the certificate verifies and --tls-verify passes', async () => {
-    const target = await real({ pair: trusted });
-    const run = await runCli([target, EHLO, '--tls-verify', '--ca', caFile]);
+  it(
+    'when --ca names the issuing CA then the ' + 'certificate verifies and --tls-verify passes',
+    async () => {
+      const target = await real({ pair: trusted });
+      const run = await runCli([target, EHLO, '--tls-verify', '--ca', caFile]);
 
-    expect(run.exitCode).toBe(0);
-    expect(run.stdout).toContain(
-      `== certificate verified\n==   checked: name 127.0.0.1, --ca ${caFile}`,
-    );
-  });
+      expect(run.exitCode).toBe(0);
+      expect(run.stdout).toContain(
+        `== certificate verified\n==   checked: name 127.0.0.1, --ca ${caFile}`,
+      );
+    },
+  );
 
   it('when --sni names the certificate host then that name is sent and verified', async () => {
     const named = await authority.issue({ names: ['mx.probe.test'], ips: [] });
@@ -145,26 +154,29 @@ describe('STARTTLS against smtp-server', () => {
 });
 
 describe('implicit TLS against smtp-server', () => {
-  it('when smtps:// is used then the handshake comes first and the whole session is encrypted', async () => {
-    const target = await real({ pair: trusted, implicitTls: true });
-    const run = await runCli([`smtps://${target}`, EHLO, '--ca', caFile]);
+  it(
+    'when smtps:// is used then the handshake ' + 'comes first and the whole session is encrypted',
+    async () => {
+      const target = await real({ pair: trusted, implicitTls: true });
+      const run = await runCli([`smtps://${target}`, EHLO, '--ca', caFile]);
 
-    expect(run.exitCode).toBe(0);
-    expect(run.stdout).toMatch(/== connected to .*\n== TLS TLSv1\.[23]/);
-    expect(run.stdout).toMatch(/<~ 220 mx\.probe\.test/);
-    expect(run.stdout).not.toMatch(/^-> /m);
-    expect(run.stdout).toMatch(/timings: connect .* · tls .* · greeting /);
+      expect(run.exitCode).toBe(0);
+      expect(run.stdout).toMatch(/== connected to .*\n== TLS TLSv1\.[23]/);
+      expect(run.stdout).toMatch(/<~ 220 mx\.probe\.test/);
+      expect(run.stdout).not.toMatch(/^-> /m);
+      expect(run.stdout).toMatch(/timings: connect .* · tls .* · greeting /);
 
-    // The greeting is timed from the end of the handshake: the stages add up.
-    const timings = run.stdout.match(/^timings: (.*)$/m)![1]!.split(' · ');
-    const milliseconds = timings.map((part) => {
-      const [, value, unit] = /([\d.]+) (ms|s)$/.exec(part)!;
-      return Number(value) * (unit === 's' ? 1000 : 1);
-    });
-    const total = milliseconds.pop()!;
-    const sum = milliseconds.reduce((a, b) => a + b, 0);
-    expect(sum).toBeLessThanOrEqual(total + 1);
-  });
+      // The greeting is timed from the end of the handshake: the stages add up.
+      const timings = run.stdout.match(/^timings: (.*)$/m)![1]!.split(' · ');
+      const milliseconds = timings.map((part) => {
+        const [, value, unit] = /([\d.]+) (ms|s)$/.exec(part)!;
+        return Number(value) * (unit === 's' ? 1000 : 1);
+      });
+      const total = milliseconds.pop()!;
+      const sum = milliseconds.reduce((a, b) => a + b, 0);
+      expect(sum).toBeLessThanOrEqual(total + 1);
+    },
+  );
 
   it('when --banner is used over implicit TLS then only the greeting and QUIT pass', async () => {
     const target = await real({ pair: trusted, implicitTls: true });
@@ -176,22 +188,25 @@ describe('implicit TLS against smtp-server', () => {
 });
 
 describe('broken and hostile TLS', () => {
-  it('when --starttls require is given and STARTTLS is not offered then the exit status is 6', async () => {
-    const { target, server } = await fake([
-      send(GREETING_220),
-      expectLine(/^EHLO/),
-      send(EHLO_PLAIN),
-      expectLine(/^QUIT/),
-      send(REPLY_221_BYE),
-    ]);
-    const run = await runCli([target, EHLO, '--starttls', 'require']);
+  it(
+    'when --starttls require is given and STARTTLS ' + 'is not offered then the exit status is 6',
+    async () => {
+      const { target, server } = await fake([
+        send(GREETING_220),
+        expectLine(/^EHLO/),
+        send(EHLO_PLAIN),
+        expectLine(/^QUIT/),
+        send(REPLY_221_BYE),
+      ]);
+      const run = await runCli([target, EHLO, '--starttls', 'require']);
 
-    expect(run.exitCode).toBe(6);
-    expect(run.stderr).toBe(
-      'smtp-probe: the server does not offer STARTTLS, and --starttls require was given\n',
-    );
-    expect(server.clientLines()).toEqual(['EHLO probe.test', 'QUIT']);
-  });
+      expect(run.exitCode).toBe(6);
+      expect(run.stderr).toBe(
+        'smtp-probe: the server does not offer STARTTLS, and --starttls require was given\n',
+      );
+      expect(server.clientLines()).toEqual(['EHLO probe.test', 'QUIT']);
+    },
+  );
 
   it('when STARTTLS is offered but refused with 454 then the exit status is 44', async () => {
     const { target } = await fake([
@@ -211,27 +226,31 @@ describe('broken and hostile TLS', () => {
     );
   });
 
-  it('when the server answers the ClientHello in plaintext then it says so and shows what came', async () => {
-    const { target } = await fake([
-      send(GREETING_220),
-      expectLine(/^EHLO/),
-      send(EHLO_WITH_STARTTLS),
-      expectLine(/^STARTTLS$/),
-      send('220 Go ahead with TLS\r\n'),
-      readAny(),
-      send('500 5.5.1 Command unrecognized\r\n'),
-      close(),
-    ]);
-    const run = await runCli([target, EHLO]);
+  it(
+    'when the server answers the ClientHello in ' + 'plaintext then it says so and shows what came',
+    async () => {
+      const { target } = await fake([
+        send(GREETING_220),
+        expectLine(/^EHLO/),
+        send(EHLO_WITH_STARTTLS),
+        expectLine(/^STARTTLS$/),
+        send('220 Go ahead with TLS\r\n'),
+        readAny(),
+        send('500 5.5.1 Command unrecognized\r\n'),
+        close(),
+      ]);
+      const run = await runCli([target, EHLO]);
 
-    expect(run.exitCode).toBe(6);
-    expect(run.stderr).toBe(
-      'smtp-probe: TLS handshake failed: the server answered in plaintext: "500 5.5.1 Command unrecognized"\n',
-    );
-    expect(run.stdout).toContain(
-      'hint: the server accepted STARTTLS but its TLS is broken; --starttls never skips TLS',
-    );
-  });
+      expect(run.exitCode).toBe(6);
+      expect(run.stderr).toBe(
+        'smtp-probe: TLS handshake failed: the server answered ' +
+          'in plaintext: "500 5.5.1 Command unrecognized"\n',
+      );
+      expect(run.stdout).toContain(
+        'hint: the server accepted STARTTLS but its TLS is broken; --starttls never skips TLS',
+      );
+    },
+  );
 
   it('when the server goes silent after 220 to STARTTLS then the handshake times out', async () => {
     const { target } = await fake([
@@ -248,22 +267,26 @@ describe('broken and hostile TLS', () => {
     expect(run.stderr).toBe('smtp-probe: TLS handshake did not finish after 400 ms\n');
   });
 
-  it('when bytes follow the STARTTLS reply before the handshake then the session stops as injection', async () => {
-    const { target, server } = await fake([
-      send(GREETING_220),
-      expectLine(/^EHLO/),
-      send(EHLO_WITH_STARTTLS),
-      expectLine(/^STARTTLS$/),
-      send(`${REPLY_220_STARTTLS}250-injected\r\n250 AUTH PLAIN\r\n`),
-      silent(1_000),
-    ]);
-    const run = await runCli([target, EHLO]);
+  it(
+    'when bytes follow the STARTTLS reply before the ' +
+      'handshake then the session stops as injection',
+    async () => {
+      const { target, server } = await fake([
+        send(GREETING_220),
+        expectLine(/^EHLO/),
+        send(EHLO_WITH_STARTTLS),
+        expectLine(/^STARTTLS$/),
+        send(`${REPLY_220_STARTTLS}250-injected\r\n250 AUTH PLAIN\r\n`),
+        silent(1_000),
+      ]);
+      const run = await runCli([target, EHLO]);
 
-    expect(run.exitCode).toBe(6);
-    expect(run.stderr).toMatch(/sent data after its STARTTLS reply, before the TLS handshake/);
-    expect(run.stdout).toMatch(/^<- 250-injected\n<- 250 AUTH PLAIN\n\*\* the server sent data/m);
-    expect(server.clientLines()).toEqual(['EHLO probe.test', 'STARTTLS']);
-  });
+      expect(run.exitCode).toBe(6);
+      expect(run.stderr).toMatch(/sent data after its STARTTLS reply, before the TLS handshake/);
+      expect(run.stdout).toMatch(/^<- 250-injected\n<- 250 AUTH PLAIN\n\*\* the server sent data/m);
+      expect(server.clientLines()).toEqual(['EHLO probe.test', 'STARTTLS']);
+    },
+  );
 
   it('when implicit TLS meets a plaintext greeting then it suggests STARTTLS instead', async () => {
     const { target } = await fake([
@@ -276,30 +299,35 @@ describe('broken and hostile TLS', () => {
 
     expect(run.exitCode).toBe(6);
     expect(run.stderr).toBe(
-      'smtp-probe: TLS handshake failed: the server answered in plaintext: "220 mx.probe.test ESMTP ready"\n',
+      'smtp-probe: TLS handshake failed: the server answered ' +
+        'in plaintext: "220 mx.probe.test ESMTP ready"\n',
     );
     expect(run.stdout).toContain(
       'hint: this port may expect plaintext SMTP and STARTTLS: try without --tls',
     );
   });
 
-  it('when the server presents a certificate inside a scripted TLS session then the session goes on', async () => {
-    const { target, server } = await fake([
-      send(GREETING_220),
-      expectLine(/^EHLO/),
-      send(EHLO_WITH_STARTTLS),
-      expectLine(/^STARTTLS$/),
-      send(REPLY_220_STARTTLS),
-      startTls(trusted),
-      expectLine(/^EHLO probe\.test$/),
-      send(EHLO_AFTER_TLS),
-      expectLine(/^QUIT$/),
-      send(REPLY_221_BYE),
-    ]);
-    const run = await runCli([target, EHLO, '--ca', caFile]);
+  it(
+    'when the server presents a certificate inside ' +
+      'a scripted TLS session then the session goes on',
+    async () => {
+      const { target, server } = await fake([
+        send(GREETING_220),
+        expectLine(/^EHLO/),
+        send(EHLO_WITH_STARTTLS),
+        expectLine(/^STARTTLS$/),
+        send(REPLY_220_STARTTLS),
+        startTls(trusted),
+        expectLine(/^EHLO probe\.test$/),
+        send(EHLO_AFTER_TLS),
+        expectLine(/^QUIT$/),
+        send(REPLY_221_BYE),
+      ]);
+      const run = await runCli([target, EHLO, '--ca', caFile]);
 
-    expect(run.exitCode).toBe(0);
-    expect(run.stdout).toContain('<~ 250 AUTH PLAIN LOGIN');
-    expect(server.problems).toEqual([]);
-  });
+      expect(run.exitCode).toBe(0);
+      expect(run.stdout).toContain('<~ 250 AUTH PLAIN LOGIN');
+      expect(server.problems).toEqual([]);
+    },
+  );
 });

@@ -70,16 +70,20 @@ describe('encodeUnstructured', () => {
     );
   });
 
-  it('when the text is long then every word is at most 75 characters and holds whole characters', () => {
-    const text = '🙂é'.repeat(40);
-    const words = encodeUnstructured(text).split(' ');
+  it(
+    'when the text is long then every word is at ' +
+      'most 75 characters and holds whole characters',
+    () => {
+      const text = '🙂é'.repeat(40);
+      const words = encodeUnstructured(text).split(' ');
 
-    expect(words.length).toBeGreaterThan(1);
-    for (const word of words) {
-      expect(word.length).toBeLessThanOrEqual(75);
-      const octets = Buffer.from(/^=\?UTF-8\?B\?(.*)\?=$/.exec(word)![1]!, 'base64');
-      expect(octets.toString('utf8')).not.toContain('\ufffd');
-    }
-    expect(decodeHeaderValue(words.join(' '))).toBe(text);
-  });
+      expect(words.length).toBeGreaterThan(1);
+      for (const word of words) {
+        expect(word.length).toBeLessThanOrEqual(75);
+        const octets = Buffer.from(/^=\?UTF-8\?B\?(.*)\?=$/.exec(word)![1]!, 'base64');
+        expect(octets.toString('utf8')).not.toContain('\ufffd');
+      }
+      expect(decodeHeaderValue(words.join(' '))).toBe(text);
+    },
+  );
 });

@@ -21,16 +21,19 @@ describe('normalisePrepared', () => {
     expect(normalisePrepared(Buffer.alloc(0)).toString()).toBe('\r\n');
   });
 
-  it('when the message already uses CRLF and ends with one then it is unchanged byte for byte', () => {
-    const message = Buffer.from([
-      ...Buffer.from('Subject: caf'),
-      0xe9,
-      0xff,
-      0x00,
-      ...Buffer.from('\r\n\r\n.\r\n'),
-    ]);
-    expect(normalisePrepared(message)).toEqual(message);
-  });
+  it(
+    'when the message already uses CRLF and ends ' + 'with one then it is unchanged byte for byte',
+    () => {
+      const message = Buffer.from([
+        ...Buffer.from('Subject: caf'),
+        0xe9,
+        0xff,
+        0x00,
+        ...Buffer.from('\r\n\r\n.\r\n'),
+      ]);
+      expect(normalisePrepared(message)).toEqual(message);
+    },
+  );
 
   it('when the message holds 8-bit bytes then only its line breaks change', () => {
     const message = Buffer.from([0x80, 0x0a, 0xfe, 0x0d, 0x0d, 0x0a]);

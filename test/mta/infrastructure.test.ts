@@ -218,28 +218,35 @@ async function secureSession(server: typeof postfix | typeof aiosmtpd, port: num
 }
 
 describe('Postfix submission listener', () => {
-  it('when EHLO is sent before STARTTLS then STARTTLS is offered and AUTH is not, nor accepted', async () => {
-    const [client, greeting] = await ScriptedClient.connect(postfix.host, postfix.submissionPort);
-    expect(greeting.code).toBe(220);
-    expect(greeting.lines[0]).toMatch(/^mx\.probe\.test ESMTP Postfix/);
+  it(
+    'when EHLO is sent before STARTTLS then STARTTLS ' + 'is offered and AUTH is not, nor accepted',
+    async () => {
+      const [client, greeting] = await ScriptedClient.connect(postfix.host, postfix.submissionPort);
+      expect(greeting.code).toBe(220);
+      expect(greeting.lines[0]).toMatch(/^mx\.probe\.test ESMTP Postfix/);
 
-    const ehlo = await client.command('EHLO client.probe.test');
-    expect(ehlo.code).toBe(250);
-    expect(keywords(ehlo)).toContain('STARTTLS');
-    expect(keywords(ehlo)).not.toContain('AUTH');
+      const ehlo = await client.command('EHLO client.probe.test');
+      expect(ehlo.code).toBe(250);
+      expect(keywords(ehlo)).toContain('STARTTLS');
+      expect(keywords(ehlo)).not.toContain('AUTH');
 
-    const auth = await client.command(plain(postfix.user, postfix.password));
-    expect(auth.code).toBe(503);
-    await client.quit();
-  });
+      const auth = await client.command(plain(postfix.user, postfix.password));
+      expect(auth.code).toBe(503);
+      await client.quit();
+    },
+  );
 
-  it('when EHLO is sent after STARTTLS then AUTH PLAIN LOGIN CRAM-MD5 is offered and STARTTLS is not', async () => {
-    const { client, ehlo } = await secureSession(postfix, postfix.submissionPort);
+  it(
+    'when EHLO is sent after STARTTLS then AUTH PLAIN ' +
+      'LOGIN CRAM-MD5 is offered and STARTTLS is not',
+    async () => {
+      const { client, ehlo } = await secureSession(postfix, postfix.submissionPort);
 
-    expect(keywords(ehlo)).not.toContain('STARTTLS');
-    expect(mechanisms(ehlo)).toEqual(['CRAM-MD5', 'LOGIN', 'PLAIN']);
-    await client.quit();
-  });
+      expect(keywords(ehlo)).not.toContain('STARTTLS');
+      expect(mechanisms(ehlo)).toEqual(['CRAM-MD5', 'LOGIN', 'PLAIN']);
+      await client.quit();
+    },
+  );
 
   it('when AUTH PLAIN has the right password then 235, and a wrong one then 535', async () => {
     const { client } = await secureSession(postfix, postfix.submissionPort);
@@ -266,31 +273,35 @@ describe('Postfix submission listener', () => {
     await client.quit();
   });
 
-  it('when an authenticated client sends to user@probe.test then the message lands in the Maildir', async () => {
-    const marker = randomBytes(8).toString('hex');
-    const { client } = await secureSession(postfix, postfix.submissionPort);
-    expect((await client.command(plain(postfix.user, postfix.password))).code).toBe(235);
+  it(
+    'when an authenticated client sends to ' +
+      'user@probe.test then the message lands in the Maildir',
+    async () => {
+      const marker = randomBytes(8).toString('hex');
+      const { client } = await secureSession(postfix, postfix.submissionPort);
+      expect((await client.command(plain(postfix.user, postfix.password))).code).toBe(235);
 
-    expect((await client.command('MAIL FROM:<probe@probe.test>')).code).toBe(250);
-    expect((await client.command('RCPT TO:<user@probe.test>')).code).toBe(250);
-    // Relaying is allowed once authenticated; such mail goes to discard:.
-    expect((await client.command('RCPT TO:<someone@example.invalid>')).code).toBe(250);
-    expect((await client.command('DATA')).code).toBe(354);
-    const sent = await client.raw(
-      `${message(marker, 'user@probe.test', ['Hello from the infrastructure test.'])}.\r\n`,
-    );
-    expect(sent.code).toBe(250);
-    await client.quit();
+      expect((await client.command('MAIL FROM:<probe@probe.test>')).code).toBe(250);
+      expect((await client.command('RCPT TO:<user@probe.test>')).code).toBe(250);
+      // Relaying is allowed once authenticated; such mail goes to discard:.
+      expect((await client.command('RCPT TO:<someone@example.invalid>')).code).toBe(250);
+      expect((await client.command('DATA')).code).toBe(354);
+      const sent = await client.raw(
+        `${message(marker, 'user@probe.test', ['Hello from the infrastructure test.'])}.\r\n`,
+      );
+      expect(sent.code).toBe(250);
+      await client.quit();
 
-    const delivered = await waitForMessage(
-      postfix.maildir,
-      (content) => content.includes(`Subject: infrastructure ${marker}`),
-      15_000,
-    );
-    const text = delivered.toString('latin1');
-    expect(text).toMatch(/^Delivered-To: user@probe\.test$/m);
-    expect(text).toContain('Hello from the infrastructure test.');
-  });
+      const delivered = await waitForMessage(
+        postfix.maildir,
+        (content) => content.includes(`Subject: infrastructure ${marker}`),
+        15_000,
+      );
+      const text = delivered.toString('latin1');
+      expect(text).toMatch(/^Delivered-To: user@probe\.test$/m);
+      expect(text).toContain('Hello from the infrastructure test.');
+    },
+  );
 });
 
 describe('aiosmtpd', () => {
@@ -298,19 +309,23 @@ describe('aiosmtpd', () => {
     expect(aiosmtpd.tls).toBe('starttls');
   });
 
-  it('when AUTH is tried before STARTTLS then 538, and after it PLAIN LOGIN XOAUTH2 are offered', async () => {
-    const [client, greeting] = await ScriptedClient.connect(aiosmtpd.host, aiosmtpd.port);
-    expect(greeting.code).toBe(220);
-    const ehlo = await client.command('EHLO client.probe.test');
-    expect(keywords(ehlo)).toContain('STARTTLS');
-    expect(keywords(ehlo)).not.toContain('AUTH');
-    expect((await client.command(xoauth2(aiosmtpd.user, aiosmtpd.token))).code).toBe(538);
+  it(
+    'when AUTH is tried before STARTTLS then 538, ' +
+      'and after it PLAIN LOGIN XOAUTH2 are offered',
+    async () => {
+      const [client, greeting] = await ScriptedClient.connect(aiosmtpd.host, aiosmtpd.port);
+      expect(greeting.code).toBe(220);
+      const ehlo = await client.command('EHLO client.probe.test');
+      expect(keywords(ehlo)).toContain('STARTTLS');
+      expect(keywords(ehlo)).not.toContain('AUTH');
+      expect((await client.command(xoauth2(aiosmtpd.user, aiosmtpd.token))).code).toBe(538);
 
-    await client.startTls(aiosmtpd.ca, aiosmtpd.servername);
-    const secureEhlo = await client.command('EHLO client.probe.test');
-    expect(mechanisms(secureEhlo)).toEqual(['LOGIN', 'PLAIN', 'XOAUTH2']);
-    await client.quit();
-  });
+      await client.startTls(aiosmtpd.ca, aiosmtpd.servername);
+      const secureEhlo = await client.command('EHLO client.probe.test');
+      expect(mechanisms(secureEhlo)).toEqual(['LOGIN', 'PLAIN', 'XOAUTH2']);
+      await client.quit();
+    },
+  );
 
   it('when XOAUTH2 carries the token then 235', async () => {
     const { client } = await secureSession(aiosmtpd, aiosmtpd.port);
@@ -320,27 +335,34 @@ describe('aiosmtpd', () => {
     await client.quit();
   });
 
-  it('when XOAUTH2 carries a wrong token then 334 with a JSON error, and 535 after the empty line', async () => {
-    const { client } = await secureSession(aiosmtpd, aiosmtpd.port);
+  it(
+    'when XOAUTH2 carries a wrong token then 334 ' +
+      'with a JSON error, and 535 after the empty line',
+    async () => {
+      const { client } = await secureSession(aiosmtpd, aiosmtpd.port);
 
-    const challenge = await client.command(xoauth2(aiosmtpd.user, `${aiosmtpd.token}x`));
-    expect(challenge.code).toBe(334);
-    const error: unknown = JSON.parse(Buffer.from(challenge.lines[0]!, 'base64').toString());
-    expect(error).toMatchObject({ status: '401', schemes: 'Bearer' });
+      const challenge = await client.command(xoauth2(aiosmtpd.user, `${aiosmtpd.token}x`));
+      expect(challenge.code).toBe(334);
+      const error: unknown = JSON.parse(Buffer.from(challenge.lines[0]!, 'base64').toString());
+      expect(error).toMatchObject({ status: '401', schemes: 'Bearer' });
 
-    const refused = await client.command('');
-    expect(refused.code).toBe(535);
-    expect(refused.lines[0]).toMatch(/^5\.7\.8 /);
-    await client.quit();
-  });
+      const refused = await client.command('');
+      expect(refused.code).toBe(535);
+      expect(refused.lines[0]).toMatch(/^5\.7\.8 /);
+      await client.quit();
+    },
+  );
 
-  it('when AUTH PLAIN has a wrong password then 535 (not silence), and the right one then 235', async () => {
-    const { client } = await secureSession(aiosmtpd, aiosmtpd.port);
+  it(
+    'when AUTH PLAIN has a wrong password then ' + '535 (not silence), and the right one then 235',
+    async () => {
+      const { client } = await secureSession(aiosmtpd, aiosmtpd.port);
 
-    expect((await client.command(plain(aiosmtpd.user, `${aiosmtpd.password}x`))).code).toBe(535);
-    expect((await client.command(plain(aiosmtpd.user, aiosmtpd.password))).code).toBe(235);
-    await client.quit();
-  });
+      expect((await client.command(plain(aiosmtpd.user, `${aiosmtpd.password}x`))).code).toBe(535);
+      expect((await client.command(plain(aiosmtpd.user, aiosmtpd.password))).code).toBe(235);
+      await client.quit();
+    },
+  );
 
   it('when a message is sent then its exact bytes land in the messages folder', async () => {
     const marker = randomBytes(8).toString('hex');

@@ -22,24 +22,28 @@ function clientLines(stdout: string): string[] {
 }
 
 describe('Postfix', () => {
-  it('when probed with the defaults then greeting, EHLO, STARTTLS, TLS, EHLO and QUIT all succeed', async () => {
-    const run = await spawnCli([target, '--ehlo', 'client.probe.test']);
+  it(
+    'when probed with the defaults then greeting, ' +
+      'EHLO, STARTTLS, TLS, EHLO and QUIT all succeed',
+    async () => {
+      const run = await spawnCli([target, '--ehlo', 'client.probe.test']);
 
-    expect(run.stderr).toBe('');
-    expect(run.exitCode).toBe(0);
-    expect(run.stdout).toMatch(/^<- 220 mx\.probe\.test ESMTP Postfix/m);
-    expect(run.stdout).toMatch(/^<- 250-STARTTLS$/m);
-    expect(run.stdout).toMatch(/^== TLS TLSv1\.[23], /m);
-    expect(run.stdout).toMatch(/^<~ 250-mx\.probe\.test/m);
-    expect(run.stdout).toMatch(/^<~ 221 2\.0\.0 Bye/m);
-    expect(run.stdout).not.toMatch(/-\d+(\.\d+)? m?s/);
-    expect(clientLines(run.stdout)).toEqual([
-      '-> EHLO client.probe.test',
-      '-> STARTTLS',
-      '~> EHLO client.probe.test',
-      '~> QUIT',
-    ]);
-  });
+      expect(run.stderr).toBe('');
+      expect(run.exitCode).toBe(0);
+      expect(run.stdout).toMatch(/^<- 220 mx\.probe\.test ESMTP Postfix/m);
+      expect(run.stdout).toMatch(/^<- 250-STARTTLS$/m);
+      expect(run.stdout).toMatch(/^== TLS TLSv1\.[23], /m);
+      expect(run.stdout).toMatch(/^<~ 250-mx\.probe\.test/m);
+      expect(run.stdout).toMatch(/^<~ 221 2\.0\.0 Bye/m);
+      expect(run.stdout).not.toMatch(/-\d+(\.\d+)? m?s/);
+      expect(clientLines(run.stdout)).toEqual([
+        '-> EHLO client.probe.test',
+        '-> STARTTLS',
+        '~> EHLO client.probe.test',
+        '~> QUIT',
+      ]);
+    },
+  );
 
   it('when the EHLO over TLS is read then STARTTLS is gone from the extensions', async () => {
     const run = await spawnCli([target, '--ehlo', 'client.probe.test']);
@@ -59,13 +63,16 @@ describe('Postfix', () => {
     expect(run.stdout).toMatch(/^== {3}checked: name 127\.0\.0\.1, system store /m);
   });
 
-  it('when --ca names Postfix certificate then the chain verifies and only the name is wrong', async () => {
-    const run = await spawnCli([target, '--ehlo', 'client.probe.test', '--ca', cert]);
+  it(
+    'when --ca names Postfix certificate then the ' + 'chain verifies and only the name is wrong',
+    async () => {
+      const run = await spawnCli([target, '--ehlo', 'client.probe.test', '--ca', cert]);
 
-    expect(run.exitCode).toBe(0);
-    expect(run.stdout).toMatch(/^!! certificate not trusted: does not match 127\.0\.0\.1$/m);
-    expect(run.stdout).toContain(`==   checked: name 127.0.0.1, --ca ${cert}`);
-  });
+      expect(run.exitCode).toBe(0);
+      expect(run.stdout).toMatch(/^!! certificate not trusted: does not match 127\.0\.0\.1$/m);
+      expect(run.stdout).toContain(`==   checked: name 127.0.0.1, --ca ${cert}`);
+    },
+  );
 
   it('when --banner is given then only the greeting is read and QUIT sent', async () => {
     const run = await spawnCli([target, '--banner']);
@@ -82,28 +89,38 @@ describe('Postfix', () => {
     expect(run.stdout).toMatch(/^result: OK in .* \(exit 0\)\n$/);
   });
 
-  it('when the implicit-TLS port is probed with smtps:// then the whole session is encrypted', async () => {
-    const run = await spawnCli([`smtps://${host}:${tlsPort}`, '--ehlo', 'client.probe.test']);
+  it(
+    'when the implicit-TLS port is probed with ' + 'smtps:// then the whole session is encrypted',
+    async () => {
+      const run = await spawnCli([`smtps://${host}:${tlsPort}`, '--ehlo', 'client.probe.test']);
 
-    expect(run.exitCode).toBe(0);
-    expect(run.stdout).toMatch(/^== TLS TLSv1\.[23], /m);
-    expect(run.stdout).toMatch(/^<~ 220 mx\.probe\.test ESMTP Postfix/m);
-    expect(clientLines(run.stdout)).toEqual(['~> EHLO client.probe.test', '~> QUIT']);
-  });
+      expect(run.exitCode).toBe(0);
+      expect(run.stdout).toMatch(/^== TLS TLSv1\.[23], /m);
+      expect(run.stdout).toMatch(/^<~ 220 mx\.probe\.test ESMTP Postfix/m);
+      expect(clientLines(run.stdout)).toEqual(['~> EHLO client.probe.test', '~> QUIT']);
+    },
+  );
 
-  it('when plaintext is spoken to the implicit-TLS port then the greeting wait ends and says so', async () => {
-    const run = await spawnCli([`${host}:${tlsPort}`, '--timeout', '2s']);
+  it(
+    'when plaintext is spoken to the implicit-TLS ' +
+      'port then the greeting wait ends and says so',
+    async () => {
+      const run = await spawnCli([`${host}:${tlsPort}`, '--timeout', '2s']);
 
-    expect(run.exitCode).toBe(5);
-    expect(run.stderr).toBe(
-      'smtp-probe: no greeting after 2.00 s (the TCP connection was accepted)\n',
-    );
-  });
+      expect(run.exitCode).toBe(5);
+      expect(run.stderr).toBe(
+        'smtp-probe: no greeting after 2.00 s (the TCP connection was accepted)\n',
+      );
+    },
+  );
 
-  it('when implicit TLS is spoken to the plaintext port then the plaintext greeting is named', async () => {
-    const run = await spawnCli([`smtps://${host}:${port}`]);
+  it(
+    'when implicit TLS is spoken to the plaintext ' + 'port then the plaintext greeting is named',
+    async () => {
+      const run = await spawnCli([`smtps://${host}:${port}`]);
 
-    expect(run.exitCode).toBe(6);
-    expect(run.stderr).toMatch(/answered in plaintext: "220 mx\.probe\.test ESMTP Postfix"/);
-  });
+      expect(run.exitCode).toBe(6);
+      expect(run.stderr).toMatch(/answered in plaintext: "220 mx\.probe\.test ESMTP Postfix"/);
+    },
+  );
 });

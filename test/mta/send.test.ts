@@ -60,27 +60,30 @@ function expectNoSecret(run: CliRun, secret: string): void {
 }
 
 describe('delivery through Postfix', () => {
-  it('when a generated message is sent then the mailbox holds it with its body intact', async () => {
-    const subject = unique('generated');
-    const body = 'first line\r\n.a line that starts with a dot\r\n..two dots\r\nGrüße, 8-bit\r\n';
-    const run = await spawnCli([
-      'send',
-      postfix.mx,
-      ...ENVELOPE,
-      ...TLS_POSTFIX,
-      '--subject',
-      subject,
-      '--body',
-      body,
-    ]);
+  it(
+    'when a generated message is sent then ' + 'the mailbox holds it with its body intact',
+    async () => {
+      const subject = unique('generated');
+      const body = 'first line\r\n.a line that starts with a dot\r\n..two dots\r\nGrüße, 8-bit\r\n';
+      const run = await spawnCli([
+        'send',
+        postfix.mx,
+        ...ENVELOPE,
+        ...TLS_POSTFIX,
+        '--subject',
+        subject,
+        '--body',
+        body,
+      ]);
 
-    expect(run.stderr).toBe('');
-    expect(run.exitCode).toBe(0);
-    expect(run.stdout).toMatch(/^~> MAIL FROM:<sender@example\.test> SIZE=\d+ BODY=8BITMIME$/m);
-    expect(run.stdout).toMatch(/== the server took the message as [0-9A-Z]+/);
-    const message = await delivered(postfix.maildir, subject);
-    expect(message).toContain(`\r\n\r\n${body}`);
-  });
+      expect(run.stderr).toBe('');
+      expect(run.exitCode).toBe(0);
+      expect(run.stdout).toMatch(/^~> MAIL FROM:<sender@example\.test> SIZE=\d+ BODY=8BITMIME$/m);
+      expect(run.stdout).toMatch(/== the server took the message as [0-9A-Z]+/);
+      const message = await delivered(postfix.maildir, subject);
+      expect(message).toContain(`\r\n\r\n${body}`);
+    },
+  );
 
   it('when a file is attached then it arrives byte for byte', async () => {
     const subject = unique('attachment');
@@ -107,46 +110,52 @@ describe('delivery through Postfix', () => {
     expect(Buffer.from(part![1]!.replace(/\r\n/g, ''), 'base64')).toEqual(content);
   });
 
-  it('when BDAT is asked for then Postfix takes the chunks and the body arrives intact', async () => {
-    const subject = unique('chunked');
-    const body = '.leading dot stays single in BDAT\r\nlast line\r\n';
-    const args = [
-      'send',
-      postfix.mx,
-      ...ENVELOPE,
-      ...TLS_POSTFIX,
-      '--subject',
-      subject,
-      '--body',
-      body,
-    ];
-    const run = await spawnCli([...args, '--chunking', '--chunk-size', '200']);
+  it(
+    'when BDAT is asked for then Postfix takes ' + 'the chunks and the body arrives intact',
+    async () => {
+      const subject = unique('chunked');
+      const body = '.leading dot stays single in BDAT\r\nlast line\r\n';
+      const args = [
+        'send',
+        postfix.mx,
+        ...ENVELOPE,
+        ...TLS_POSTFIX,
+        '--subject',
+        subject,
+        '--body',
+        body,
+      ];
+      const run = await spawnCli([...args, '--chunking', '--chunk-size', '200']);
 
-    expect(run.exitCode).toBe(0);
-    expect(run.stdout).toMatch(/^~> BDAT 200$/m);
-    expect(run.stdout).toMatch(/^~> BDAT \d+ LAST$/m);
-    expect(await delivered(postfix.maildir, subject)).toContain(`\r\n\r\n${body}`);
-  });
+      expect(run.exitCode).toBe(0);
+      expect(run.stdout).toMatch(/^~> BDAT 200$/m);
+      expect(run.stdout).toMatch(/^~> BDAT \d+ LAST$/m);
+      expect(await delivered(postfix.maildir, subject)).toContain(`\r\n\r\n${body}`);
+    },
+  );
 
-  it('when --quit-after rcpt is given then the recipient is tested and nothing is delivered', async () => {
-    const subject = unique('not delivered');
-    const run = await spawnCli([
-      'send',
-      postfix.mx,
-      ...ENVELOPE,
-      ...TLS_POSTFIX,
-      '--subject',
-      subject,
-      '--quit-after',
-      'rcpt',
-    ]);
+  it(
+    'when --quit-after rcpt is given then the ' + 'recipient is tested and nothing is delivered',
+    async () => {
+      const subject = unique('not delivered');
+      const run = await spawnCli([
+        'send',
+        postfix.mx,
+        ...ENVELOPE,
+        ...TLS_POSTFIX,
+        '--subject',
+        subject,
+        '--quit-after',
+        'rcpt',
+      ]);
 
-    expect(run.exitCode).toBe(0);
-    expect(run.stdout).toMatch(/^<~ 250 2\.1\.5 Ok/m);
-    await expect(
-      waitForMessage(postfix.maildir, (c) => c.includes(subject), 1_500),
-    ).rejects.toThrow();
-  });
+      expect(run.exitCode).toBe(0);
+      expect(run.stdout).toMatch(/^<~ 250 2\.1\.5 Ok/m);
+      await expect(
+        waitForMessage(postfix.maildir, (c) => c.includes(subject), 1_500),
+      ).rejects.toThrow();
+    },
+  );
 
   it('when the mailbox does not exist then RCPT is refused, 550 5.1.1, exit 75', async () => {
     const run = await spawnCli([
@@ -163,20 +172,23 @@ describe('delivery through Postfix', () => {
     expect(run.stderr).toMatch(/^smtp-probe: RCPT TO refused \(permanent failure\): 550 5\.1\.1 /);
   });
 
-  it('when mail for another domain is offered without AUTH then relaying is denied, exit 75', async () => {
-    const run = await spawnCli([
-      'send',
-      postfix.mx,
-      '--from',
-      'sender@example.test',
-      '--to',
-      'someone@example.org',
-      ...TLS_POSTFIX,
-    ]);
+  it(
+    'when mail for another domain is offered ' + 'without AUTH then relaying is denied, exit 75',
+    async () => {
+      const run = await spawnCli([
+        'send',
+        postfix.mx,
+        '--from',
+        'sender@example.test',
+        '--to',
+        'someone@example.org',
+        ...TLS_POSTFIX,
+      ]);
 
-    expect(run.exitCode).toBe(75);
-    expect(run.stdout).toMatch(/^<~ 554 5\.7\.1 .*Relay access denied/m);
-  });
+      expect(run.exitCode).toBe(75);
+      expect(run.stdout).toMatch(/^<~ 554 5\.7\.1 .*Relay access denied/m);
+    },
+  );
 });
 
 describe('AUTH against real implementations', () => {
@@ -234,44 +246,51 @@ describe('AUTH against real implementations', () => {
     expect(run.stdout).toMatch(/^<~ 535 5\.7\.8 /m);
   });
 
-  it('when aiosmtpd is asked for XOAUTH2 with the token then it accepts and takes the message', async () => {
-    const subject = unique('xoauth2');
-    const args = [
-      'send',
-      aiosmtpd.target,
-      ...TLS_AIOSMTPD,
-      '--auth',
-      'XOAUTH2',
-      '--auth-user',
-      aiosmtpd.user,
-    ];
-    const run = await spawnCli([...args, ...ENVELOPE, '--subject', subject], {
-      SMTP_PROBE_AUTH_PASSWORD: aiosmtpd.token,
-    });
+  it(
+    'when aiosmtpd is asked for XOAUTH2 with the ' + 'token then it accepts and takes the message',
+    async () => {
+      const subject = unique('xoauth2');
+      const args = [
+        'send',
+        aiosmtpd.target,
+        ...TLS_AIOSMTPD,
+        '--auth',
+        'XOAUTH2',
+        '--auth-user',
+        aiosmtpd.user,
+      ];
+      const run = await spawnCli([...args, ...ENVELOPE, '--subject', subject], {
+        SMTP_PROBE_AUTH_PASSWORD: aiosmtpd.token,
+      });
 
-    expect(run.stderr).toBe('');
-    expect(run.exitCode).toBe(0);
-    expect(run.stdout).toMatch(/^<~ 235 /m);
-    expectNoSecret(run, aiosmtpd.token);
-    await waitForMessage(aiosmtpd.messages, (content) => content.includes(subject), 10_000);
-  });
+      expect(run.stderr).toBe('');
+      expect(run.exitCode).toBe(0);
+      expect(run.stdout).toMatch(/^<~ 235 /m);
+      expectNoSecret(run, aiosmtpd.token);
+      await waitForMessage(aiosmtpd.messages, (content) => content.includes(subject), 10_000);
+    },
+  );
 
-  it('when aiosmtpd gets a wrong token then the error challenge is answered and AUTH fails, exit 55', async () => {
-    const args = [
-      'send',
-      aiosmtpd.target,
-      ...TLS_AIOSMTPD,
-      '--auth',
-      'XOAUTH2',
-      '--auth-user',
-      aiosmtpd.user,
-    ];
-    const run = await spawnCli([...args, ...ENVELOPE, '--quit-after', 'auth'], {
-      SMTP_PROBE_AUTH_PASSWORD: 'ya29.wrong',
-    });
+  it(
+    'when aiosmtpd gets a wrong token then the error ' +
+      'challenge is answered and AUTH fails, exit 55',
+    async () => {
+      const args = [
+        'send',
+        aiosmtpd.target,
+        ...TLS_AIOSMTPD,
+        '--auth',
+        'XOAUTH2',
+        '--auth-user',
+        aiosmtpd.user,
+      ];
+      const run = await spawnCli([...args, ...ENVELOPE, '--quit-after', 'auth'], {
+        SMTP_PROBE_AUTH_PASSWORD: 'ya29.wrong',
+      });
 
-    expect(run.exitCode).toBe(55);
-    expect(run.stdout).toMatch(/^<~ 334 /m);
-    expect(run.stdout).toMatch(/^<~ 535 /m);
-  });
+      expect(run.exitCode).toBe(55);
+      expect(run.stdout).toMatch(/^<~ 334 /m);
+      expect(run.stdout).toMatch(/^<~ 535 /m);
+    },
+  );
 });

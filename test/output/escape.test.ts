@@ -27,9 +27,12 @@ describe('escapeText', () => {
     });
   });
 
-  it('when text holds default-ignorable fillers or variation selectors then they are escaped', () => {
-    expect(escapeText('a\u034f\u115f\u3164\ufe0fb').text).toBe('a\\u034f\\u115f\\u3164\\ufe0fb');
-  });
+  it(
+    'when text holds default-ignorable fillers or ' + 'variation selectors then they are escaped',
+    () => {
+      expect(escapeText('a\u034f\u115f\u3164\ufe0fb').text).toBe('a\\u034f\\u115f\\u3164\\ufe0fb');
+    },
+  );
 
   it('when text holds a backslash then it is doubled so escapes stay unambiguous', () => {
     expect(escapeText('C:\\x1b').text).toBe('C:\\\\x1b');

@@ -81,19 +81,22 @@ describe('WaitSpinner', () => {
     expect(during).toEqual(before);
   });
 
-  it('when the terminal is resized to no width mid-wait then the spinner stops for good', async () => {
-    const terminal = fakeTerminal();
-    const spinner = new WaitSpinner(terminal);
+  it(
+    'when the terminal is resized to no width ' + 'mid-wait then the spinner stops for good',
+    async () => {
+      const terminal = fakeTerminal();
+      const spinner = new WaitSpinner(terminal);
 
-    spinner.start('waiting for the greeting');
-    await sleep(300);
-    terminal.columns = 0;
-    terminal.emit('resize');
-    const written = terminal.text().length;
-    await sleep(300);
-    spinner.start('waiting for the reply to EHLO');
-    await sleep(300);
+      spinner.start('waiting for the greeting');
+      await sleep(300);
+      terminal.columns = 0;
+      terminal.emit('resize');
+      const written = terminal.text().length;
+      await sleep(300);
+      spinner.start('waiting for the reply to EHLO');
+      await sleep(300);
 
-    expect(terminal.text().length).toBe(written);
-  });
+      expect(terminal.text().length).toBe(written);
+    },
+  );
 });

@@ -10,12 +10,16 @@ describe('colorLevel', () => {
     expect(colorLevel({ ...tty, env: { COLORTERM: 'truecolor' } })).toBe(3);
   });
 
-  it('when stdout is not a terminal, or NO_COLOR or --no-color or TERM=dumb, then there is none', () => {
-    expect(colorLevel({ ...tty, isTty: false, env: {} })).toBe(0);
-    expect(colorLevel({ ...tty, env: { NO_COLOR: '1' } })).toBe(0);
-    expect(colorLevel({ ...tty, colorFlag: false, env: { FORCE_COLOR: '1' } })).toBe(0);
-    expect(colorLevel({ ...tty, env: { TERM: 'dumb' } })).toBe(0);
-  });
+  it(
+    'when stdout is not a terminal, or NO_COLOR or ' +
+      '--no-color or TERM=dumb, then there is none',
+    () => {
+      expect(colorLevel({ ...tty, isTty: false, env: {} })).toBe(0);
+      expect(colorLevel({ ...tty, env: { NO_COLOR: '1' } })).toBe(0);
+      expect(colorLevel({ ...tty, colorFlag: false, env: { FORCE_COLOR: '1' } })).toBe(0);
+      expect(colorLevel({ ...tty, env: { TERM: 'dumb' } })).toBe(0);
+    },
+  );
 
   it('when NO_COLOR is empty then it does not count', () => {
     expect(colorLevel({ ...tty, env: { NO_COLOR: '' } })).toBe(1);

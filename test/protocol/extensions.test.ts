@@ -10,7 +10,8 @@ describe('parseExtensions', () => {
   it('when Postfix answers EHLO then every keyword and its parameters are known', () => {
     const extensions = parseExtensions(
       ehloReply(
-        '250-mx.probe.test\r\n250-PIPELINING\r\n250-SIZE 10240000\r\n250-STARTTLS\r\n250 AUTH PLAIN LOGIN\r\n',
+        '250-mx.probe.test\r\n250-PIPELINING\r\n250-SIZE ' +
+          '10240000\r\n250-STARTTLS\r\n250 AUTH PLAIN LOGIN\r\n',
       ),
     );
 

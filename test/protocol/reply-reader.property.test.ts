@@ -205,70 +205,86 @@ function encodeReply({ code, texts }: GeneratedReply): Buffer {
 }
 
 describe('ReplyReader properties', () => {
-  it('when arbitrary bytes arrive in any chunks then only replies or a protocol error come back, within the limits', () => {
-    fc.assert(
-      fc.property(anyStream, cutsArbitrary, limitsArbitrary, (stream, cuts, limits) => {
-        expectWellFormed(readChunks(splitAt(stream, cuts), limits));
-      }),
-      { numRuns: RUNS },
-    );
-  });
+  it(
+    'when arbitrary bytes arrive in any chunks then only ' +
+      'replies or a protocol error come back, within the limits',
+    () => {
+      fc.assert(
+        fc.property(anyStream, cutsArbitrary, limitsArbitrary, (stream, cuts, limits) => {
+          expectWellFormed(readChunks(splitAt(stream, cuts), limits));
+        }),
+        { numRuns: RUNS },
+      );
+    },
+  );
 
-  it('when SMTP-like bytes and floods arrive in any chunks then only replies or a protocol error come back, within the limits', () => {
-    fc.assert(
-      fc.property(smtpLikeStream, cutsArbitrary, limitsArbitrary, (stream, cuts, limits) => {
-        expectWellFormed(readChunks(splitAt(stream, cuts), limits));
-      }),
-      { numRuns: RUNS },
-    );
-  });
+  it(
+    'when SMTP-like bytes and floods arrive in any chunks then ' +
+      'only replies or a protocol error come back, within the limits',
+    () => {
+      fc.assert(
+        fc.property(smtpLikeStream, cutsArbitrary, limitsArbitrary, (stream, cuts, limits) => {
+          expectWellFormed(readChunks(splitAt(stream, cuts), limits));
+        }),
+        { numRuns: RUNS },
+      );
+    },
+  );
 
-  it('when valid replies arrive in any chunks, even one byte at a time, then each comes out whole and byte-exact', () => {
-    fc.assert(
-      fc.property(validReplies, cutsArbitrary, (generated, cuts) => {
-        const stream = Buffer.concat(generated.map(encodeReply));
-        const expected = generated.map(({ code, texts }) => ({
-          code,
-          texts: texts.map((text) => text ?? ''),
-        }));
+  it(
+    'when valid replies arrive in any chunks, even one byte ' +
+      'at a time, then each comes out whole and byte-exact',
+    () => {
+      fc.assert(
+        fc.property(validReplies, cutsArbitrary, (generated, cuts) => {
+          const stream = Buffer.concat(generated.map(encodeReply));
+          const expected = generated.map(({ code, texts }) => ({
+            code,
+            texts: texts.map((text) => text ?? ''),
+          }));
 
-        for (const chunks of [splitAt(stream, cuts), oneByteAtATime(stream)]) {
-          const { replies, error } = readChunks(chunks, DEFAULT_REPLY_LIMITS);
-          const lines = replies.flatMap((reply) => reply.lines);
+          for (const chunks of [splitAt(stream, cuts), oneByteAtATime(stream)]) {
+            const { replies, error } = readChunks(chunks, DEFAULT_REPLY_LIMITS);
+            const lines = replies.flatMap((reply) => reply.lines);
 
-          expect(error).toBeUndefined();
-          expect(replies.map((r) => ({ code: r.code, texts: r.lines.map((l) => l.text) }))).toEqual(
-            expected,
-          );
-          expect(Buffer.concat(lines.map((line) => line.raw)).equals(stream)).toBe(true);
-          for (const reply of replies) {
-            const long = reply.lines.some((line) => line.raw.length > 512);
-            const textless = reply.lines.every((line) => line.text.trim() === '');
-            const expectedWarnings = [
-              ...(long ? ['long-line'] : []),
-              ...(textless ? ['code-only'] : []),
-            ];
-            expect(reply.warnings.map((w) => w.code)).toEqual(expectedWarnings);
+            expect(error).toBeUndefined();
+            expect(
+              replies.map((r) => ({ code: r.code, texts: r.lines.map((l) => l.text) })),
+            ).toEqual(expected);
+            expect(Buffer.concat(lines.map((line) => line.raw)).equals(stream)).toBe(true);
+            for (const reply of replies) {
+              const long = reply.lines.some((line) => line.raw.length > 512);
+              const textless = reply.lines.every((line) => line.text.trim() === '');
+              const expectedWarnings = [
+                ...(long ? ['long-line'] : []),
+                ...(textless ? ['code-only'] : []),
+              ];
+              expect(reply.warnings.map((w) => w.code)).toEqual(expectedWarnings);
+            }
           }
-        }
-      }),
-      { numRuns: RUNS },
-    );
-  });
+        }),
+        { numRuns: RUNS },
+      );
+    },
+  );
 
-  it('when the same bytes arrive in one chunk or in many then the replies and the error are the same', () => {
-    fc.assert(
-      fc.property(
-        fc.oneof(smtpLikeStream, anyStream),
-        cutsArbitrary,
-        limitsArbitrary,
-        (stream, cuts, limits) => {
-          const whole = readChunks([stream], limits);
-          const split = readChunks(splitAt(stream, cuts), limits);
-          expect(comparable(split)).toEqual(comparable(whole));
-        },
-      ),
-      { numRuns: RUNS },
-    );
-  });
+  it(
+    'when the same bytes arrive in one chunk or in ' +
+      'many then the replies and the error are the same',
+    () => {
+      fc.assert(
+        fc.property(
+          fc.oneof(smtpLikeStream, anyStream),
+          cutsArbitrary,
+          limitsArbitrary,
+          (stream, cuts, limits) => {
+            const whole = readChunks([stream], limits);
+            const split = readChunks(splitAt(stream, cuts), limits);
+            expect(comparable(split)).toEqual(comparable(whole));
+          },
+        ),
+        { numRuns: RUNS },
+      );
+    },
+  );
 });

@@ -9,7 +9,8 @@ const GREETING_MULTILINE =
   '220 abuse is logged and reported.\r\n';
 
 const EHLO_REPLY =
-  '250-mx.example.test Hello probe.example.test\r\n250-SIZE 52428800\r\n250-PIPELINING\r\n250 HELP\r\n';
+  '250-mx.example.test Hello probe.example.test\r\n250-SIZE ' +
+  '52428800\r\n250-PIPELINING\r\n250 HELP\r\n';
 
 /** Reads a whole byte string; a protocol fault is thrown, as the connection raises it. */
 function readAll(text: string | Buffer, limits?: ReplyLimits): Reply[] {
@@ -65,17 +66,20 @@ describe('ReplyReader', () => {
     }
   });
 
-  it('when the reply arrives one byte at a time then its first byte and final line are timed', () => {
-    const reader = new ReplyReader();
-    const bytes = Buffer.from('250-a\r\n250 b\r\n');
-    const replies = [...bytes].flatMap((byte, index) =>
-      push(reader, Buffer.from([byte]), index * 10),
-    );
+  it(
+    'when the reply arrives one byte at a time ' + 'then its first byte and final line are timed',
+    () => {
+      const reader = new ReplyReader();
+      const bytes = Buffer.from('250-a\r\n250 b\r\n');
+      const replies = [...bytes].flatMap((byte, index) =>
+        push(reader, Buffer.from([byte]), index * 10),
+      );
 
-    expect(replies).toHaveLength(1);
-    expect(replies[0]!.firstByteAt).toBe(0);
-    expect(replies[0]!.completedAt).toBe((bytes.length - 1) * 10);
-  });
+      expect(replies).toHaveLength(1);
+      expect(replies[0]!.firstByteAt).toBe(0);
+      expect(replies[0]!.completedAt).toBe((bytes.length - 1) * 10);
+    },
+  );
 
   it('when replies are code only, with or without a space, then each is final', () => {
     const replies = readAll('250-mx.example.test\r\n250\r\n354\r\n250 \r\n');
@@ -101,15 +105,19 @@ describe('ReplyReader', () => {
     expect(ehlo!.warnings.map((w) => w.code)).toEqual(['bare-lf', 'empty-line']);
   });
 
-  it('when continuation lines carry another code then the final code decides, with a warning', () => {
-    const [reply] = readAll(
-      '220-mx.example.test ESMTP\r\n521 5.7.1 Service unavailable; client [192.0.2.10] blocked\r\n',
-    );
+  it(
+    'when continuation lines carry another code ' + 'then the final code decides, with a warning',
+    () => {
+      const [reply] = readAll(
+        '220-mx.example.test ESMTP\r\n521 5.7.1 Service ' +
+          'unavailable; client [192.0.2.10] blocked\r\n',
+      );
 
-    expect(reply!.code).toBe(521);
-    expect(formatEnhancedStatusCode(reply!.enhancedStatus!)).toBe('5.7.1');
-    expect(reply!.warnings[0]!.message).toBe('reply lines carry different codes (220, 521)');
-  });
+      expect(reply!.code).toBe(521);
+      expect(formatEnhancedStatusCode(reply!.enhancedStatus!)).toBe('5.7.1');
+      expect(reply!.warnings[0]!.message).toBe('reply lines carry different codes (220, 521)');
+    },
+  );
 
   it('when a reply carries an enhanced status code then it is recognised', () => {
     const [reply] = readAll(
@@ -169,10 +177,14 @@ describe('ReplyReader', () => {
     }
   });
 
-  it('when a line is longer than RFC 5321 allows but within the cap then it is read and flagged', () => {
-    const [reply] = readAll(`250 ${'x'.repeat(600)}\r\n`);
-    expect(reply!.warnings.map((w) => w.code)).toEqual(['long-line']);
-  });
+  it(
+    'when a line is longer than RFC 5321 allows ' +
+      'but within the cap then it is read and flagged',
+    () => {
+      const [reply] = readAll(`250 ${'x'.repeat(600)}\r\n`);
+      expect(reply!.warnings.map((w) => w.code)).toEqual(['long-line']);
+    },
+  );
 
   it('when the text is not UTF-8 then it is kept byte for byte and flagged', () => {
     const raw = Buffer.concat([Buffer.from('220 caf'), Buffer.from([0xe9]), Buffer.from('\r\n')]);
@@ -209,16 +221,19 @@ describe('ReplyReader', () => {
     );
   });
 
-  it('when junk follows a complete reply in the same read then the reply is still delivered', () => {
-    const result = new ReplyReader().push(
-      Buffer.from('220 mx.example.test ESMTP ready\r\nJUNK\r\n'),
-      0,
-    );
+  it(
+    'when junk follows a complete reply in the ' + 'same read then the reply is still delivered',
+    () => {
+      const result = new ReplyReader().push(
+        Buffer.from('220 mx.example.test ESMTP ready\r\nJUNK\r\n'),
+        0,
+      );
 
-    expect(result.replies.map((reply) => reply.code)).toEqual([220]);
-    expect(result.error?.message).toBe('server sent a line that is not an SMTP reply');
-    expect(result.error?.received.map(String)).toEqual(['JUNK\r\n']);
-  });
+      expect(result.replies.map((reply) => reply.code)).toEqual([220]);
+      expect(result.error?.message).toBe('server sent a line that is not an SMTP reply');
+      expect(result.error?.received.map(String)).toEqual(['JUNK\r\n']);
+    },
+  );
 
   it('when the server sends nothing but empty lines then the flood is capped too', () => {
     const limits = { maxLineBytes: 100, maxLinesPerReply: 5, maxReplyBytes: 1000 };
@@ -232,12 +247,20 @@ describe('ReplyReader', () => {
     expect(reply!.lines[0]!.text).toBe('\u00ff\u00fe');
   });
 
-  it('when the last unterminated line breaks a cap at the end then the fault is returned, not thrown', () => {
-    const reader = new ReplyReader({ maxLineBytes: 100, maxLinesPerReply: 3, maxReplyBytes: 1000 });
-    push(reader, Buffer.from('220-a\r\n220-b\r\n220-c\r\n220 last'), 0);
+  it(
+    'when the last unterminated line breaks a cap at ' +
+      'the end then the fault is returned, not thrown',
+    () => {
+      const reader = new ReplyReader({
+        maxLineBytes: 100,
+        maxLinesPerReply: 3,
+        maxReplyBytes: 1000,
+      });
+      push(reader, Buffer.from('220-a\r\n220-b\r\n220-c\r\n220 last'), 0);
 
-    const { replies, error } = reader.finish(1);
-    expect(replies).toEqual([]);
-    expect(error?.message).toMatch(/^reply exceeded limits \(4 lines/);
-  });
+      const { replies, error } = reader.finish(1);
+      expect(replies).toEqual([]);
+      expect(error?.message).toMatch(/^reply exceeded limits \(4 lines/);
+    },
+  );
 });

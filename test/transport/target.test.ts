@@ -77,7 +77,8 @@ describe('parseTarget', () => {
 
   it('when a bare IPv6 address ends like a port then it is refused as ambiguous', () => {
     expect(() => parseTarget('::1:2526')).toThrow(
-      'ambiguous target "::1:2526": write [::1]:2526 for port 2526, or [::1:2526] for that address on port 25',
+      'ambiguous target "::1:2526": write [::1]:2526 for ' +
+        'port 2526, or [::1:2526] for that address on port 25',
     );
     expect(parseTarget('[::1:2526]')).toMatchObject({ host: '::1:2526', port: 25 });
     expect(() => parseTarget('2001:db8::2525')).toThrow('write [2001:db8::]:2525 for port 2525');
