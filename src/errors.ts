@@ -19,6 +19,8 @@ export const ExitCode = {
   connectionLost: 8,
   /** The message cannot be sent as asked: SMTPUTF8 or REQUIRETLS missing, AUTH not offered. */
   cannotSend: 9,
+  /** An --expect was not met: the server answered, but not as the user asserted. */
+  expectation: 10,
   interrupted: 130,
   terminated: 143,
 } as const;
@@ -154,6 +156,20 @@ export class InterruptedError extends ProbeError {
 export class CannotSendError extends ProbeError {
   constructor(code: string, message: string, details: ProbeErrorDetails) {
     super(code, ExitCode.cannotSend, message, details);
+  }
+}
+
+/**
+ * The server did not answer as an --expect asserted. Each unmet
+ * expectation is one sentence of the message.
+ */
+export class ExpectationError extends ProbeError {
+  readonly unmet: readonly string[];
+
+  constructor(unmet: readonly string[], stage: Stage) {
+    const more = unmet.length > 1 ? ` (and ${unmet.length - 1} more)` : '';
+    super('expectation-failed', ExitCode.expectation, `${unmet[0]}${more}`, { stage });
+    this.unmet = unmet;
   }
 }
 

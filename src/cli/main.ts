@@ -12,11 +12,14 @@ import { WaitSpinner } from '../output/spinner.js';
 import { colorLevel, createStyle } from '../output/style.js';
 import { renderSummary, renderVerdict } from '../output/summary.js';
 import { TranscriptRenderer } from '../output/transcript.js';
-import type { SessionEvent } from '../session/events.js';
-import { runProbe } from '../session/probe.js';
+import { buildReport, eventJson, type RunInfo } from '../report/json.js';
+import type { SessionEvent, SessionObserver } from '../session/events.js';
+import { SessionLog } from '../session/log.js';
+import { runProbe, type ProbeResult } from '../session/probe.js';
 import { describeStage } from '../session/stage.js';
 import { formatHostPort } from '../transport/target.js';
 import { buildProgram, toCliRequest, type CliRequest } from './program.js';
+import type { OutputFormat } from './report-options.js';
 import { version } from '../version.js';
 
 /** A writable the CLI prints to: process.stdout, or a buffer in tests. */
@@ -80,6 +83,25 @@ async function probe(
   signal: AbortSignal | undefined,
   terminal: CliIo,
 ): Promise<number> {
+  const run: RunInfo = { version, startedAt: new Date(), mode: request.probe.mode };
+  const output =
+    request.format === 'text'
+      ? textOutput(request, io, terminal, run)
+      : machineOutput(request.format, io, run);
+  const result = await runProbe(request.probe, output.event, signal);
+  output.finish(result);
+  return result.exitCode;
+}
+
+/** How a run is shown: each event as it comes, then the result. */
+interface RunOutput {
+  readonly event: SessionObserver;
+  readonly finish: (result: ProbeResult) => void;
+}
+
+// For people: the transcript as it happens, a spinner while waiting on a
+// terminal, then the verdict and timings; the error also on stderr.
+function textOutput(request: CliRequest, io: CliIo, terminal: CliIo, run: RunInfo): RunOutput {
   const isTty = io.stdout.isTTY === true;
   const style = createStyle(colorLevel({ colorFlag: request.color, env: io.env, isTty }));
   const renderer = new TranscriptRenderer(style);
@@ -94,24 +116,42 @@ async function probe(
   const transcript = request.quiet ? () => undefined : print;
 
   const { target } = request.probe;
-  transcript([renderer.note(`probing ${describeTarget(request)} at ${new Date().toISOString()}`)]);
+  const started = run.startedAt.toISOString();
+  transcript([renderer.note(`probing ${describeTarget(request)} at ${started}`)]);
 
-  const result = await runProbe(
-    request.probe,
-    (event) => {
+  return {
+    event: (event) => {
       spinner.stop();
       transcript(renderer.render(event));
       if (event.type === 'waiting' || event.type === 'connecting')
         spinner.start(waitingText(event, target.host));
     },
-    signal,
-  );
-  spinner.stop();
+    finish: (result) => {
+      spinner.stop();
+      const verdict = () => [renderVerdict(result, renderer, style, { withMessage: true })];
+      print(request.quiet ? verdict() : renderSummary(result, renderer, style));
+      const { failure } = result;
+      if (failure) io.stderr.write(`smtp-probe: ${escapeText(failure.message).text}\n`);
+    },
+  };
+}
 
-  const verdict = () => [renderVerdict(result, renderer, style, { withMessage: true })];
-  print(request.quiet ? verdict() : renderSummary(result, renderer, style));
-  if (result.error) io.stderr.write(`smtp-probe: ${escapeText(result.error.message).text}\n`);
-  return result.exitCode;
+// For machines: stdout holds the document alone, so nothing goes to stderr.
+function machineOutput(format: OutputFormat, io: CliIo, run: RunInfo): RunOutput {
+  const line = (value: unknown): void => void io.stdout.write(`${JSON.stringify(value)}\n`);
+  const log = new SessionLog();
+  return {
+    event: (event) => {
+      if (format !== 'ndjson') return;
+      const json = eventJson(event, log.elapsed());
+      if (json) line(json);
+    },
+    finish: (result) => {
+      const report = buildReport(result, run);
+      if (format === 'ndjson') line({ event: 'report', report });
+      else io.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+    },
+  };
 }
 
 function describeTarget(request: CliRequest): string {

@@ -12,6 +12,13 @@ import {
   toConnectionRequest,
   type RawConnectionOptions,
 } from './connection-options.js';
+import {
+  addReportOptions,
+  checkExpectationsReachable,
+  toReportRequest,
+  type OutputFormat,
+  type RawReportOptions,
+} from './report-options.js';
 import { EXAMPLES, EXIT_STATUSES, SEND_EXAMPLES } from './help.js';
 import {
   addSendOptions,
@@ -25,6 +32,7 @@ export interface CliRequest {
   readonly probe: ProbeOptions;
   readonly quiet: boolean;
   readonly color: boolean;
+  readonly format: OutputFormat;
   /** With `send --dump`: print this message and connect nowhere. */
   readonly dump: Buffer | undefined;
 }
@@ -34,8 +42,8 @@ export type ParsedCommand =
   | { readonly kind: 'probe'; readonly target: string; readonly raw: ProbeRaw }
   | { readonly kind: 'send'; readonly target: string; readonly raw: SendRaw };
 
-type ProbeRaw = RawConnectionOptions & { banner?: boolean };
-type SendRaw = RawConnectionOptions & RawSendOptions;
+type ProbeRaw = RawConnectionOptions & RawReportOptions & { banner?: boolean };
+type SendRaw = RawConnectionOptions & RawReportOptions & RawSendOptions;
 
 /** Where commander writes help, version and its own errors. */
 export interface ProgramOutput {
@@ -61,7 +69,7 @@ export function buildProgram(
     .action((target: string, raw: ProbeRaw) => {
       parsed = { kind: 'probe', target, raw };
     });
-  addConnectionOptions(program);
+  addReportOptions(addConnectionOptions(program));
 
   const send = configure(program.command('send'), write)
     .description('Run a whole mail transaction: AUTH, MAIL, RCPT, DATA or BDAT, every step shown.')
@@ -69,7 +77,7 @@ export function buildProgram(
     .action((target: string, raw: SendRaw) => {
       parsed = { kind: 'send', target, raw };
     });
-  addSendOptions(addConnectionOptions(send));
+  addReportOptions(addSendOptions(addConnectionOptions(send)));
 
   return { program, parsed: () => parsed };
 }
@@ -97,18 +105,23 @@ export async function toCliRequest(
   input: InputSources,
 ): Promise<CliRequest> {
   const connection = toConnectionRequest(command.target, command.raw, input.env);
-  const { quiet, color, ...probe } = connection;
+  const { format, expectations } = toReportRequest(command.raw);
+  const { quiet, color, ...shared } = connection;
+  const output = { quiet, color, format };
 
   if (command.kind === 'probe') {
-    const mode = command.raw.banner ? 'banner' : 'session';
-    return { probe: { ...probe, mode }, quiet, color, dump: undefined };
+    const probe = { ...shared, mode: command.raw.banner ? 'banner' : 'session' } as const;
+    checkExpectationsReachable(expectations, probe);
+    return { probe: { ...probe, expectations }, ...output, dump: undefined };
   }
 
-  const { transaction, auth } = await toSendRequest(command.raw, probe.target, input);
+  const { transaction, auth } = await toSendRequest(command.raw, shared.target, input);
+  const { quitAfter } = command.raw;
+  const probe = { ...shared, mode: 'send', transaction, auth, quitAfter } as const;
+  checkExpectationsReachable(expectations, probe);
   return {
-    probe: { ...probe, mode: 'send', transaction, auth, quitAfter: command.raw.quitAfter },
-    quiet,
-    color,
+    probe: { ...probe, expectations },
+    ...output,
     dump: command.raw.dump ? transaction.message : undefined,
   };
 }

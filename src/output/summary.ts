@@ -6,6 +6,7 @@ import { formatDuration } from './duration.js';
 import type { TranscriptRenderer } from './transcript.js';
 import type { Style } from './style.js';
 import type { ProbeResult } from '../session/probe.js';
+import { describeOutcome } from '../session/expectations.js';
 import { describeStage } from '../session/stage.js';
 import { replyText, type Reply } from '../protocol/reply.js';
 
@@ -15,11 +16,12 @@ export function renderSummary(
   renderer: TranscriptRenderer,
   style: Style,
 ): string[] {
-  const { error } = result;
+  const { failure: error } = result;
   return [
     ...renderer.controlsWarning(),
     '',
     renderVerdict(result, renderer, style, { withMessage: false }),
+    ...renderExpectations(result, renderer, style),
     ...renderTransaction(result, renderer).map((line) => style.dim(line)),
     ...(error?.hint ? [style.dim(`hint: ${renderer.escapeText(error.hint)}`)] : []),
     style.dim(`timings: ${renderTimings(result)}`),
@@ -36,16 +38,36 @@ export function renderVerdict(
   style: Style,
   { withMessage }: { withMessage: boolean },
 ): string {
-  const { error } = result;
+  const { failure: error } = result;
   if (!error) {
     const sent = withMessage ? describeSend(result, renderer) : '';
-    return style.strong(`result: OK in ${formatDuration(result.totalMs)}${sent} (exit 0)`);
+    const met = describeMet(result);
+    return style.strong(`result: OK in ${formatDuration(result.totalMs)}${sent}${met} (exit 0)`);
   }
 
-  const outcome = error.code === 'interrupted' ? 'INTERRUPTED' : 'FAILED';
+  const outcome = OUTCOMES[error.code] ?? 'FAILED';
   const where = error.stage ? ` at ${describeStage(error.stage)}` : '';
   const message = withMessage ? `: ${renderer.escapeText(error.message)}` : '';
   return style.error(`result: ${outcome}${where}${message} (exit ${result.exitCode})`);
+}
+
+const OUTCOMES: Record<string, string> = {
+  interrupted: 'INTERRUPTED',
+  'expectation-failed': 'NOT AS EXPECTED',
+};
+
+/** One line per --expect, when more than the verdict can say. */
+function renderExpectations(result: ProbeResult, renderer: TranscriptRenderer, style: Style) {
+  return result.expectations.map((outcome) => {
+    const line = renderer.escapeText(describeOutcome(outcome));
+    return outcome.status === 'met' ? style.dim(line) : style.error(line);
+  });
+}
+
+function describeMet(result: ProbeResult): string {
+  const met = result.expectations.length;
+  if (met === 0) return '';
+  return `, ${met} ${met === 1 ? 'expectation' : 'expectations'} met`;
 }
 
 /**

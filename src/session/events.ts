@@ -1,7 +1,7 @@
 /**
  * What a session reports as it goes. The transcript renders these as they
  * arrive, so a user watching a slow server sees each step when it happens;
- * machine formats (later) collect the same events.
+ * the session log (log.ts) pairs them into exchanges for machine formats.
  */
 import type { ProbeError } from '../errors.js';
 import type { Command } from '../protocol/command.js';
@@ -33,7 +33,12 @@ export type SessionEvent =
       readonly secure: boolean;
     }
   /** Message content was sent: described, never printed. */
-  | { readonly type: 'content'; readonly summary: string; readonly secure: boolean }
+  | {
+      readonly type: 'content';
+      readonly stage: Stage;
+      readonly summary: string;
+      readonly secure: boolean;
+    }
   | { readonly type: 'waiting'; readonly stage: Stage; readonly secure: boolean }
   | {
       readonly type: 'reply';

@@ -9,6 +9,7 @@ import type { SecretMask } from '../output/secret-mask.js';
 import type { Mailbox } from '../protocol/address.js';
 import type { AuthMechanism } from '../protocol/auth/index.js';
 import type { Target } from '../transport/target.js';
+import type { Expectation } from './expectations.js';
 import type { Stage } from './stage.js';
 
 export type StartTlsPolicy = 'auto' | 'require' | 'never';
@@ -64,6 +65,8 @@ export interface ProbeOptions {
   /** Learns every AUTH line sent, so that no output can show one. */
   readonly secretMask?: SecretMask | undefined;
   readonly transaction?: TransactionOptions | undefined;
+  /** What the user asserts the replies will be (--expect). */
+  readonly expectations?: readonly Expectation[] | undefined;
 }
 
 /** AUTH as asked for on the command line; the secret has been read already. */

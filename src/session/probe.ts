@@ -18,6 +18,8 @@ import type { Reply } from '../protocol/reply.js';
 import type { TlsSession } from '../transport/tls-session.js';
 import type { Target } from '../transport/target.js';
 import { openConnection } from './connect.js';
+import { decideFailure, judgeExpectations, type ExpectationOutcome } from './expectations.js';
+import { SessionLog } from './log.js';
 import type { SessionObserver } from './events.js';
 import { defaultEhloName, greet, hello } from './hello.js';
 import type { ProbeOptions } from './options.js';
@@ -40,7 +42,16 @@ export interface ProbeResult {
   readonly tls: TlsSession | undefined;
   /** Set in send mode once the envelope was answered. */
   readonly transaction: TransactionResult | undefined;
+  /** Every exchange, warning and note, timed from the start of the run. */
+  readonly log: SessionLog;
+  readonly expectations: readonly ExpectationOutcome[];
+  /** What ended the session early, if anything. */
   readonly error: ProbeError | undefined;
+  /**
+   * What decides the verdict: the error, unless an --expect asked for it,
+   * or an expectation that was not met (see decideFailure).
+   */
+  readonly failure: ProbeError | undefined;
   readonly exitCode: number;
 }
 
@@ -59,6 +70,8 @@ export async function runProbe(
   signal?: AbortSignal,
 ): Promise<ProbeResult> {
   const startedAt = performance.now();
+  const log = new SessionLog(startedAt);
+  observe = log.observer(observe);
   const deadline = startDeadline(options.timeouts.deadlineMs, signal);
   signal = deadline.signal;
   const findings: Findings = {};
@@ -81,6 +94,8 @@ export async function runProbe(
     session?.connection.close();
   }
 
+  const expectations = judgeExpectations(options.expectations ?? [], log);
+  const failure = decideFailure(error, expectations);
   return {
     target: options.target,
     address: session?.connection.remoteAddress,
@@ -91,8 +106,11 @@ export async function runProbe(
     extensionsAfterTls: findings.extensionsAfterTls,
     tls: findings.tls,
     transaction: findings.transaction,
+    log,
+    expectations,
     error,
-    exitCode: error?.exitCode ?? 0,
+    failure,
+    exitCode: failure?.exitCode ?? 0,
   };
 }
 

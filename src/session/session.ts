@@ -118,7 +118,7 @@ export class Session {
     this.refuseEarlyReplies(stage);
     const secure = this.connection.secure;
     if (command) this.emit({ type: 'command', stage, command, secure });
-    this.emit({ type: 'content', summary, secure });
+    this.emit({ type: 'content', stage, summary, secure });
 
     const head = command ? [encodeCommand(command)] : [];
     this.connection.sendBytes(stage, Buffer.concat([...head, content]));

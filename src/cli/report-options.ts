@@ -1,0 +1,117 @@
+/**
+ * The options that decide what a run reports and how: the output format
+ * and the expectations that turn a probe into a test.
+ */
+import { Option, type Command } from 'commander';
+import { UsageError } from '../errors.js';
+import { parseExpectation, type Expectation } from '../session/expectations.js';
+import type { ProbeOptions } from '../session/options.js';
+import { describeStage, type Stage } from '../session/stage.js';
+
+/** How a run is printed. */
+export type OutputFormat = 'text' | 'json' | 'ndjson' | 'nagios' | 'prometheus';
+
+export const OUTPUT_FORMATS: readonly OutputFormat[] = [
+  'text',
+  'json',
+  'ndjson',
+  'nagios',
+  'prometheus',
+];
+
+/** The report options as commander hands them over. */
+export interface RawReportOptions {
+  format: OutputFormat;
+  json?: boolean;
+  expect: string[];
+}
+
+/** What the report options decide. */
+export interface ReportRequest {
+  readonly format: OutputFormat;
+  readonly expectations: readonly Expectation[];
+}
+
+const collect = (value: string, list: string[]): string[] => [...list, value];
+
+/** Adds the report options to a command. */
+export function addReportOptions(command: Command): Command {
+  return command
+    .option(
+      '--expect <stage=reply>',
+      'assert a reply: rcpt=550, ehlo=2xx, mail=5.7.1, greeting=/Postfix/ (repeatable)',
+      collect,
+      [],
+    )
+    .addOption(
+      new Option('--format <format>', 'output: text, json, ndjson, nagios or prometheus')
+        .choices(OUTPUT_FORMATS)
+        .default('text'),
+    )
+    .option('--json', 'same as --format json');
+}
+
+/** Turns the report options into a request. */
+export function toReportRequest(raw: RawReportOptions): ReportRequest {
+  if (raw.json && raw.format !== 'text' && raw.format !== 'json') {
+    throw new UsageError(`--json and --format ${raw.format} ask for two formats: choose one`);
+  }
+  return {
+    format: raw.json ? 'json' : raw.format,
+    expectations: raw.expect.map(parseExpectation),
+  };
+}
+
+/**
+ * Refuses expectations on stages the run will never reach, so that a
+ * typo-level mistake (`--expect rcpt=550` without `send`) is a usage error
+ * now rather than a failed check later.
+ */
+export function checkExpectationsReachable(
+  expectations: readonly Expectation[],
+  probe: Omit<ProbeOptions, 'expectations'>,
+): void {
+  for (const expectation of expectations) {
+    const why = unreachable(expectation.stage, probe);
+    if (why) {
+      const stage = describeStage(expectation.stage);
+      throw new UsageError(
+        `--expect ${expectation.source}: this run never reaches ${stage}: ${why}`,
+      );
+    }
+  }
+}
+
+// Stages in the order a send reaches them, for --quit-after.
+const ORDER: readonly Stage[] = [
+  'connect',
+  'greeting',
+  'ehlo',
+  'tls',
+  'starttls',
+  'auth',
+  'mail',
+  'rcpt',
+  'data',
+  'message',
+];
+
+function unreachable(stage: Stage, probe: Omit<ProbeOptions, 'expectations'>): string | undefined {
+  const { mode, quitAfter } = probe;
+  if (mode === 'banner' && stage !== 'greeting' && stage !== 'quit') {
+    return '--banner stops after the greeting';
+  }
+  if (mode === 'session' && ORDER.indexOf(stage) > ORDER.indexOf('starttls')) {
+    return 'it needs `smtp-probe send`';
+  }
+  if (stage === 'starttls' && (probe.target.implicitTls || probe.startTls === 'never')) {
+    return probe.target.implicitTls ? 'the connection is TLS from the start' : '--starttls never';
+  }
+  if (stage === 'auth' && !probe.auth) return 'no --auth or --auth-user was given';
+  if (quitAfter === 'connect' && stage === 'quit') return '--quit-after connect says nothing';
+  const after = quitAfter === 'tls' ? 'starttls' : quitAfter;
+  if (after !== undefined && ORDER.indexOf(stage) > ORDER.indexOf(after)) {
+    return `--quit-after ${quitAfter}`;
+  }
+  return undefined;
+}

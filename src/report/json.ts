@@ -1,0 +1,252 @@
+/**
+ * The JSON report: everything a run learned, as one document (--json) or
+ * as a stream of events ending with that document (--format ndjson). The
+ * shape is published in docs/json.md and docs/schema/report.schema.json;
+ * a change to it is a change to that contract and bumps REPORT_VERSION
+ * when a field is removed or changes meaning.
+ */
+import { isUtf8 } from 'node:buffer';
+import { stripLineEnding } from '../protocol/reply-reader.js';
+import { classifyReplyCode, formatEnhancedStatusCode, replyText } from '../protocol/reply.js';
+import type { Reply } from '../protocol/reply.js';
+import type { ExtensionSet } from '../protocol/extensions.js';
+import type { SessionEvent } from '../session/events.js';
+import type { Exchange } from '../session/log.js';
+import type { ProbeResult } from '../session/probe.js';
+import type { ProbeError } from '../errors.js';
+import type { TlsSession } from '../transport/tls-session.js';
+import { formatHostPort } from '../transport/target.js';
+
+/** The version of the report's shape; see docs/json.md. */
+export const REPORT_VERSION = 1;
+
+/** What the report says about the run around the session. */
+export interface RunInfo {
+  readonly version: string;
+  /** Wall-clock time the run began. */
+  readonly startedAt: Date;
+  readonly mode: 'banner' | 'session' | 'send';
+}
+
+type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+type JsonObject = { [key: string]: Json };
+
+/** The whole run as one JSON-ready object. */
+export function buildReport(result: ProbeResult, run: RunInfo): JsonObject {
+  const { target, log } = result;
+  return {
+    reportVersion: REPORT_VERSION,
+    tool: { name: 'smtp-probe', version: run.version },
+    startedAt: run.startedAt.toISOString(),
+    mode: run.mode,
+    target: {
+      host: target.host,
+      port: target.port,
+      implicitTls: target.implicitTls,
+      display: formatHostPort(target.host, target.port),
+    },
+    resolved: log.resolved
+      ? { ...log.resolved, addresses: [...log.resolved.addresses], ms: round(log.resolved.ms) }
+      : null,
+    address: result.address ?? null,
+    localAddress: log.localAddress ?? null,
+    ok: result.failure === undefined,
+    exitCode: result.exitCode,
+    verdict: result.failure ? errorJson(result.failure) : null,
+    error: result.error ? errorJson(result.error) : null,
+    totalMs: round(result.totalMs),
+    timings: result.timings.map((timing) => ({
+      stage: timing.stage,
+      label: timing.label,
+      ms: round(timing.ms),
+      secure: timing.secure,
+    })),
+    greeting: result.greeting ? replyJson(result.greeting) : null,
+    extensions: {
+      beforeTls: extensionsJson(result.extensions),
+      afterTls: extensionsJson(result.extensionsAfterTls),
+    },
+    tls: result.tls ? tlsJson(result.tls) : null,
+    transaction: transactionJson(result),
+    exchanges: log.exchanges.map(exchangeJson),
+    expectations: result.expectations.map((outcome) => ({
+      expect: outcome.expectation.source,
+      stage: outcome.expectation.stage,
+      status: outcome.status,
+      got: outcome.got ?? null,
+    })),
+    warnings: log.warnings.map((warning) => ({
+      code: warning.code,
+      message: warning.message,
+      atMs: round(warning.atMs),
+    })),
+    notes: [...log.notes],
+  };
+}
+
+/**
+ * One event as an NDJSON line's object. `atMs` counts from the start of
+ * the run; events a machine has no use for (waiting, connecting) are
+ * left out by returning undefined.
+ */
+export function eventJson(event: SessionEvent, atMs: number): JsonObject | undefined {
+  const at = { atMs: round(atMs) };
+  switch (event.type) {
+    case 'resolved':
+      return { event: 'resolved', ...at, host: event.host, addresses: event.addresses };
+    case 'connect-failed':
+      return { event: 'connect-failed', ...at, message: event.message };
+    case 'connected':
+      return {
+        event: 'connected',
+        ...at,
+        address: event.address,
+        port: event.port,
+        localAddress: event.localAddress,
+        ms: round(event.ms),
+      };
+    case 'tls':
+      return { event: 'tls', ...at, tls: tlsJson(event.session) };
+    case 'command':
+      return {
+        event: 'command',
+        ...at,
+        stage: event.stage,
+        command: event.command.display,
+        secure: event.secure,
+      };
+    case 'content':
+      return { event: 'content', ...at, stage: event.stage, content: event.summary };
+    case 'reply':
+      return {
+        event: 'reply',
+        ...at,
+        stage: event.stage,
+        secure: event.secure,
+        unsolicited: event.unsolicited,
+        latencyMs: event.unsolicited ? null : round(event.latencyMs),
+        reply: replyJson(event.reply),
+      };
+    case 'warning':
+      return { event: 'warning', ...at, code: event.warning.code, message: event.warning.message };
+    case 'note':
+      return { event: 'note', ...at, message: event.text };
+    case 'failed':
+      return { event: 'failed', ...at, error: errorJson(event.error) };
+    case 'received':
+    case 'waiting':
+    case 'connecting':
+      return undefined;
+  }
+}
+
+function errorJson(error: ProbeError): JsonObject {
+  return {
+    code: error.code,
+    exitCode: error.exitCode,
+    stage: error.stage ?? null,
+    message: error.message,
+    hint: error.hint ?? null,
+    received: error.received.map((raw) => decodeLine(raw)),
+  };
+}
+
+/** A reply: its code, class, enhanced status code and every line exactly as received. */
+function replyJson(reply: Reply): JsonObject {
+  const exact = reply.lines.every((line) => isUtf8(line.raw));
+  return {
+    code: reply.code,
+    class: classifyReplyCode(reply.code),
+    enhancedStatus: reply.enhancedStatus ? formatEnhancedStatusCode(reply.enhancedStatus) : null,
+    text: replyText(reply),
+    lines: reply.lines.map((line) => decodeLine(line.raw)),
+    // Only bytes that are not UTF-8 need this: JSON strings cannot hold them.
+    ...(exact ? {} : { linesBase64: reply.lines.map((line) => line.raw.toString('base64')) }),
+  };
+}
+
+function exchangeJson(exchange: Exchange): JsonObject {
+  return {
+    stage: exchange.stage,
+    command: exchange.command ?? null,
+    content: exchange.content ?? null,
+    secure: exchange.secure,
+    unsolicited: exchange.unsolicited,
+    sentAtMs: roundOrNull(exchange.sentAtMs),
+    receivedAtMs: roundOrNull(exchange.receivedAtMs),
+    latencyMs: roundOrNull(exchange.latencyMs),
+    reply: exchange.reply ? replyJson(exchange.reply) : null,
+  };
+}
+
+function extensionsJson(extensions: ExtensionSet | undefined): Json {
+  if (!extensions) return null;
+  return extensions.list.map((extension) => ({
+    keyword: extension.keyword,
+    params: [...extension.params],
+  }));
+}
+
+function tlsJson(tls: TlsSession): JsonObject {
+  const { certificate, verification } = tls;
+  return {
+    protocol: tls.protocol,
+    cipher: tls.cipher,
+    keyExchange: tls.keyExchange ?? null,
+    servername: tls.servername ?? null,
+    handshakeMs: round(tls.handshakeMs),
+    certificate: certificate
+      ? {
+          subject: certificate.subject,
+          issuer: certificate.issuer,
+          subjectAltNames: [...certificate.subjectAltNames],
+          validFrom: certificate.validFrom,
+          validTo: certificate.validTo,
+          daysLeft: certificate.daysLeft ?? null,
+          publicKey: certificate.publicKey,
+          fingerprint256: certificate.fingerprint256,
+        }
+      : null,
+    verification: {
+      trusted: verification.trusted,
+      chainProblem: verification.chainProblem ?? null,
+      chainErrorCode: verification.chainErrorCode ?? null,
+      checkedName: verification.checkedName,
+      nameMatches: verification.nameMatches,
+      trustStore: verification.trustStore,
+    },
+  };
+}
+
+function transactionJson(result: ProbeResult): Json {
+  const transaction = result.transaction;
+  if (!transaction) return null;
+  const { delivery } = transaction;
+  return {
+    accepted: [...transaction.accepted],
+    refused: transaction.refused.map(({ address, reply }) => ({
+      address,
+      reply: replyJson(reply),
+    })),
+    delivery: delivery
+      ? {
+          bytes: delivery.bytes,
+          queueId: delivery.queueId ?? null,
+          reply: replyJson(delivery.reply),
+        }
+      : null,
+  };
+}
+
+function decodeLine(raw: Buffer): string {
+  return stripLineEnding(raw).toString('utf8');
+}
+
+// Timings to a tenth of a millisecond: finer is noise, and shorter to read.
+function round(ms: number): number {
+  return Math.round(ms * 10) / 10;
+}
+
+function roundOrNull(ms: number | undefined): number | null {
+  return ms === undefined ? null : round(ms);
+}
