@@ -12,7 +12,7 @@ import { WaitSpinner } from '../output/spinner.js';
 import { colorLevel, createStyle } from '../output/style.js';
 import { renderSummary, renderVerdict } from '../output/summary.js';
 import { TranscriptRenderer } from '../output/transcript.js';
-import { buildReport, eventJson, type RunInfo } from '../report/json.js';
+import { buildReport, eventJson, stringifyJson, type RunInfo } from '../report/json.js';
 import type { SessionEvent, SessionObserver } from '../session/events.js';
 import { SessionLog } from '../session/log.js';
 import { runProbe, type ProbeResult } from '../session/probe.js';
@@ -138,7 +138,7 @@ function textOutput(request: CliRequest, io: CliIo, terminal: CliIo, run: RunInf
 
 // For machines: stdout holds the document alone, so nothing goes to stderr.
 function machineOutput(format: OutputFormat, io: CliIo, run: RunInfo): RunOutput {
-  const line = (value: unknown): void => void io.stdout.write(`${JSON.stringify(value)}\n`);
+  const line = (value: unknown): void => void io.stdout.write(`${stringifyJson(value)}\n`);
   const log = new SessionLog();
   return {
     event: (event) => {
@@ -149,7 +149,7 @@ function machineOutput(format: OutputFormat, io: CliIo, run: RunInfo): RunOutput
     finish: (result) => {
       const report = buildReport(result, run);
       if (format === 'ndjson') line({ event: 'report', report });
-      else io.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+      else io.stdout.write(`${stringifyJson(report, 2)}\n`);
     },
   };
 }

@@ -36,6 +36,7 @@ export function buildReport(result: ProbeResult, run: RunInfo): JsonObject {
   const { target, log } = result;
   return {
     reportVersion: REPORT_VERSION,
+    kind: 'probe',
     tool: { name: 'smtp-probe', version: run.version },
     startedAt: run.startedAt.toISOString(),
     mode: run.mode,
@@ -237,6 +238,21 @@ function transactionJson(result: ProbeResult): Json {
       : null,
   };
 }
+
+/**
+ * JSON text with every character that could drive a terminal written as a
+ * \\u escape. JSON.stringify escapes only C0 controls; DEL, C1 controls
+ * (U+009B is a one-byte CSI), line separators and bidirectional overrides
+ * would otherwise reach whoever prints a field.
+ */
+export function stringifyJson(value: unknown, indent?: number): string {
+  return JSON.stringify(value, null, indent).replace(
+    TERMINAL_UNSAFE,
+    (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
+}
+
+const TERMINAL_UNSAFE = /[\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
 
 function decodeLine(raw: Buffer): string {
   return stripLineEnding(raw).toString('utf8');
