@@ -5,7 +5,7 @@
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { makeCertificateAuthority, type CertificatePair } from '../helpers/certificates.js';
-import { runCli } from '../helpers/cli.js';
+import { runCli, type CliRun } from '../helpers/cli.js';
 import { close, expectLine, fakeServerPerTest, send } from '../helpers/fake-server.js';
 import { parseReport } from '../helpers/schema.js';
 import { startRealServer, type RealServer } from '../helpers/smtp-server.js';
@@ -37,7 +37,7 @@ async function realServer(): Promise<string> {
   return `127.0.0.1:${real.port}`;
 }
 
-function sendTo(target: string, recipient: string, ...more: string[]): Promise<any> {
+function sendTo(target: string, recipient: string, ...more: string[]): Promise<CliRun> {
   const envelope = ['--from', 'me@probe.test', '--to', recipient];
   return runCli(['send', target, EHLO, '--ca', caFile, ...envelope, ...more]);
 }

@@ -16,7 +16,7 @@ import {
   startTls,
   type Step,
 } from '../helpers/fake-server.js';
-import { parseEvents, parseReport } from '../helpers/schema.js';
+import { parseEvents, parseReport, type Parsed } from '../helpers/schema.js';
 import { removeTempFiles, writeTempFile } from '../helpers/temp-files.js';
 import {
   EHLO_AFTER_TLS,
@@ -80,7 +80,7 @@ describe('--json', () => {
     expect(quit.command).toBe('QUIT');
     expectNear(report.totalMs, 350);
 
-    const timing = (stage: string) => report.timings.find((t: any) => t.stage === stage).ms;
+    const timing = (stage: string) => report.timings.find((t: Parsed) => t.stage === stage).ms;
     expectNear(timing('greeting'), 200);
     expectNear(timing('ehlo'), 150);
   });
@@ -89,7 +89,7 @@ describe('--json', () => {
     const target = await serve(slowSession(0, 0));
     const report = parseReport((await runCli([target, EHLO, '--json'])).stdout);
 
-    expect(report.exchanges.map((e: any) => [e.stage, e.command, e.reply.code])).toEqual([
+    expect(report.exchanges.map((e: Parsed) => [e.stage, e.command, e.reply.code])).toEqual([
       ['greeting', null, 220],
       ['ehlo', 'EHLO probe.test', 250],
       ['quit', 'QUIT', 221],
@@ -100,13 +100,13 @@ describe('--json', () => {
       enhancedStatus: '2.0.0',
       text: '2.0.0 Bye',
     });
-    expect(report.extensions.beforeTls.map((e: any) => e.keyword)).toEqual([
+    expect(report.extensions.beforeTls.map((e: Parsed) => e.keyword)).toEqual([
       'PIPELINING',
       'SIZE',
       '8BITMIME',
     ]);
     expect(report.extensions.afterTls).toBeNull();
-    expect(report.warnings.map((w: any) => w.code)).toEqual(['no-starttls']);
+    expect(report.warnings.map((w: Parsed) => w.code)).toEqual(['no-starttls']);
   });
 
   it('when STARTTLS runs then TLS and the extensions on both sides are reported', async () => {
@@ -129,9 +129,9 @@ describe('--json', () => {
     expect(report.tls.protocol).toMatch(/^TLSv1\.[23]$/);
     expect(report.tls.verification).toMatchObject({ trusted: true, nameMatches: true });
     expect(report.tls.certificate.daysLeft).toBeGreaterThan(0);
-    expect(report.extensions.beforeTls.map((e: any) => e.keyword)).toContain('STARTTLS');
-    expect(report.extensions.afterTls.map((e: any) => e.keyword)).toContain('AUTH');
-    expect(report.exchanges.filter((e: any) => e.secure).map((e: any) => e.stage)).toEqual([
+    expect(report.extensions.beforeTls.map((e: Parsed) => e.keyword)).toContain('STARTTLS');
+    expect(report.extensions.afterTls.map((e: Parsed) => e.keyword)).toContain('AUTH');
+    expect(report.exchanges.filter((e: Parsed) => e.secure).map((e: Parsed) => e.stage)).toEqual([
       'ehlo',
       'quit',
     ]);

@@ -8,6 +8,13 @@ import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import { expect } from 'vitest';
 
+/**
+ * A parsed document, loosely typed on purpose: the schema has checked its
+ * shape, and tests read deep fields without a cast at every step.
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type Parsed = any;
+
 const SCHEMA_DIR = new URL('../../docs/schema/', import.meta.url);
 
 function loadSchema(name: string): object {
@@ -32,17 +39,17 @@ function expectValid(validate: ValidateFunction, value: unknown): void {
 }
 
 /** Parses --json output and checks it against report.schema.json. */
-export function parseReport(stdout: string): Record<string, any> {
-  const report = JSON.parse(stdout) as Record<string, any>;
+export function parseReport(stdout: string): Parsed {
+  const report = JSON.parse(stdout) as Parsed;
   expectValid(validator('report.schema.json'), report);
   return report;
 }
 
 /** Parses --format ndjson output, checking each line against event.schema.json. */
-export function parseEvents(stdout: string): Record<string, any>[] {
+export function parseEvents(stdout: string): Parsed[] {
   const lines = stdout.split('\n').filter((line) => line !== '');
   return lines.map((line) => {
-    const event = JSON.parse(line) as Record<string, any>;
+    const event = JSON.parse(line) as Parsed;
     expectValid(validator('event.schema.json'), event);
     return event;
   });
