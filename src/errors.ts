@@ -49,6 +49,30 @@ export function refusalExitCode(stage: Stage, replyCode: number): number {
   return tens * 10 + units;
 }
 
+/**
+ * The exit status of many probes (several targets, --count): the worst
+ * one. Worst means furthest from a healthy server: an interruption, then
+ * a bug, then no usable session at all (resolve, connect, timeout, TLS,
+ * protocol, connection lost), then a permanent refusal, a temporary one,
+ * a message that cannot go as asked, an unmet --expect, and success. Of
+ * two equally bad, the first seen is kept.
+ */
+export function worstExitCode(codes: Iterable<number>): number {
+  let worst = ExitCode.ok as number;
+  for (const code of codes) if (severity(code) > severity(worst)) worst = code;
+  return worst;
+}
+
+function severity(code: number): number {
+  if (code === ExitCode.ok) return 0;
+  if (code === ExitCode.expectation) return 1;
+  if (code === ExitCode.cannotSend) return 2;
+  if (code >= 20 && code < 100) return code % 10 === 4 ? 3 : 4;
+  if (code === ExitCode.internal) return 6;
+  if (code === ExitCode.interrupted || code === ExitCode.terminated) return 7;
+  return 5;
+}
+
 interface ProbeErrorDetails {
   stage?: Stage | undefined;
   hint?: string | undefined;

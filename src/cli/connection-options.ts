@@ -7,7 +7,7 @@ import { UsageError } from '../errors.js';
 import { isValidEhloName, isValidServerName } from '../session/hello.js';
 import { DEFAULT_TIMEOUTS, type ProbeOptions, type StartTlsPolicy } from '../session/options.js';
 import { loadTrustStore } from '../transport/trust-store.js';
-import { parsePort, parseTarget } from '../transport/target.js';
+import { parsePort, parseTarget, type Target } from '../transport/target.js';
 import { parseDuration } from './duration.js';
 
 /** The shared options as commander hands them over. */
@@ -33,10 +33,13 @@ export type ConnectionRequest = Omit<ProbeOptions, 'mode'> & {
   readonly color: boolean;
 };
 
+/** How a target is written, for the commands' help. */
+export const TARGET_FORMS =
+  'host, host:port, [IPv6]:port, smtp://host[:port] or smtps://host[:port]';
+
 /** Adds the shared options to a command. */
 export function addConnectionOptions(command: Command): Command {
   return command
-    .argument('<target>', 'host, host:port, [IPv6]:port, smtp://host[:port] or smtps://host[:port]')
     .option('-p, --port <port>', 'port to connect to (default 25; 465 with --tls)')
     .option('--tls', 'implicit TLS (SMTPS): the handshake comes before the greeting')
     .addOption(
@@ -62,8 +65,7 @@ export function toConnectionRequest(
   raw: RawConnectionOptions,
   env: NodeJS.ProcessEnv,
 ): ConnectionRequest {
-  const port = raw.port === undefined ? undefined : parsePort(raw.port);
-  const parsedTarget = parseTarget(target, { port, tls: raw.tls });
+  const parsedTarget = toTarget(target, raw);
 
   if (raw.ehlo !== undefined && !isValidEhloName(raw.ehlo)) {
     const expected = 'expected a domain or an address literal like [192.0.2.1]';
@@ -72,10 +74,6 @@ export function toConnectionRequest(
   if (raw.sni !== undefined && !isValidServerName(raw.sni)) {
     throw new UsageError(`invalid --sni name "${raw.sni}": expected a host name`);
   }
-  if (parsedTarget.implicitTls && raw.starttls === 'require') {
-    throw new UsageError('--starttls require makes no sense with implicit TLS (--tls or smtps://)');
-  }
-
   const replyMs = parseDuration(raw.timeout, '--timeout');
   const connectMs = parseDuration(raw.connectTimeout, '--connect-timeout');
   const greetingMs =
@@ -106,4 +104,14 @@ export function toConnectionRequest(
     quiet: raw.quiet === true,
     color: raw.color,
   };
+}
+
+/** Parses one target with the options that bear on it (--port, --tls, --starttls). */
+export function toTarget(spec: string, raw: RawConnectionOptions): Target {
+  const port = raw.port === undefined ? undefined : parsePort(raw.port);
+  const target = parseTarget(spec, { port, tls: raw.tls });
+  if (target.implicitTls && raw.starttls === 'require') {
+    throw new UsageError('--starttls require makes no sense with implicit TLS (--tls or smtps://)');
+  }
+  return target;
 }

@@ -5,21 +5,13 @@
 import { CommanderError } from 'commander';
 import { Readable } from 'node:stream';
 import { renderDump } from '../message/dump.js';
-import { ExitCode, ProbeError } from '../errors.js';
+import { abortError, ExitCode, ProbeError, worstExitCode } from '../errors.js';
 import { escapeText } from '../output/escape.js';
 import { SecretMask } from '../output/secret-mask.js';
-import { WaitSpinner } from '../output/spinner.js';
-import { colorLevel, createStyle } from '../output/style.js';
-import { renderSummary, renderVerdict } from '../output/summary.js';
-import { TranscriptRenderer } from '../output/transcript.js';
-import { buildReport, eventJson, stringifyJson, type RunInfo } from '../report/json.js';
-import type { SessionEvent, SessionObserver } from '../session/events.js';
-import { SessionLog } from '../session/log.js';
-import { runProbe, type ProbeResult } from '../session/probe.js';
-import { describeStage } from '../session/stage.js';
-import { formatHostPort } from '../transport/target.js';
+import { runBatch } from '../session/batch.js';
+import { runProbe } from '../session/probe.js';
+import { batchOutput, singleOutput } from './outputs.js';
 import { buildProgram, toCliRequest, type CliRequest } from './program.js';
-import type { OutputFormat } from './report-options.js';
 import { version } from '../version.js';
 
 /** A writable the CLI prints to: process.stdout, or a buffer in tests. */
@@ -83,91 +75,21 @@ async function probe(
   signal: AbortSignal | undefined,
   terminal: CliIo,
 ): Promise<number> {
-  const run: RunInfo = { version, startedAt: new Date(), mode: request.probe.mode };
-  const output =
-    request.format === 'text'
-      ? textOutput(request, io, terminal, run)
-      : machineOutput(request.format, io, run);
-  const result = await runProbe(request.probe, output.event, signal);
-  output.finish(result);
-  return result.exitCode;
-}
+  const { targets, batch } = request;
+  if (targets.length === 1 && batch.count === 1) {
+    const output = singleOutput(request, io, terminal);
+    const result = await runProbe(request.probe, output.event, signal);
+    output.finish(result);
+    return result.exitCode;
+  }
 
-/** How a run is shown: each event as it comes, then the result. */
-interface RunOutput {
-  readonly event: SessionObserver;
-  readonly finish: (result: ProbeResult) => void;
-}
-
-// For people: the transcript as it happens, a spinner while waiting on a
-// terminal, then the verdict and timings; the error also on stderr.
-function textOutput(request: CliRequest, io: CliIo, terminal: CliIo, run: RunInfo): RunOutput {
-  const isTty = io.stdout.isTTY === true;
-  const style = createStyle(colorLevel({ colorFlag: request.color, env: io.env, isTty }));
-  const renderer = new TranscriptRenderer(style);
-  const spinner = new WaitSpinner(
-    terminal.stderr.isTTY && !request.quiet
-      ? (terminal.stderr as NodeJS.WritableStream)
-      : undefined,
-  );
-  const print = (lines: string[]): void => {
-    if (lines.length > 0) io.stdout.write(lines.map((line) => `${line}\n`).join(''));
-  };
-  const transcript = request.quiet ? () => undefined : print;
-
-  const { target } = request.probe;
-  const started = run.startedAt.toISOString();
-  transcript([renderer.note(`probing ${describeTarget(request)} at ${started}`)]);
-
-  return {
-    event: (event) => {
-      spinner.stop();
-      transcript(renderer.render(event));
-      if (event.type === 'waiting' || event.type === 'connecting')
-        spinner.start(waitingText(event, target.host));
-    },
-    finish: (result) => {
-      spinner.stop();
-      const verdict = () => [renderVerdict(result, renderer, style, { withMessage: true })];
-      print(request.quiet ? verdict() : renderSummary(result, renderer, style));
-      const { failure } = result;
-      if (failure) io.stderr.write(`smtp-probe: ${escapeText(failure.message).text}\n`);
-    },
-  };
-}
-
-// For machines: stdout holds the document alone, so nothing goes to stderr.
-function machineOutput(format: OutputFormat, io: CliIo, run: RunInfo): RunOutput {
-  const line = (value: unknown): void => void io.stdout.write(`${stringifyJson(value)}\n`);
-  const log = new SessionLog();
-  return {
-    event: (event) => {
-      if (format !== 'ndjson') return;
-      const json = eventJson(event, log.elapsed());
-      if (json) line(json);
-    },
-    finish: (result) => {
-      const report = buildReport(result, run);
-      if (format === 'ndjson') line({ event: 'report', report });
-      else io.stdout.write(`${stringifyJson(report, 2)}\n`);
-    },
-  };
-}
-
-function describeTarget(request: CliRequest): string {
-  const { target, startTls, mode } = request.probe;
-  const tls = target.implicitTls ? 'implicit TLS' : `STARTTLS ${startTls}`;
-  const what = mode === 'banner' ? 'banner check' : mode === 'send' ? `sending, ${tls}` : tls;
-  return `${formatHostPort(target.host, target.port)} (${what})`;
-}
-
-function waitingText(event: SessionEvent, host: string): string {
-  if (event.type === 'connecting')
-    return `connecting to ${formatHostPort(event.address, event.port)}`;
-  if (event.type !== 'waiting') return '';
-  return event.stage === 'greeting'
-    ? `waiting for the greeting from ${host}`
-    : `waiting for the reply to ${describeStage(event.stage)}`;
+  const output = batchOutput(request, io);
+  const all = await runBatch(targets, request.probe, batch, output.hooks, signal);
+  output.finish(all);
+  const codes = all.flatMap((runs) => runs.results.map((result) => result.exitCode));
+  // Probes an interruption kept from starting did not pass either.
+  if (signal?.aborted) codes.push(abortError(signal.reason).exitCode);
+  return worstExitCode(codes);
 }
 
 const HELP_POINTER = '(smtp-probe --help shows usage and examples)';

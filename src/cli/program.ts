@@ -7,9 +7,19 @@
 import { Command } from 'commander';
 import { escapeText } from '../output/escape.js';
 import type { ProbeOptions } from '../session/options.js';
+import type { Target } from '../transport/target.js';
+import {
+  addBatchOptions,
+  collectTargets,
+  toBatchPlan,
+  type BatchPlan,
+  type RawBatchOptions,
+} from './batch-options.js';
 import {
   addConnectionOptions,
+  TARGET_FORMS,
   toConnectionRequest,
+  toTarget,
   type RawConnectionOptions,
 } from './connection-options.js';
 import {
@@ -33,16 +43,19 @@ export interface CliRequest {
   readonly quiet: boolean;
   readonly color: boolean;
   readonly format: OutputFormat;
+  /** Every target to probe; `probe` holds the first. */
+  readonly targets: readonly Target[];
+  readonly batch: BatchPlan;
   /** With `send --dump`: print this message and connect nowhere. */
   readonly dump: Buffer | undefined;
 }
 
 /** Which command was given, with its target and options as parsed. */
 export type ParsedCommand =
-  | { readonly kind: 'probe'; readonly target: string; readonly raw: ProbeRaw }
+  | { readonly kind: 'probe'; readonly targets: string[]; readonly raw: ProbeRaw }
   | { readonly kind: 'send'; readonly target: string; readonly raw: SendRaw };
 
-type ProbeRaw = RawConnectionOptions & RawReportOptions & { banner?: boolean };
+type ProbeRaw = RawConnectionOptions & RawReportOptions & RawBatchOptions & { banner?: boolean };
 type SendRaw = RawConnectionOptions & RawReportOptions & RawSendOptions;
 
 /** Where commander writes help, version and its own errors. */
@@ -60,20 +73,22 @@ export function buildProgram(
 
   const program = configure(new Command('smtp-probe'), write)
     .description('Open an SMTP session and show, timed and classified, everything the server says.')
-    .usage('[options] <target>')
+    .usage('[options] <target...>')
+    .argument('[targets...]', `${TARGET_FORMS}; several are probed side by side`)
     .option('--banner', 'read the greeting, then QUIT: nothing else is sent')
     .version(version, '-V, --version', 'print the version')
     // Both commands share option names: each option belongs to the command it follows.
     .enablePositionalOptions()
     .addHelpText('after', EXAMPLES + EXIT_STATUSES)
-    .action((target: string, raw: ProbeRaw) => {
-      parsed = { kind: 'probe', target, raw };
+    .action((targets: string[], raw: ProbeRaw) => {
+      parsed = { kind: 'probe', targets, raw };
     });
-  addReportOptions(addConnectionOptions(program));
+  addBatchOptions(addReportOptions(addConnectionOptions(program)));
 
   const send = configure(program.command('send'), write)
     .description('Run a whole mail transaction: AUTH, MAIL, RCPT, DATA or BDAT, every step shown.')
     .addHelpText('after', SEND_EXAMPLES + EXIT_STATUSES)
+    .argument('<target>', TARGET_FORMS)
     .action((target: string, raw: SendRaw) => {
       parsed = { kind: 'send', target, raw };
     });
@@ -99,21 +114,32 @@ function configure(command: Command, write: ProgramOutput): Command {
     });
 }
 
+const SINGLE_RUN: BatchPlan = { count: 1, intervalMs: 0, concurrency: 1 };
+
 /** Turns the parsed command into a request; reads files and secrets for send. */
 export async function toCliRequest(
   command: ParsedCommand,
   input: InputSources,
 ): Promise<CliRequest> {
-  const connection = toConnectionRequest(command.target, command.raw, input.env);
   const { format, expectations } = toReportRequest(command.raw);
-  const { quiet, color, ...shared } = connection;
-  const output = { quiet, color, format };
 
   if (command.kind === 'probe') {
-    const probe = { ...shared, mode: command.raw.banner ? 'banner' : 'session' } as const;
+    const { raw } = command;
+    const [first, ...more] = collectTargets(command.targets, raw.targetsFile);
+    const { quiet, color, ...shared } = toConnectionRequest(first!, raw, input.env);
+    const targets = [shared.target, ...more.map((spec) => toTarget(spec, raw))];
+    const probe = { ...shared, mode: raw.banner ? 'banner' : 'session' } as const;
     checkExpectationsReachable(expectations, probe);
-    return { probe: { ...probe, expectations }, ...output, dump: undefined };
+    return {
+      probe: { ...probe, expectations },
+      ...{ quiet, color, format, targets, batch: toBatchPlan(raw) },
+      dump: undefined,
+    };
   }
+
+  const connection = toConnectionRequest(command.target, command.raw, input.env);
+  const { quiet, color, ...shared } = connection;
+  const output = { quiet, color, format, targets: [shared.target], batch: SINGLE_RUN };
 
   const { transaction, auth } = await toSendRequest(command.raw, shared.target, input);
   const { quitAfter } = command.raw;

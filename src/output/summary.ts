@@ -51,6 +51,22 @@ export function renderVerdict(
   return style.error(`result: ${outcome}${where}${message} (exit ${result.exitCode})`);
 }
 
+/** One line for one of many probes (--count): its verdict, or its timings when it passed. */
+export function renderRunLine(
+  result: ProbeResult,
+  renderer: TranscriptRenderer,
+  style: Style,
+  label: string,
+): string {
+  const { failure } = result;
+  if (!failure) return `${label}: ${style.strong('OK')} · ${renderTimings(result)}`;
+
+  const outcome = OUTCOMES[failure.code] ?? 'FAILED';
+  const where = failure.stage ? ` at ${describeStage(failure.stage)}` : '';
+  const message = renderer.escapeText(failure.message);
+  return `${label}: ${style.error(`${outcome}${where}: ${message} (exit ${result.exitCode})`)}`;
+}
+
 const OUTCOMES: Record<string, string> = {
   interrupted: 'INTERRUPTED',
   'expectation-failed': 'NOT AS EXPECTED',

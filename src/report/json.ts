@@ -15,7 +15,10 @@ import type { Exchange } from '../session/log.js';
 import type { ProbeResult } from '../session/probe.js';
 import type { ProbeError } from '../errors.js';
 import type { TlsSession } from '../transport/tls-session.js';
-import { formatHostPort } from '../transport/target.js';
+import { formatHostPort, type Target } from '../transport/target.js';
+import { worstExitCode } from '../errors.js';
+import type { TargetRuns } from '../session/batch.js';
+import { summariseRuns, type Distribution } from './statistics.js';
 
 /** The version of the report's shape; see docs/json.md. */
 export const REPORT_VERSION = 1;
@@ -23,8 +26,6 @@ export const REPORT_VERSION = 1;
 /** What the report says about the run around the session. */
 export interface RunInfo {
   readonly version: string;
-  /** Wall-clock time the run began. */
-  readonly startedAt: Date;
   readonly mode: 'banner' | 'session' | 'send';
 }
 
@@ -38,14 +39,9 @@ export function buildReport(result: ProbeResult, run: RunInfo): JsonObject {
     reportVersion: REPORT_VERSION,
     kind: 'probe',
     tool: { name: 'smtp-probe', version: run.version },
-    startedAt: run.startedAt.toISOString(),
+    startedAt: result.startedAt.toISOString(),
     mode: run.mode,
-    target: {
-      host: target.host,
-      port: target.port,
-      implicitTls: target.implicitTls,
-      display: formatHostPort(target.host, target.port),
-    },
+    target: targetJson(target),
     resolved: log.resolved
       ? { ...log.resolved, addresses: [...log.resolved.addresses], ms: round(log.resolved.ms) }
       : null,
@@ -82,6 +78,59 @@ export function buildReport(result: ProbeResult, run: RunInfo): JsonObject {
       atMs: round(warning.atMs),
     })),
     notes: [...log.notes],
+  };
+}
+
+/**
+ * The probes of one target repeated with --count: the figures per stage
+ * and every probe's own report.
+ */
+export function buildRepeatReport(
+  runs: TargetRuns,
+  run: RunInfo,
+  schedule: { count: number; intervalMs: number },
+): JsonObject {
+  const { target, results } = runs;
+  const statistics = summariseRuns(results);
+  const exitCode = worstExitCode(results.map((result) => result.exitCode));
+  return {
+    reportVersion: REPORT_VERSION,
+    kind: 'repeat',
+    tool: { name: 'smtp-probe', version: run.version },
+    startedAt: results[0]?.startedAt.toISOString() ?? new Date().toISOString(),
+    mode: run.mode,
+    target: targetJson(target),
+    count: schedule.count,
+    intervalMs: schedule.intervalMs,
+    ok: statistics.failures === 0 && results.length === schedule.count,
+    exitCode,
+    runs: statistics.runs,
+    failures: statistics.failures,
+    statistics: {
+      stages: statistics.stages.map(distributionJson),
+      total: distributionJson(statistics.total),
+    },
+    reports: results.map((result) => buildReport(result, run)),
+  };
+}
+
+function distributionJson(figures: Distribution): JsonObject {
+  return {
+    stage: figures.name,
+    count: figures.count,
+    minMs: round(figures.minMs),
+    medianMs: round(figures.medianMs),
+    p95Ms: round(figures.p95Ms),
+    maxMs: round(figures.maxMs),
+  };
+}
+
+function targetJson(target: Target): JsonObject {
+  return {
+    host: target.host,
+    port: target.port,
+    implicitTls: target.implicitTls,
+    display: formatHostPort(target.host, target.port),
   };
 }
 

@@ -33,6 +33,8 @@ import { shouldStartTls, startTls, upgrade } from './starttls.js';
 /** Everything a probe learned, whether it succeeded or not. */
 export interface ProbeResult {
   readonly target: Target;
+  /** Wall-clock time the probe began. */
+  readonly startedAt: Date;
   readonly address: string | undefined;
   readonly timings: readonly StageTiming[];
   readonly totalMs: number;
@@ -70,6 +72,7 @@ export async function runProbe(
   signal?: AbortSignal,
 ): Promise<ProbeResult> {
   const startedAt = performance.now();
+  const startedAtDate = new Date();
   const log = new SessionLog(startedAt);
   observe = log.observer(observe);
   const deadline = startDeadline(options.timeouts.deadlineMs, signal);
@@ -98,6 +101,7 @@ export async function runProbe(
   const failure = decideFailure(error, expectations);
   return {
     target: options.target,
+    startedAt: startedAtDate,
     address: session?.connection.remoteAddress,
     timings: [...timings, ...(session?.timings ?? [])],
     totalMs: performance.now() - startedAt,

@@ -52,7 +52,7 @@ describe('exit codes for refusals', () => {
 
 describe('command-line mistakes', () => {
   it.each([
-    [[], "missing required argument 'target'"],
+    [[], 'no target: name a host, or give --targets-file'],
     [['mx.example.test', '--starttls', 'sometimes'], "argument 'sometimes' is invalid"],
     [['mx.example.test', '--bogus'], "unknown option '--bogus'"],
     [['mx.example.test', '--ehlo', 'bad name'], 'invalid --ehlo name "bad name"'],
@@ -80,7 +80,7 @@ describe('command-line mistakes', () => {
       const run = await runCli(['--help']);
 
       expect(run.exitCode).toBe(0);
-      expect(run.stdout).toContain('Usage: smtp-probe [options] <target>');
+      expect(run.stdout).toContain('Usage: smtp-probe [options] <target...>');
       expect(run.stdout).toMatch(
         /^Commands:\n {2}send \[options\] <target> +Run a whole mail transaction/m,
       );

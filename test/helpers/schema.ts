@@ -25,6 +25,8 @@ const ajv = new Ajv2020({ allErrors: true, strict: true });
 addFormats.default(ajv);
 ajv.addSchema(loadSchema('report.schema.json'));
 ajv.addSchema(loadSchema('event.schema.json'));
+ajv.addSchema(loadSchema('repeat.schema.json'));
+ajv.addSchema(loadSchema('output.schema.json'));
 
 function validator(id: string): ValidateFunction {
   const validate = ajv.getSchema(`https://smtp-probe.invalid/schema/${id}`);
@@ -53,4 +55,11 @@ export function parseEvents(stdout: string): Parsed[] {
     expectValid(validator('event.schema.json'), event);
     return event;
   });
+}
+
+/** Parses --json output of any shape (report, repeat, array) and checks it. */
+export function parseOutput(stdout: string): Parsed {
+  const output = JSON.parse(stdout) as Parsed;
+  expectValid(validator('output.schema.json'), output);
+  return output;
 }

@@ -1,0 +1,99 @@
+/**
+ * The options that make one invocation many probes: several targets (on
+ * the command line or from --targets-file), probed side by side, and
+ * --count repeats of each, --interval apart.
+ */
+import { readFileSync, statSync } from 'node:fs';
+import type { Command } from 'commander';
+import { UsageError } from '../errors.js';
+import { parseDuration } from './duration.js';
+import { describeFileError } from './file-error.js';
+
+/** The batch options as commander hands them over. */
+export interface RawBatchOptions {
+  count: string;
+  interval: string;
+  targetsFile?: string;
+  concurrency: string;
+}
+
+/** How many probes, how far apart, how many at once. */
+export interface BatchPlan {
+  readonly count: number;
+  /** From the start of one probe of a target to the start of its next. */
+  readonly intervalMs: number;
+  /** Targets probed at the same time. */
+  readonly concurrency: number;
+}
+
+const MAX_COUNT = 10_000;
+const MAX_CONCURRENCY = 64;
+const MAX_TARGETS = 1_000;
+const MAX_TARGETS_FILE_BYTES = 1024 * 1024;
+
+/** Adds the batch options to a command. */
+export function addBatchOptions(command: Command): Command {
+  return command
+    .option('-c, --count <n>', 'probe each target n times and report statistics', '1')
+    .option('--interval <ms>', 'time from one probe to the next (ms, or 2s, 1m)', '1000')
+    .option('--targets-file <file>', 'more targets, one per line (# starts a comment)')
+    .option('--concurrency <n>', 'targets probed at the same time', '8');
+}
+
+/** Checks the batch options. */
+export function toBatchPlan(raw: RawBatchOptions): BatchPlan {
+  return {
+    count: parseCount(raw.count, '--count', MAX_COUNT),
+    intervalMs: parseInterval(raw.interval),
+    concurrency: parseCount(raw.concurrency, '--concurrency', MAX_CONCURRENCY),
+  };
+}
+
+/** The targets named on the command line and in --targets-file, in that order. */
+export function collectTargets(positional: readonly string[], file: string | undefined): string[] {
+  const targets = [...positional, ...(file === undefined ? [] : readTargetsFile(file))];
+  if (targets.length === 0) {
+    throw new UsageError('no target: name a host, or give --targets-file');
+  }
+  if (targets.length > MAX_TARGETS) {
+    throw new UsageError(`${targets.length} targets: at most ${MAX_TARGETS} in one run`);
+  }
+  return targets;
+}
+
+function readTargetsFile(path: string): string[] {
+  let text: string;
+  try {
+    // A FIFO or a device would block or never end: only a regular file will do.
+    const stats = statSync(path);
+    if (!stats.isFile()) throw new UsageError(`--targets-file ${path}: not a regular file`);
+    if (stats.size > MAX_TARGETS_FILE_BYTES) {
+      throw new UsageError(`--targets-file ${path}: larger than 1 MiB`);
+    }
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    if (error instanceof UsageError) throw error;
+    throw new UsageError(`--targets-file ${path}: ${describeFileError(error)}`);
+  }
+
+  return text
+    .split(/\r?\n/)
+    .map((line) => line.replace(/#.*/, '').trim())
+    .filter((line) => line !== '');
+}
+
+function parseCount(text: string, option: string, max: number): number {
+  const value = /^\d{1,6}$/.test(text.trim()) ? Number(text) : NaN;
+  if (!(value >= 1 && value <= max)) {
+    throw new UsageError(`invalid ${option} "${text}": expected a whole number from 1 to ${max}`);
+  }
+  return value;
+}
+
+// --interval counts in milliseconds, as ping-like tools for SMTP do; a
+// unit makes any other reading explicit.
+function parseInterval(text: string): number {
+  const trimmed = text.trim();
+  if (trimmed === '0') return 0;
+  return parseDuration(/^\d+(\.\d+)?$/.test(trimmed) ? `${trimmed}ms` : trimmed, '--interval');
+}

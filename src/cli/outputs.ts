@@ -1,0 +1,229 @@
+/**
+ * How a run is shown, per output format: for people a transcript as it
+ * happens (or, for many probes, one block per target and a table), for
+ * machines JSON documents or events on stdout and nothing on stderr.
+ */
+import { WaitSpinner } from '../output/spinner.js';
+import { escapeText } from '../output/escape.js';
+import { colorLevel, createStyle, type Style } from '../output/style.js';
+import { renderRunLine, renderSummary, renderVerdict } from '../output/summary.js';
+import { renderStatistics, renderTargetTable } from '../output/tables.js';
+import { TranscriptRenderer } from '../output/transcript.js';
+import {
+  buildRepeatReport,
+  buildReport,
+  eventJson,
+  stringifyJson,
+  type RunInfo,
+} from '../report/json.js';
+import type { BatchHooks, TargetRuns } from '../session/batch.js';
+import type { SessionEvent, SessionObserver } from '../session/events.js';
+import { SessionLog } from '../session/log.js';
+import type { ProbeResult } from '../session/probe.js';
+import { describeStage } from '../session/stage.js';
+import { formatHostPort, type Target } from '../transport/target.js';
+import { version } from '../version.js';
+import type { CliIo, OutputStream } from './main.js';
+import type { CliRequest } from './program.js';
+
+/** One probe's output: each event as it comes, then the result. */
+export interface SingleOutput {
+  readonly event: SessionObserver;
+  readonly finish: (result: ProbeResult) => void;
+}
+
+/** Many probes' output: hooks for the batch, then everything it came to. */
+export interface BatchOutput {
+  readonly hooks: BatchHooks;
+  readonly finish: (all: readonly TargetRuns[]) => void;
+}
+
+/** The output of a run of one probe. */
+export function singleOutput(request: CliRequest, io: CliIo, terminal: CliIo): SingleOutput {
+  const run: RunInfo = { version, mode: request.probe.mode };
+  if (request.format === 'text') return textOutput(request, io, terminal);
+
+  const write = (value: unknown, indent?: number): void =>
+    void io.stdout.write(`${stringifyJson(value, indent)}\n`);
+  const events = request.format === 'ndjson' ? eventWriter(write, {}) : undefined;
+  return {
+    event: (event) => events?.(event),
+    finish: (result) => {
+      const report = buildReport(result, run);
+      if (request.format === 'ndjson') write({ event: 'report', report });
+      else write(report, 2);
+    },
+  };
+}
+
+/** The output of a run of several targets or --count probes. */
+export function batchOutput(request: CliRequest, io: CliIo): BatchOutput {
+  return request.format === 'text' ? textBatchOutput(request, io) : jsonBatchOutput(request, io);
+}
+
+// For people, one probe: the transcript as it happens, a spinner while
+// waiting on a terminal, then the verdict and timings; the error on stderr.
+function textOutput(request: CliRequest, io: CliIo, terminal: CliIo): SingleOutput {
+  const style = styleFor(request, io);
+  const renderer = new TranscriptRenderer(style);
+  const spinner = new WaitSpinner(
+    terminal.stderr.isTTY && !request.quiet
+      ? (terminal.stderr as NodeJS.WritableStream)
+      : undefined,
+  );
+  const print = printer(io.stdout);
+  const transcript = request.quiet ? () => undefined : print;
+
+  const { target } = request.probe;
+  transcript([renderer.note(`probing ${describeRequest(request, target)} at ${now()}`)]);
+
+  return {
+    event: (event) => {
+      spinner.stop();
+      transcript(renderer.render(event));
+      if (event.type === 'waiting' || event.type === 'connecting')
+        spinner.start(waitingText(event, target.host));
+    },
+    finish: (result) => {
+      spinner.stop();
+      const verdict = () => [renderVerdict(result, renderer, style, { withMessage: true })];
+      print(request.quiet ? verdict() : renderSummary(result, renderer, style));
+      const { failure } = result;
+      if (failure) io.stderr.write(`smtp-probe: ${escapeText(failure.message).text}\n`);
+    },
+  };
+}
+
+// For people, many probes. One probe per target: each target's transcript
+// as a block once it is done, so that side-by-side probes do not mix their
+// lines. Repeated probes: a line per probe and the figures per target.
+// Then, for several targets, one row each.
+function textBatchOutput(request: CliRequest, io: CliIo): BatchOutput {
+  const style = styleFor(request, io);
+  const print = printer(io.stdout);
+  const { count } = request.batch;
+  const blocks = new Map<number, { lines: string[]; renderer: TranscriptRenderer }>();
+
+  const blockFor = (index: number, target: Target) => {
+    const renderer = new TranscriptRenderer(style);
+    const heading = renderer.note(`probing ${describeRequest(request, target)} at ${now()}`);
+    const block = { lines: [heading], renderer };
+    blocks.set(index, block);
+    return block;
+  };
+
+  const hooks: BatchHooks = {
+    observer: (index) => {
+      if (count > 1 || request.quiet) return () => undefined;
+      const block = blockFor(index, request.targets[index]!);
+      return (event) => block.lines.push(...block.renderer.render(event));
+    },
+    probed: (index, run, result) => {
+      const renderer = new TranscriptRenderer(style);
+      if (count > 1 && !request.quiet) {
+        const target = describeTarget(request.targets[index]!);
+        print([renderRunLine(result, renderer, style, `${target} ${run}/${count}`)]);
+        return;
+      }
+      const block = blocks.get(index);
+      if (!block) return;
+      blocks.delete(index);
+      print([...block.lines, ...renderSummary(result, block.renderer, style), '']);
+    },
+    finished: (_index, runs) => {
+      if (count > 1 && !request.quiet) print(['', ...renderStatistics(runs, style), '']);
+    },
+  };
+
+  return {
+    hooks,
+    finish: (all) => {
+      if (all.length > 1 || request.quiet) print(renderTargetTable(all, style));
+    },
+  };
+}
+
+// For machines, many probes: one document per target (a report, or a
+// repeat document for --count) — one alone, several as an array; NDJSON
+// tags each event with its target and probe number.
+function jsonBatchOutput(request: CliRequest, io: CliIo): BatchOutput {
+  const run: RunInfo = { version, mode: request.probe.mode };
+  const { batch } = request;
+  const write = (value: unknown, indent?: number): void =>
+    void io.stdout.write(`${stringifyJson(value, indent)}\n`);
+  const ndjson = request.format === 'ndjson';
+  const documentOf = (runs: TargetRuns) =>
+    batch.count > 1 ? buildRepeatReport(runs, run, batch) : buildReport(runs.results[0]!, run);
+
+  return {
+    hooks: {
+      observer: (index, probe) => {
+        if (!ndjson) return () => undefined;
+        return eventWriter(write, { target: describeTarget(request.targets[index]!), probe });
+      },
+      probed: (index, probe, result) => {
+        if (!ndjson) return;
+        const target = describeTarget(request.targets[index]!);
+        write({ event: 'report', target, probe, report: buildReport(result, run) });
+      },
+      finished: (_index, runs) => {
+        if (!ndjson || batch.count === 1) return;
+        const repeat = buildRepeatReport(runs, run, batch);
+        const target = describeTarget(runs.target);
+        write({ event: 'repeat', target, repeat: { ...repeat, reports: [] } });
+      },
+    },
+    finish: (all) => {
+      if (ndjson) return;
+      const documents = all.map(documentOf);
+      write(request.targets.length === 1 ? documents[0] : documents, 2);
+    },
+  };
+}
+
+// NDJSON: each event a line, timed from the start of its probe.
+function eventWriter(
+  write: (value: unknown) => void,
+  tags: Record<string, string | number>,
+): SessionObserver {
+  const log = new SessionLog();
+  return (event) => {
+    const json = eventJson(event, log.elapsed());
+    if (json) write({ ...json, ...tags });
+  };
+}
+
+function styleFor(request: CliRequest, io: CliIo): Style {
+  const isTty = io.stdout.isTTY === true;
+  return createStyle(colorLevel({ colorFlag: request.color, env: io.env, isTty }));
+}
+
+function printer(stream: OutputStream): (lines: string[]) => void {
+  return (lines) => {
+    if (lines.length > 0) stream.write(lines.map((line) => `${line}\n`).join(''));
+  };
+}
+
+function now(): string {
+  return new Date().toISOString();
+}
+
+function describeRequest(request: CliRequest, target: Target): string {
+  const { startTls, mode } = request.probe;
+  const tls = target.implicitTls ? 'implicit TLS' : `STARTTLS ${startTls}`;
+  const what = mode === 'banner' ? 'banner check' : mode === 'send' ? `sending, ${tls}` : tls;
+  return `${describeTarget(target)} (${what})`;
+}
+
+function describeTarget(target: Target): string {
+  return formatHostPort(target.host, target.port);
+}
+
+function waitingText(event: SessionEvent, host: string): string {
+  if (event.type === 'connecting')
+    return `connecting to ${formatHostPort(event.address, event.port)}`;
+  if (event.type !== 'waiting') return '';
+  return event.stage === 'greeting'
+    ? `waiting for the greeting from ${host}`
+    : `waiting for the reply to ${describeStage(event.stage)}`;
+}
