@@ -8,6 +8,10 @@ Examples:
   smtp-probe [2001:db8::25]:25 --starttls require
   smtp-probe mail.example.test:587 --tls-verify --ca ./private-ca.pem
   smtp-probe mx.example.test -q && echo healthy
+  smtp-probe mx.example.test --expect greeting=/Postfix/ --expect ehlo=/STARTTLS/
+  smtp-probe mx.example.test --json | jq .timings
+  smtp-probe mx.example.test --count 10 --interval 2s      min, median, p95, max per stage
+  smtp-probe mx1.example.test mx2.example.test --targets-file more-hosts.txt
 
 Durations are seconds (30, 1.5) or carry a unit (1500ms, 30s, 2m); at most 1 hour.
 `;
@@ -20,6 +24,8 @@ Examples:
       --from me@example.test --to you@example.test --attach report.pdf
   smtp-probe send mx.example.test --from '<>' --to postmaster@example.test --dump
   smtp-probe send mx.example.test --from a@example.test --to b@example.test --data mail.eml
+  smtp-probe send mx.example.test --from a@other.test --to b@elsewhere.test --expect rcpt=5xx
+      (an open-relay check: passes, exit 0, only when relaying is refused)
 
 The password or token comes from --auth-password-file, $SMTP_PROBE_AUTH_PASSWORD, or a
 prompt on the terminal; never from the command line, where ps shows it.
@@ -38,10 +44,12 @@ Exit status (docs/exit-codes.md):
   7   protocol error (not SMTP replies, replies out of step, limits exceeded)
   8   the server closed or reset the connection while a reply was due
   9   the message cannot be sent as asked (no AUTH, SMTPUTF8 or REQUIRETLS offered)
+  10  an --expect was not met
   24/25  greeting refused, 4xx (temporary) / 5xx (permanent)
   34/35  EHLO (and HELO) refused
   44/45  STARTTLS refused
   54/55  AUTH refused;  64/65 MAIL FROM;  74/75 every RCPT TO;  84/85 DATA or a BDAT chunk
   94/95  the message refused at the end of data
   130 interrupted (Ctrl-C, SIGINT); 143 terminated (SIGTERM)
+  Several targets or --count: the worst status of all the probes.
 `;

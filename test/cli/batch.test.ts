@@ -92,7 +92,9 @@ describe('--count', () => {
     expect(run.exitCode).toBe(0);
     expect(lines[0]).toMatch(/^127\.0\.0\.1:\d+ 1\/2: OK · connect \S+ \S+ · greeting .* total /);
     expect(lines[1]).toMatch(/ 2\/2: OK · /);
-    expect(run.stdout).toMatch(/: 2 probes, none failed \(exit 0\)\n {2}stage +probes +min +median/);
+    expect(run.stdout).toMatch(
+      /: 2 probes, none failed \(exit 0\)\n {2}stage +probes +min +median/,
+    );
     expect(run.stdout).toMatch(/\n {2}total +2 /);
   });
 
