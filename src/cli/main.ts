@@ -12,21 +12,17 @@ import { WaitSpinner } from '../output/spinner.js';
 import { colorLevel, createStyle } from '../output/style.js';
 import { renderSummary, renderVerdict } from '../output/summary.js';
 import { TranscriptRenderer } from '../output/transcript.js';
-import { buildReport, eventJson, type RunInfo } from '../report/json.js';
-import type { SessionEvent, SessionObserver } from '../session/events.js';
-import { SessionLog } from '../session/log.js';
-import { runProbe, type ProbeResult } from '../session/probe.js';
+import type { RunInfo } from '../report/json.js';
+import type { SessionEvent } from '../session/events.js';
+import { runProbe } from '../session/probe.js';
 import { describeStage } from '../session/stage.js';
 import { formatHostPort } from '../transport/target.js';
 import { buildProgram, toCliRequest, type CliRequest } from './program.js';
-import type { OutputFormat } from './report-options.js';
+import { machineOutput, type OutputStream, type RunOutput } from './machine-output.js';
+import { asksForNagios, reportNagiosFailure } from './nagios-edge.js';
 import { version } from '../version.js';
 
-/** A writable the CLI prints to: process.stdout, or a buffer in tests. */
-export interface OutputStream {
-  write(text: string): unknown;
-  readonly isTTY?: boolean;
-}
+export type { OutputStream } from './machine-output.js';
 
 /** Where the CLI reads its environment and input, and writes its output. */
 export interface CliIo {
@@ -44,10 +40,12 @@ export interface CliIo {
 export async function main(argv: string[], io: CliIo, signal?: AbortSignal): Promise<number> {
   let request: CliRequest;
   let command: 'probe' | 'send' = argv[0] === 'send' ? 'send' : 'probe';
+  const nagios = asksForNagios(argv);
   try {
     const { program, parsed } = buildProgram(version, {
       out: (text) => io.stdout.write(text),
-      err: (text) => io.stderr.write(text),
+      // Under --format nagios, commander's message becomes the UNKNOWN line instead.
+      err: (text) => (nagios ? undefined : io.stderr.write(text)),
     });
     program.parse(argv, { from: 'user' });
     command = parsed()!.kind;
@@ -57,6 +55,7 @@ export async function main(argv: string[], io: CliIo, signal?: AbortSignal): Pro
       env: io.env,
     });
   } catch (error) {
+    if (nagios) return reportNagiosFailure(error, io.stdout);
     return reportParseFailure(error, io, command);
   }
 
@@ -74,7 +73,12 @@ export async function main(argv: string[], io: CliIo, signal?: AbortSignal): Pro
     io.stdout.write(renderDump(request.dump));
     return ExitCode.ok;
   }
-  return probe({ ...request, probe: { ...request.probe, secretMask: mask } }, masked, signal, io);
+  const masking = { ...request, probe: { ...request.probe, secretMask: mask } };
+  if (!nagios) return probe(masking, masked, signal, io);
+  // A bug is UNKNOWN too: the agent must not read a stack trace as a state.
+  return probe(masking, masked, signal, io).catch((error: unknown) =>
+    reportNagiosFailure(error, masked.stdout),
+  );
 }
 
 async function probe(
@@ -87,16 +91,9 @@ async function probe(
   const output =
     request.format === 'text'
       ? textOutput(request, io, terminal, run)
-      : machineOutput(request.format, io, run);
+      : machineOutput(request, io.stdout, run);
   const result = await runProbe(request.probe, output.event, signal);
-  output.finish(result);
-  return result.exitCode;
-}
-
-/** How a run is shown: each event as it comes, then the result. */
-interface RunOutput {
-  readonly event: SessionObserver;
-  readonly finish: (result: ProbeResult) => void;
+  return output.finish(result);
 }
 
 // For people: the transcript as it happens, a spinner while waiting on a
@@ -132,24 +129,7 @@ function textOutput(request: CliRequest, io: CliIo, terminal: CliIo, run: RunInf
       print(request.quiet ? verdict() : renderSummary(result, renderer, style));
       const { failure } = result;
       if (failure) io.stderr.write(`smtp-probe: ${escapeText(failure.message).text}\n`);
-    },
-  };
-}
-
-// For machines: stdout holds the document alone, so nothing goes to stderr.
-function machineOutput(format: OutputFormat, io: CliIo, run: RunInfo): RunOutput {
-  const line = (value: unknown): void => void io.stdout.write(`${JSON.stringify(value)}\n`);
-  const log = new SessionLog();
-  return {
-    event: (event) => {
-      if (format !== 'ndjson') return;
-      const json = eventJson(event, log.elapsed());
-      if (json) line(json);
-    },
-    finish: (result) => {
-      const report = buildReport(result, run);
-      if (format === 'ndjson') line({ event: 'report', report });
-      else io.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+      return result.exitCode;
     },
   };
 }

@@ -19,6 +19,7 @@ import {
   type OutputFormat,
   type RawReportOptions,
 } from './report-options.js';
+import type { Threshold } from '../report/thresholds.js';
 import { EXAMPLES, EXIT_STATUSES, SEND_EXAMPLES } from './help.js';
 import {
   addSendOptions,
@@ -33,6 +34,7 @@ export interface CliRequest {
   readonly quiet: boolean;
   readonly color: boolean;
   readonly format: OutputFormat;
+  readonly thresholds: readonly Threshold[];
   /** With `send --dump`: print this message and connect nowhere. */
   readonly dump: Buffer | undefined;
 }
@@ -105,9 +107,9 @@ export async function toCliRequest(
   input: InputSources,
 ): Promise<CliRequest> {
   const connection = toConnectionRequest(command.target, command.raw, input.env);
-  const { format, expectations } = toReportRequest(command.raw);
+  const { format, expectations, thresholds } = toReportRequest(command.raw);
   const { quiet, color, ...shared } = connection;
-  const output = { quiet, color, format };
+  const output = { quiet, color, format, thresholds };
 
   if (command.kind === 'probe') {
     const probe = { ...shared, mode: command.raw.banner ? 'banner' : 'session' } as const;
