@@ -8,6 +8,10 @@ Examples:
   smtp-probe [2001:db8::25]:25 --starttls require
   smtp-probe mail.example.test:587 --tls-verify --ca ./private-ca.pem
   smtp-probe mx.example.test -q && echo healthy
+  smtp-probe mx.example.test --format nagios --warning 2s --critical cert-days=7
+                                             Nagios/Icinga check (docs/monitoring.md)
+  smtp-probe mx.example.test --format prometheus > smtp.prom.tmp; mv smtp.prom.tmp smtp.prom
+                                             metrics for node_exporter's textfile collector
 
 Durations are seconds (30, 1.5) or carry a unit (1500ms, 30s, 2m); at most 1 hour.
 `;
