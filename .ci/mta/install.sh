@@ -2,11 +2,12 @@
 # Install the loopback test servers' packages for CI without starting any
 # daemon: Postfix, OpenSSL, Cyrus SASL (sasldb tools and the PLAIN, LOGIN,
 # CRAM-MD5 plugins; saslauthd is installed by sasl2-bin but never started)
-# and Debian's aiosmtpd for /usr/bin/python3.
+# Debian's aiosmtpd for /usr/bin/python3, and prometheus for its promtool
+# (test/mta/promtool.test.ts lints --format prometheus with it).
 # Idempotent: returns quickly when everything is already installed.
 set -euo pipefail
 
-PACKAGES=(postfix openssl sasl2-bin libsasl2-modules python3-aiosmtpd)
+PACKAGES=(postfix openssl sasl2-bin libsasl2-modules python3-aiosmtpd prometheus)
 
 # 1. Nothing to do if every package is already installed.
 missing=()
@@ -69,10 +70,23 @@ if pgrep -x saslauthd >/dev/null 2>&1; then
   echo "install.sh: warning: a saslauthd is running (not started by this script)" >&2
 fi
 
-# 6. Sanity check: the binaries we rely on exist.
+# 6. The prometheus package ships a server that listens on *:9090; only its
+#    promtool is wanted. policy-rc.d kept the package from starting it; its
+#    systemd unit is disabled too, so that no boot of this machine starts it.
+#    --no-install-recommends left out the node exporter (*:9100).
+if command -v systemctl >/dev/null 2>&1; then
+  systemctl disable prometheus.service >/dev/null 2>&1 || true
+fi
+if pgrep -x prometheus >/dev/null 2>&1; then
+  echo "install.sh: a prometheus server is running; the CI must not leave one" >&2
+  exit 1
+fi
+
+# 7. Sanity check: the binaries we rely on exist.
 command -v postfix >/dev/null || { echo "install.sh: postfix binary missing" >&2; exit 1; }
 command -v openssl >/dev/null || { echo "install.sh: openssl binary missing" >&2; exit 1; }
 command -v saslpasswd2 >/dev/null || { echo "install.sh: saslpasswd2 missing" >&2; exit 1; }
 /usr/bin/python3 -c 'import aiosmtpd' 2>/dev/null \
   || { echo "install.sh: aiosmtpd missing for /usr/bin/python3" >&2; exit 1; }
+command -v promtool >/dev/null || { echo "install.sh: promtool missing" >&2; exit 1; }
 echo "install.sh: done ($(postconf -d -h mail_version 2>/dev/null || echo '?'))"

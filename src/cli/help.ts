@@ -12,6 +12,10 @@ Examples:
   smtp-probe mx.example.test --json | jq .timings
   smtp-probe mx.example.test --count 10 --interval 2s      min, median, p95, max per stage
   smtp-probe mx1.example.test mx2.example.test --targets-file more-hosts.txt
+  smtp-probe mx.example.test --format nagios --warning 2s --critical cert-days=7
+                                             Nagios/Icinga check (docs/monitoring.md)
+  smtp-probe mx.example.test --format prometheus > smtp.prom.tmp; mv smtp.prom.tmp smtp.prom
+                                             metrics for node_exporter's textfile collector
 
 Durations are seconds (30, 1.5) or carry a unit (1500ms, 30s, 2m); at most 1 hour.
 `;

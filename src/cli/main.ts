@@ -12,6 +12,7 @@ import { runBatch } from '../session/batch.js';
 import { runProbe } from '../session/probe.js';
 import { batchOutput, singleOutput } from './outputs.js';
 import { buildProgram, toCliRequest, type CliRequest } from './program.js';
+import { asksForNagios, reportNagiosFailure } from './nagios-edge.js';
 import { version } from '../version.js';
 
 /** A writable the CLI prints to: process.stdout, or a buffer in tests. */
@@ -36,10 +37,12 @@ export interface CliIo {
 export async function main(argv: string[], io: CliIo, signal?: AbortSignal): Promise<number> {
   let request: CliRequest;
   let command: 'probe' | 'send' = argv[0] === 'send' ? 'send' : 'probe';
+  const nagios = asksForNagios(argv);
   try {
     const { program, parsed } = buildProgram(version, {
       out: (text) => io.stdout.write(text),
-      err: (text) => io.stderr.write(text),
+      // Under --format nagios, commander's message becomes the UNKNOWN line instead.
+      err: (text) => (nagios ? undefined : io.stderr.write(text)),
     });
     program.parse(argv, { from: 'user' });
     command = parsed()!.kind;
@@ -49,6 +52,7 @@ export async function main(argv: string[], io: CliIo, signal?: AbortSignal): Pro
       env: io.env,
     });
   } catch (error) {
+    if (nagios) return reportNagiosFailure(error, io.stdout);
     return reportParseFailure(error, io, command);
   }
 
@@ -66,7 +70,12 @@ export async function main(argv: string[], io: CliIo, signal?: AbortSignal): Pro
     io.stdout.write(renderDump(request.dump));
     return ExitCode.ok;
   }
-  return probe({ ...request, probe: { ...request.probe, secretMask: mask } }, masked, signal, io);
+  const masking = { ...request, probe: { ...request.probe, secretMask: mask } };
+  if (!nagios) return probe(masking, masked, signal, io);
+  // A bug is UNKNOWN too: the agent must not read a stack trace as a state.
+  return probe(masking, masked, signal, io).catch((error: unknown) =>
+    reportNagiosFailure(error, masked.stdout),
+  );
 }
 
 async function probe(
@@ -79,17 +88,15 @@ async function probe(
   if (targets.length === 1 && batch.count === 1) {
     const output = singleOutput(request, io, terminal);
     const result = await runProbe(request.probe, output.event, signal);
-    output.finish(result);
-    return result.exitCode;
+    return output.finish(result);
   }
 
   const output = batchOutput(request, io);
   const all = await runBatch(targets, request.probe, batch, output.hooks, signal);
-  output.finish(all);
   const codes = all.flatMap((runs) => runs.results.map((result) => result.exitCode));
   // Probes an interruption kept from starting did not pass either.
   if (signal?.aborted) codes.push(abortError(signal.reason).exitCode);
-  return worstExitCode(codes);
+  return output.finish(all, worstExitCode(codes));
 }
 
 const HELP_POINTER = '(smtp-probe --help shows usage and examples)';

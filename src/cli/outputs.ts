@@ -9,6 +9,8 @@ import { colorLevel, createStyle, type Style } from '../output/style.js';
 import { renderRunLine, renderSummary, renderVerdict } from '../output/summary.js';
 import { renderStatistics, renderTargetTable } from '../output/tables.js';
 import { TranscriptRenderer } from '../output/transcript.js';
+import { renderNagios, renderNagiosBatch } from '../report/nagios.js';
+import { renderPrometheusBatch } from '../report/prometheus.js';
 import {
   buildRepeatReport,
   buildReport,
@@ -26,22 +28,28 @@ import { version } from '../version.js';
 import type { CliIo, OutputStream } from './main.js';
 import type { CliRequest } from './program.js';
 
-/** One probe's output: each event as it comes, then the result. */
+/** One probe's output: each event as it comes, then the result and the exit status. */
 export interface SingleOutput {
   readonly event: SessionObserver;
-  readonly finish: (result: ProbeResult) => void;
+  readonly finish: (result: ProbeResult) => number;
 }
 
-/** Many probes' output: hooks for the batch, then everything it came to. */
+/** Many probes' output: hooks for the batch, then everything it came to and the exit status. */
 export interface BatchOutput {
   readonly hooks: BatchHooks;
-  readonly finish: (all: readonly TargetRuns[]) => void;
+  readonly finish: (all: readonly TargetRuns[], exitCode: number) => number;
 }
 
 /** The output of a run of one probe. */
 export function singleOutput(request: CliRequest, io: CliIo, terminal: CliIo): SingleOutput {
   const run: RunInfo = { version, mode: request.probe.mode };
   if (request.format === 'text') return textOutput(request, io, terminal);
+  if (request.format === 'nagios' || request.format === 'prometheus') {
+    return {
+      event: () => undefined,
+      finish: (result) => monitoringOutput(request, io)([{ results: [result] }], result.exitCode),
+    };
+  }
 
   const write = (value: unknown, indent?: number): void =>
     void io.stdout.write(`${stringifyJson(value, indent)}\n`);
@@ -52,13 +60,33 @@ export function singleOutput(request: CliRequest, io: CliIo, terminal: CliIo): S
       const report = buildReport(result, run);
       if (request.format === 'ndjson') write({ event: 'report', report });
       else write(report, 2);
+      return result.exitCode;
     },
   };
 }
 
 /** The output of a run of several targets or --count probes. */
 export function batchOutput(request: CliRequest, io: CliIo): BatchOutput {
-  return request.format === 'text' ? textBatchOutput(request, io) : jsonBatchOutput(request, io);
+  if (request.format === 'text') return textBatchOutput(request, io);
+  if (request.format === 'json' || request.format === 'ndjson') return jsonBatchOutput(request, io);
+  return { hooks: { observer: () => () => undefined }, finish: monitoringOutput(request, io) };
+}
+
+// Nagios and Prometheus see only the end: one status line (whose state is
+// the exit status), or the metrics (the exit status stays smtp-probe's).
+function monitoringOutput(request: CliRequest, io: CliIo) {
+  return (all: readonly { results: readonly ProbeResult[] }[], exitCode: number): number => {
+    if (request.format === 'prometheus') {
+      io.stdout.write(renderPrometheusBatch(all));
+      return exitCode;
+    }
+    const single = all.length === 1 && all[0]!.results.length === 1;
+    const report = single
+      ? renderNagios(all[0]!.results[0]!, request.thresholds)
+      : renderNagiosBatch(all, request.thresholds);
+    io.stdout.write(report.line);
+    return report.exitCode;
+  };
 }
 
 // For people, one probe: the transcript as it happens, a spinner while
@@ -90,6 +118,7 @@ function textOutput(request: CliRequest, io: CliIo, terminal: CliIo): SingleOutp
       print(request.quiet ? verdict() : renderSummary(result, renderer, style));
       const { failure } = result;
       if (failure) io.stderr.write(`smtp-probe: ${escapeText(failure.message).text}\n`);
+      return result.exitCode;
     },
   };
 }
@@ -137,8 +166,9 @@ function textBatchOutput(request: CliRequest, io: CliIo): BatchOutput {
 
   return {
     hooks,
-    finish: (all) => {
+    finish: (all, exitCode) => {
       if (all.length > 1 || request.quiet) print(renderTargetTable(all, style));
+      return exitCode;
     },
   };
 }
@@ -173,10 +203,11 @@ function jsonBatchOutput(request: CliRequest, io: CliIo): BatchOutput {
         write({ event: 'repeat', target, repeat: { ...repeat, reports: [] } });
       },
     },
-    finish: (all) => {
-      if (ndjson) return;
+    finish: (all, exitCode) => {
+      if (ndjson) return exitCode;
       const documents = all.map(documentOf);
       write(request.targets.length === 1 ? documents[0] : documents, 2);
+      return exitCode;
     },
   };
 }

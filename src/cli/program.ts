@@ -29,6 +29,7 @@ import {
   type OutputFormat,
   type RawReportOptions,
 } from './report-options.js';
+import type { Threshold } from '../report/thresholds.js';
 import { EXAMPLES, EXIT_STATUSES, SEND_EXAMPLES } from './help.js';
 import {
   addSendOptions,
@@ -43,6 +44,8 @@ export interface CliRequest {
   readonly quiet: boolean;
   readonly color: boolean;
   readonly format: OutputFormat;
+  /** --warning and --critical, for --format nagios. */
+  readonly thresholds: readonly Threshold[];
   /** Every target to probe; `probe` holds the first. */
   readonly targets: readonly Target[];
   readonly batch: BatchPlan;
@@ -121,7 +124,7 @@ export async function toCliRequest(
   command: ParsedCommand,
   input: InputSources,
 ): Promise<CliRequest> {
-  const { format, expectations } = toReportRequest(command.raw);
+  const { format, expectations, thresholds } = toReportRequest(command.raw);
 
   if (command.kind === 'probe') {
     const { raw } = command;
@@ -132,14 +135,14 @@ export async function toCliRequest(
     checkExpectationsReachable(expectations, probe);
     return {
       probe: { ...probe, expectations },
-      ...{ quiet, color, format, targets, batch: toBatchPlan(raw) },
+      ...{ quiet, color, format, thresholds, targets, batch: toBatchPlan(raw) },
       dump: undefined,
     };
   }
 
   const connection = toConnectionRequest(command.target, command.raw, input.env);
   const { quiet, color, ...shared } = connection;
-  const output = { quiet, color, format, targets: [shared.target], batch: SINGLE_RUN };
+  const output = { quiet, color, format, thresholds, targets: [shared.target], batch: SINGLE_RUN };
 
   const { transaction, auth } = await toSendRequest(command.raw, shared.target, input);
   const { quitAfter } = command.raw;

@@ -4,6 +4,7 @@
  */
 import { Option, type Command } from 'commander';
 import { UsageError } from '../errors.js';
+import { parseThreshold, type Threshold } from '../report/thresholds.js';
 import { parseExpectation, type Expectation } from '../session/expectations.js';
 import type { ProbeOptions } from '../session/options.js';
 import { describeStage, type Stage } from '../session/stage.js';
@@ -24,12 +25,16 @@ export interface RawReportOptions {
   format: OutputFormat;
   json?: boolean;
   expect: string[];
+  warning: string[];
+  critical: string[];
 }
 
 /** What the report options decide. */
 export interface ReportRequest {
   readonly format: OutputFormat;
   readonly expectations: readonly Expectation[];
+  /** --warning and --critical, for --format nagios only. */
+  readonly thresholds: readonly Threshold[];
 }
 
 const collect = (value: string, list: string[]): string[] => [...list, value];
@@ -48,7 +53,19 @@ export function addReportOptions(command: Command): Command {
         .choices(OUTPUT_FORMATS)
         .default('text'),
     )
-    .option('--json', 'same as --format json');
+    .option('--json', 'same as --format json')
+    .option(
+      '--warning <threshold>',
+      'with --format nagios: WARNING above a time (2s, greeting=1s) or below cert-days=N (repeatable)',
+      collect,
+      [],
+    )
+    .option(
+      '--critical <threshold>',
+      'with --format nagios: CRITICAL above a time (5s, tls=3s) or below cert-days=N (repeatable)',
+      collect,
+      [],
+    );
 }
 
 /** Turns the report options into a request. */
@@ -56,10 +73,34 @@ export function toReportRequest(raw: RawReportOptions): ReportRequest {
   if (raw.json && raw.format !== 'text' && raw.format !== 'json') {
     throw new UsageError(`--json and --format ${raw.format} ask for two formats: choose one`);
   }
+  const format = raw.json ? 'json' : raw.format;
   return {
-    format: raw.json ? 'json' : raw.format,
+    format,
     expectations: raw.expect.map(parseExpectation),
+    thresholds: toThresholds(raw, format),
   };
+}
+
+// Only the Nagios format has a WARNING state to report a threshold with;
+// for Prometheus, thresholds belong in alerting rules.
+function toThresholds(raw: RawReportOptions, format: OutputFormat): Threshold[] {
+  const thresholds = [
+    ...raw.warning.map((text) => parseThreshold(text, 'warning')),
+    ...raw.critical.map((text) => parseThreshold(text, 'critical')),
+  ];
+  if (thresholds.length > 0 && format !== 'nagios') {
+    const option = `--${thresholds[0]!.level} ${thresholds[0]!.source}`;
+    throw new UsageError(`${option}: thresholds need --format nagios`);
+  }
+
+  const seen = new Set<string>();
+  for (const { level, metric, source } of thresholds) {
+    const key = `${level} ${metric}`;
+    if (seen.has(key))
+      throw new UsageError(`--${level} ${source}: a second --${level} for ${metric}`);
+    seen.add(key);
+  }
+  return thresholds;
 }
 
 /**

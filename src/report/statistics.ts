@@ -3,13 +3,7 @@
  * minimum, median, 95th percentile and maximum, and how many runs failed.
  */
 import type { ProbeResult } from '../session/probe.js';
-
-/** The time one run spent in a stage, under the stage's name for figures. */
-export interface StageDuration {
-  /** `greeting`, `ehlo`, `ehlo-tls` (EHLO said again over TLS), `helo`, `rcpt`… */
-  readonly name: string;
-  readonly ms: number;
-}
+import { summariseStageTimes } from './stage-times.js';
 
 /** Distribution of one stage's times. */
 export interface Distribution {
@@ -30,31 +24,12 @@ export interface RepeatStatistics {
   readonly total: Distribution;
 }
 
-/**
- * The stages of one run with their times. A stage said again once TLS is
- * up gets a `-tls` name of its own (its time includes no handshake, and
- * mixing it with the plaintext one would blur both); a stage repeated in a
- * row (RCPT TO for each recipient, AUTH's challenges) counts once, summed.
- */
-export function stageDurations(result: ProbeResult): StageDuration[] {
-  const plain = new Set<string>();
-  const durations: { name: string; ms: number }[] = [];
-
-  for (const timing of result.timings) {
-    if (!timing.secure) plain.add(timing.label);
-    const name = timing.secure && plain.has(timing.label) ? `${timing.label}-tls` : timing.label;
-    const last = durations.at(-1);
-    if (last?.name === name) last.ms += timing.ms;
-    else durations.push({ name, ms: timing.ms });
-  }
-  return durations;
-}
-
 /** Summarises the runs of one target. */
 export function summariseRuns(results: readonly ProbeResult[]): RepeatStatistics {
   const byStage = new Map<string, number[]>();
   for (const result of results) {
-    for (const { name, ms } of stageDurations(result)) {
+    // Stage names and repeats as the monitoring formats have them (stage-times.ts).
+    for (const { name, ms } of summariseStageTimes(result.timings)) {
       byStage.set(name, [...(byStage.get(name) ?? []), ms]);
     }
   }

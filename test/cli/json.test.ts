@@ -210,10 +210,17 @@ describe('--format ndjson', () => {
 });
 
 describe('--json with other options', () => {
-  it('when both --json and --format nagios are given then it is a usage error', async () => {
-    const run = await runCli(['127.0.0.1:1', '--json', '--format', 'nagios']);
+  it('when both --json and --format prometheus are given then it is a usage error', async () => {
+    const run = await runCli(['127.0.0.1:1', '--json', '--format', 'prometheus']);
 
     expect(run.exitCode).toBe(2);
-    expect(run.stderr).toContain('--json and --format nagios ask for two formats');
+    expect(run.stderr).toContain('--json and --format prometheus ask for two formats');
+  });
+
+  it('when both --json and --format nagios are given then the check is UNKNOWN', async () => {
+    const run = await runCli(['127.0.0.1:1', '--json', '--format', 'nagios']);
+
+    expect(run.exitCode).toBe(3);
+    expect(run.stdout).toMatch(/^SMTP UNKNOWN - .*--json and --format nagios ask for two formats/);
   });
 });

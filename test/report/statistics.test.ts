@@ -1,8 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { worstExitCode } from '../../src/errors.js';
-import { distribution, stageDurations } from '../../src/report/statistics.js';
-import type { ProbeResult } from '../../src/session/probe.js';
-import type { StageTiming } from '../../src/session/session.js';
+import { distribution } from '../../src/report/statistics.js';
 
 describe('distribution', () => {
   it('when given 1..20 then p95 is the 19th value by nearest rank and the median is 10.5', () => {
@@ -25,36 +23,6 @@ describe('distribution', () => {
 
   it('when given one value then every figure is that value', () => {
     expect(distribution('x', [7])).toMatchObject({ minMs: 7, medianMs: 7, p95Ms: 7, maxMs: 7 });
-  });
-});
-
-describe('stageDurations', () => {
-  const timing = (label: string, ms: number, secure = false): StageTiming => ({
-    stage: (label === 'helo' ? 'ehlo' : label) as StageTiming['stage'],
-    label,
-    ms,
-    secure,
-  });
-
-  it('when EHLO is said again over TLS and RCPT repeats then the names and sums say so', () => {
-    const result = {
-      timings: [
-        timing('ehlo', 2),
-        timing('starttls', 1),
-        timing('tls', 9, true),
-        timing('ehlo', 3, true),
-        timing('rcpt', 4, true),
-        timing('rcpt', 5, true),
-      ],
-    } as unknown as ProbeResult;
-
-    expect(stageDurations(result)).toEqual([
-      { name: 'ehlo', ms: 2 },
-      { name: 'starttls', ms: 1 },
-      { name: 'tls', ms: 9 },
-      { name: 'ehlo-tls', ms: 3 },
-      { name: 'rcpt', ms: 9 },
-    ]);
   });
 });
 

@@ -1,0 +1,175 @@
+/**
+ * The Nagios (Monitoring Plugins) report: one status line, `SMTP OK - …`,
+ * with performance data after `|`, and the plugin's state as exit status.
+ * See https://www.monitoring-plugins.org/doc/guidelines.html and
+ * docs/monitoring.md for the state mapping.
+ */
+import type { ProbeError } from '../errors.js';
+import { escapeText } from '../output/escape.js';
+import type { ProbeResult } from '../session/probe.js';
+import { describeStage } from '../session/stage.js';
+import { formatHostPort } from '../transport/target.js';
+import { formatNumber, formatPerfdata, type PerfItem } from './perfdata.js';
+import { summariseStageTimes } from './stage-times.js';
+import { evaluateThresholds, type Breach, type Measures, type Threshold } from './thresholds.js';
+
+/** The plugin states and their exit statuses. */
+export const NagiosState = { OK: 0, WARNING: 1, CRITICAL: 2, UNKNOWN: 3 } as const;
+
+/** A state's name: `OK`, `WARNING`, `CRITICAL` or `UNKNOWN`. */
+export type NagiosStateName = keyof typeof NagiosState;
+
+/** The status line (with its newline) and the exit status that goes with it. */
+export interface NagiosReport {
+  readonly line: string;
+  readonly exitCode: number;
+}
+
+/** Judges a run against the thresholds and renders its status line. */
+export function renderNagios(result: ProbeResult, thresholds: readonly Threshold[]): NagiosReport {
+  const { state, text, items } = judgeProbe(result, thresholds);
+  return { line: statusLine(state, text, formatPerfdata(items)), exitCode: NagiosState[state] };
+}
+
+/**
+ * One line for many probes (several targets, --count). Each probe is
+ * judged as above; the line takes the worst state, says how many probes
+ * or targets were not OK and what the worst of them said, and carries
+ * each target's latest figures, labelled with the target when there are
+ * several.
+ */
+export function renderNagiosBatch(
+  all: readonly { readonly results: readonly ProbeResult[] }[],
+  thresholds: readonly Threshold[],
+): NagiosReport {
+  const judged = all.map(({ results }) => results.map((result) => judgeProbe(result, thresholds)));
+  const probes = judged.flat();
+  const worst = probes.reduce((a, b) => (SEVERITY[b.state] > SEVERITY[a.state] ? b : a));
+  const notOk = probes.filter((probe) => probe.state !== 'OK').length;
+
+  const counted =
+    all.length > 1
+      ? `${all.length} targets, ${judged.filter((runs) => runs.some((p) => p.state !== 'OK')).length} not OK`
+      : `${probes.length} probes, ${notOk} not OK`;
+  const items = judged.flatMap((runs) => {
+    const latest = runs.at(-1)!;
+    const prefix = all.length > 1 ? `${latest.target} ` : '';
+    return latest.items.map((item) => ({ ...item, label: `${prefix}${item.label}` }));
+  });
+  const text = `${counted}; ${worst.text}`;
+  return {
+    line: statusLine(worst.state, text, formatPerfdata(items)),
+    exitCode: NagiosState[worst.state],
+  };
+}
+
+// How bad a state is when probes are combined, as the Monitoring Plugins
+// combine them: CRITICAL over WARNING over UNKNOWN over OK.
+const SEVERITY: Record<NagiosStateName, number> = { OK: 0, UNKNOWN: 1, WARNING: 2, CRITICAL: 3 };
+
+function judgeProbe(
+  result: ProbeResult,
+  thresholds: readonly Threshold[],
+): { state: NagiosStateName; text: string; items: PerfItem[]; target: string } {
+  const measures = measure(result);
+  const breaches = evaluateThresholds(thresholds, measures);
+  const target = formatHostPort(result.target.host, result.target.port);
+  return { ...judge(result, breaches), items: perfItems(measures, thresholds), target };
+}
+
+/** The line for a run that could not be judged: a usage or internal error. */
+export function renderNagiosUnknown(message: string): NagiosReport {
+  return { line: statusLine('UNKNOWN', message, ''), exitCode: NagiosState.UNKNOWN };
+}
+
+function judge(
+  result: ProbeResult,
+  breaches: readonly Breach[],
+): { state: NagiosStateName; text: string } {
+  const target = formatHostPort(result.target.host, result.target.port);
+  const { failure } = result;
+  if (failure)
+    return { state: failureState(failure), text: `${target} ${describeFailure(failure)}` };
+
+  const critical = breaches.filter((breach) => breach.threshold.level === 'critical');
+  const warning = breaches.filter((breach) => breach.threshold.level === 'warning');
+  const state = critical.length > 0 ? 'CRITICAL' : warning.length > 0 ? 'WARNING' : 'OK';
+  const past = [...critical, ...warning].map(describeBreach);
+  return { state, text: [describeSuccess(result), ...past].join('; ') };
+}
+
+// A bug or an interruption says nothing about the server: the check could
+// not be made. Everything else the probe reports is the server's fault.
+function failureState(failure: ProbeError): NagiosStateName {
+  return failure.code === 'internal' || failure.code === 'interrupted' ? 'UNKNOWN' : 'CRITICAL';
+}
+
+function describeFailure(failure: ProbeError): string {
+  const stage = failure.stage ? ` at ${describeStage(failure.stage)}` : '';
+  return `failed${stage} (exit ${failure.exitCode}): ${failure.message}`;
+}
+
+function describeSuccess(result: ProbeResult): string {
+  const target = formatHostPort(result.target.host, result.target.port);
+  const parts = [`${target} answered in ${formatSeconds(result.totalMs)}`];
+  if (result.tls) parts.push(result.tls.protocol);
+  const days = result.tls?.certificate?.daysLeft;
+  if (days !== undefined) parts.push(`certificate expires in ${days} days`);
+  return parts.join(', ');
+}
+
+function describeBreach({ threshold, value }: Breach): string {
+  const { metric, limit, level } = threshold;
+  if (metric === 'cert_days') return `cert days ${value} < ${limit} (${level})`;
+  return `${metric} ${formatSeconds(value)} > ${formatSeconds(limit)} (${level})`;
+}
+
+function measure(result: ProbeResult): Measures {
+  return {
+    totalMs: result.totalMs,
+    stages: summariseStageTimes(result.timings),
+    certDays: result.tls?.certificate?.daysLeft,
+  };
+}
+
+function perfItems(measures: Measures, thresholds: readonly Threshold[]): PerfItem[] {
+  const limit = (metric: string, level: Threshold['level']): string | undefined => {
+    const found = thresholds.find((t) => t.metric === metric && t.level === level);
+    if (!found) return undefined;
+    // The guidelines' ranges: `2` alerts above 2, `30:` alerts below 30.
+    return metric === 'cert_days' ? `${found.limit}:` : formatNumber(found.limit / 1000);
+  };
+  const time = (label: string, ms: number): PerfItem => ({
+    label,
+    value: ms / 1000,
+    uom: 's',
+    warn: limit(label, 'warning'),
+    crit: limit(label, 'critical'),
+    min: 0,
+  });
+
+  const items = [time('total', measures.totalMs)];
+  for (const stage of measures.stages) items.push(time(stage.name, stage.ms));
+  if (measures.certDays !== undefined) {
+    const { certDays } = measures;
+    const days = { label: 'cert_days', value: certDays, uom: '' } as const;
+    items.push({
+      ...days,
+      warn: limit('cert_days', 'warning'),
+      crit: limit('cert_days', 'critical'),
+    });
+  }
+  return items;
+}
+
+// Server text reaches this line: controls are escaped so that it stays one
+// line, and a `|` would start the performance data early.
+function statusLine(state: NagiosStateName, text: string, perfdata: string): string {
+  const safe = escapeText(text).text.replaceAll('|', '/');
+  return `SMTP ${state} - ${safe}${perfdata ? ` | ${perfdata}` : ''}\n`;
+}
+
+// To a tenth of a millisecond, so that a time just past its threshold never reads as equal.
+function formatSeconds(ms: number): string {
+  return `${formatNumber(Math.round(ms * 10) / 10_000)}s`;
+}
