@@ -188,6 +188,41 @@ describe('several targets', () => {
   });
 });
 
+describe('several targets for monitoring', () => {
+  it('when one of two fails then the Nagios line is CRITICAL and its perfdata names each target', async () => {
+    const good = await serve(banner(0));
+    const run = await runCli([good, '127.0.0.1:1', '--banner', '--format', 'nagios']);
+
+    expect(run.exitCode).toBe(2);
+    expect(run.stderr).toBe('');
+    const [status, perfdata] = run.stdout.trimEnd().split(' | ');
+    expect(status).toMatch(
+      /^SMTP CRITICAL - 2 targets, 1 not OK; 127\.0\.0\.1:1 failed at connect \(exit 4\): /,
+    );
+    expect(perfdata).toContain(`'${good} greeting'=`);
+    expect(perfdata).toContain(`'127.0.0.1:1 total'=`);
+    expect(run.stdout.split('\n')).toHaveLength(2);
+  });
+
+  it('when a target is probed 3 times and all pass then the Nagios line is OK and counts them', async () => {
+    const target = await serve(banner(0));
+    const args = [target, '--banner', '--format', 'nagios', '-c', '3', '--interval', '0'];
+    const run = await runCli(args);
+
+    expect(run.exitCode).toBe(0);
+    expect(run.stdout).toMatch(/^SMTP OK - 3 probes, 0 not OK; 127\.0\.0\.1:\d+ answered in /);
+  });
+
+  it('when a warning threshold is passed by one probe of three then the line is WARNING', async () => {
+    const target = await serve(banner(60));
+    const args = ['--banner', '--format', 'nagios', '-c', '3', '--interval', '0'];
+    const run = await runCli([target, ...args, '--warning', 'greeting=10ms']);
+
+    expect(run.exitCode).toBe(1);
+    expect(run.stdout).toMatch(/^SMTP WARNING - 3 probes, 3 not OK; .*greeting \S+ > 0\.01s/);
+  });
+});
+
 describe('batch usage errors', () => {
   it.each([
     [['--banner'], 'no target'],

@@ -66,6 +66,22 @@ describe.skipIf(missing)('promtool check metrics', () => {
     },
   );
 
+  it('when the CLI probes two targets twice each then one exposition passes promtool', async () => {
+    const first = await serve(DELAYED_SESSION);
+    const second = await serve(REFUSED_SESSION);
+    const args = ['--ehlo=probe.test', '--format', 'prometheus', '-c', '2', '--interval', '0'];
+    const run = await runCli([first, second, ...args]);
+
+    expect(run.exitCode).toBe(25);
+    expect(run.stdout.match(/^smtp_probe_success\{/gm)).toHaveLength(2);
+    expect(run.stdout).toMatch(/^smtp_probe_repeat_probes\{target="[^"]+"\} 2$/m);
+    expect(run.stdout).toMatch(/^smtp_probe_repeat_failures\{target="[^"]+"\} 2$/m);
+    expect(run.stdout).toMatch(
+      /^smtp_probe_repeat_stage_duration_seconds\{target="[^"]+",stage="greeting",statistic="p95"\} /m,
+    );
+    expect(checkMetrics(run.stdout)).toEqual({ status: 0, said: '' });
+  });
+
   it('when several targets are rendered together then promtool finds nothing to say', () => {
     const startedAt = new Date();
     const tls = {
