@@ -25,7 +25,7 @@ export interface RunInfo {
   readonly version: string;
   /** Wall-clock time the run began. */
   readonly startedAt: Date;
-  readonly mode: 'banner' | 'session' | 'send';
+  readonly mode: 'banner' | 'session' | 'send' | 'scenario';
 }
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
