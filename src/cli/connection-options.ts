@@ -33,10 +33,18 @@ export type ConnectionRequest = Omit<ProbeOptions, 'mode'> & {
   readonly color: boolean;
 };
 
-/** Adds the shared options to a command. */
+/** Adds the TARGET argument and the shared options to a command. */
 export function addConnectionOptions(command: Command): Command {
+  return addConnectionFlags(command.argument('<target>', TARGET_FORMS));
+}
+
+/** The forms a target may take, for help texts. */
+export const TARGET_FORMS =
+  'host, host:port, [IPv6]:port, smtp://host[:port] or smtps://host[:port]';
+
+/** Adds the shared options alone, for a command whose target comes otherwise (`run`). */
+export function addConnectionFlags(command: Command): Command {
   return command
-    .argument('<target>', 'host, host:port, [IPv6]:port, smtp://host[:port] or smtps://host[:port]')
     .option('-p, --port <port>', 'port to connect to (default 25; 465 with --tls)')
     .option('--tls', 'implicit TLS (SMTPS): the handshake comes before the greeting')
     .addOption(

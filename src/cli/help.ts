@@ -25,6 +25,20 @@ The password or token comes from --auth-password-file, $SMTP_PROBE_AUTH_PASSWORD
 prompt on the terminal; never from the command line, where ps shows it.
 `;
 
+export const RUN_EXAMPLES = `
+Examples:
+  smtp-probe run docs/examples/relay-refused.smtp 127.0.0.1:2525
+  smtp-probe run check.smtp                  connect where the scenario's connect says
+  SMTP_USER=me SMTP_PASSWORD=… smtp-probe run docs/examples/auth-send.smtp \\
+      127.0.0.1:2587 --ca ./test-ca.pem
+  smtp-probe run check.smtp 127.0.0.1:2525 --json
+
+A scenario is a script of steps, one a line: connect, send, expect, expect-soft, starttls,
+auth, data, wait, quit, close; \${NAME} is the environment variable NAME. docs/scenarios.md
+describes every step. An expect not met exits 10; a refusal no expect asserts exits with
+its stage's status (104/105 for commands other than the known stages).
+`;
+
 export const EXIT_STATUSES = `
 Exit status (docs/exit-codes.md):
   0   the server answered every stage

@@ -16,9 +16,11 @@ import { buildReport, eventJson, type RunInfo } from '../report/json.js';
 import type { SessionEvent, SessionObserver } from '../session/events.js';
 import { SessionLog } from '../session/log.js';
 import { runProbe, type ProbeResult } from '../session/probe.js';
+import { runScenario } from '../scenario/run.js';
+import { scenarioSecrets } from '../scenario/script.js';
 import { describeStage } from '../session/stage.js';
 import { formatHostPort } from '../transport/target.js';
-import { buildProgram, toCliRequest, type CliRequest } from './program.js';
+import { buildProgram, toCliRequest, type CliRequest, type ParsedCommand } from './program.js';
 import type { OutputFormat } from './report-options.js';
 import { version } from '../version.js';
 
@@ -43,7 +45,7 @@ export interface CliIo {
 /** Runs smtp-probe with the given arguments; resolves with the exit status. */
 export async function main(argv: string[], io: CliIo, signal?: AbortSignal): Promise<number> {
   let request: CliRequest;
-  let command: 'probe' | 'send' = argv[0] === 'send' ? 'send' : 'probe';
+  let command: ParsedCommand['kind'] = argv[0] === 'send' || argv[0] === 'run' ? argv[0] : 'probe';
   try {
     const { program, parsed } = buildProgram(version, {
       out: (text) => io.stdout.write(text),
@@ -64,6 +66,8 @@ export async function main(argv: string[], io: CliIo, signal?: AbortSignal): Pro
   const mask = new SecretMask();
   const auth = request.probe.auth;
   if (auth && !auth.revealSecrets) mask.addSecret(auth.secret);
+  if (request.scenario)
+    for (const secret of scenarioSecrets(request.scenario)) mask.addSecret(secret);
   const masked: CliIo = {
     ...io,
     stdout: { isTTY: io.stdout.isTTY, write: (text: string) => io.stdout.write(mask.apply(text)) },
@@ -88,7 +92,9 @@ async function probe(
     request.format === 'text'
       ? textOutput(request, io, terminal, run)
       : machineOutput(request.format, io, run);
-  const result = await runProbe(request.probe, output.event, signal);
+  const result = request.scenario
+    ? await runScenario(request.probe, request.scenario, output.event, signal)
+    : await runProbe(request.probe, output.event, signal);
   output.finish(result);
   return result.exitCode;
 }
@@ -157,6 +163,8 @@ function machineOutput(format: OutputFormat, io: CliIo, run: RunInfo): RunOutput
 function describeTarget(request: CliRequest): string {
   const { target, startTls, mode } = request.probe;
   const tls = target.implicitTls ? 'implicit TLS' : `STARTTLS ${startTls}`;
+  if (request.scenario)
+    return `${formatHostPort(target.host, target.port)} (scenario ${request.scenario.file})`;
   const what = mode === 'banner' ? 'banner check' : mode === 'send' ? `sending, ${tls}` : tls;
   return `${formatHostPort(target.host, target.port)} (${what})`;
 }
@@ -172,8 +180,9 @@ function waitingText(event: SessionEvent, host: string): string {
 
 const HELP_POINTER = '(smtp-probe --help shows usage and examples)';
 const SEND_HELP_POINTER = '(smtp-probe send --help shows usage and examples)';
+const RUN_HELP_POINTER = '(smtp-probe run --help shows usage and examples)';
 
-function reportParseFailure(error: unknown, io: CliIo, command: 'probe' | 'send'): number {
+function reportParseFailure(error: unknown, io: CliIo, command: ParsedCommand['kind']): number {
   if (error instanceof CommanderError) {
     // --help and --version end here with 0; commander has already printed.
     return error.exitCode === 0 ? ExitCode.ok : ExitCode.usage;
@@ -181,7 +190,8 @@ function reportParseFailure(error: unknown, io: CliIo, command: 'probe' | 'send'
   if (error instanceof ProbeError) {
     // Usage errors quote the user's own words, which may hold control characters too.
     io.stderr.write(`smtp-probe: ${escapeText(error.message).text}\n`);
-    const pointer = command === 'send' ? SEND_HELP_POINTER : HELP_POINTER;
+    const pointers = { probe: HELP_POINTER, send: SEND_HELP_POINTER, run: RUN_HELP_POINTER };
+    const pointer = pointers[command];
     io.stderr.write(`${escapeText(error.hint ?? pointer).text}\n`);
     return error.exitCode;
   }

@@ -8,7 +8,9 @@ import { Command } from 'commander';
 import { escapeText } from '../output/escape.js';
 import type { ProbeOptions } from '../session/options.js';
 import {
+  addConnectionFlags,
   addConnectionOptions,
+  TARGET_FORMS,
   toConnectionRequest,
   type RawConnectionOptions,
 } from './connection-options.js';
@@ -19,13 +21,15 @@ import {
   type OutputFormat,
   type RawReportOptions,
 } from './report-options.js';
-import { EXAMPLES, EXIT_STATUSES, SEND_EXAMPLES } from './help.js';
+import { EXAMPLES, EXIT_STATUSES, RUN_EXAMPLES, SEND_EXAMPLES } from './help.js';
 import {
   addSendOptions,
   toSendRequest,
   type InputSources,
   type RawSendOptions,
 } from './send-options.js';
+import { addRunOptions, toRunRequest, type RawRunOptions } from './run-options.js';
+import type { Scenario } from '../scenario/script.js';
 
 /** What the command line asked for. */
 export interface CliRequest {
@@ -35,15 +39,19 @@ export interface CliRequest {
   readonly format: OutputFormat;
   /** With `send --dump`: print this message and connect nowhere. */
   readonly dump: Buffer | undefined;
+  /** With `run`: the scenario to play instead of a probe. */
+  readonly scenario?: Scenario | undefined;
 }
 
 /** Which command was given, with its target and options as parsed. */
 export type ParsedCommand =
   | { readonly kind: 'probe'; readonly target: string; readonly raw: ProbeRaw }
-  | { readonly kind: 'send'; readonly target: string; readonly raw: SendRaw };
+  | { readonly kind: 'send'; readonly target: string; readonly raw: SendRaw }
+  | { readonly kind: 'run'; readonly file: string; readonly target?: string; readonly raw: RunRaw };
 
 type ProbeRaw = RawConnectionOptions & RawReportOptions & { banner?: boolean };
 type SendRaw = RawConnectionOptions & RawReportOptions & RawSendOptions;
+type RunRaw = RawConnectionOptions & RawReportOptions & RawRunOptions;
 
 /** Where commander writes help, version and its own errors. */
 export interface ProgramOutput {
@@ -79,6 +87,16 @@ export function buildProgram(
     });
   addReportOptions(addSendOptions(addConnectionOptions(send)));
 
+  const run = configure(program.command('run'), write)
+    .description('Play a scenario: commands, expected replies, STARTTLS, AUTH, a message, waits.')
+    .argument('<file>', 'the scenario file (docs/scenarios.md)')
+    .argument('[target]', `where to connect, instead of the scenario's connect: ${TARGET_FORMS}`)
+    .addHelpText('after', RUN_EXAMPLES + EXIT_STATUSES)
+    .action((file: string, target: string | undefined, raw: RunRaw) => {
+      parsed = { kind: 'run', file, target, raw };
+    });
+  addReportOptions(addRunOptions(addConnectionFlags(run)));
+
   return { program, parsed: () => parsed };
 }
 
@@ -104,6 +122,7 @@ export async function toCliRequest(
   command: ParsedCommand,
   input: InputSources,
 ): Promise<CliRequest> {
+  if (command.kind === 'run') return toRunCliRequest(command, input);
   const connection = toConnectionRequest(command.target, command.raw, input.env);
   const { format, expectations } = toReportRequest(command.raw);
   const { quiet, color, ...shared } = connection;
@@ -124,4 +143,14 @@ export async function toCliRequest(
     ...output,
     dump: command.raw.dump ? transaction.message : undefined,
   };
+}
+
+async function toRunCliRequest(
+  command: Extract<ParsedCommand, { kind: 'run' }>,
+  input: InputSources,
+): Promise<CliRequest> {
+  const { format } = toReportRequest({ ...command.raw, expect: [] });
+  const { probe, scenario } = await toRunRequest(command.file, command.target, command.raw, input);
+  const { quiet, color, ...options } = probe;
+  return { probe: options, quiet, color, format, dump: undefined, scenario };
 }
