@@ -52,10 +52,12 @@ Exit status (docs/exit-codes.md):
   7   protocol error (not SMTP replies, replies out of step, limits exceeded)
   8   the server closed or reset the connection while a reply was due
   9   the message cannot be sent as asked (no AUTH, SMTPUTF8 or REQUIRETLS offered)
+  10  an --expect, or an expect line of a scenario, was not met
   24/25  greeting refused, 4xx (temporary) / 5xx (permanent)
   34/35  EHLO (and HELO) refused
   44/45  STARTTLS refused
   54/55  AUTH refused;  64/65 MAIL FROM;  74/75 every RCPT TO;  84/85 DATA or a BDAT chunk
   94/95  the message refused at the end of data
+  104/105  another command of a scenario (NOOP, VRFY, RSET…) refused
   130 interrupted (Ctrl-C, SIGINT); 143 terminated (SIGTERM)
 `;
