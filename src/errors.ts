@@ -38,6 +38,9 @@ const REFUSAL_TENS: Partial<Record<Stage, number>> = {
   rcpt: 7,
   data: 8,
   message: 9,
+  // Any other command a scenario sends (NOOP, VRFY…): 104/105, past the
+  // one-digit stages, and still `status % 10` for the reply class.
+  command: 10,
 };
 
 /** The exit status for a server's refusal at a stage. */

@@ -37,7 +37,7 @@ export type ConnectionRequest = Omit<ProbeOptions, 'mode'> & {
 export const TARGET_FORMS =
   'host, host:port, [IPv6]:port, smtp://host[:port] or smtps://host[:port]';
 
-/** Adds the shared options to a command. */
+/** Adds the shared options to a command; each command names its own arguments. */
 export function addConnectionOptions(command: Command): Command {
   return command
     .option('-p, --port <port>', 'port to connect to (default 25; 465 with --tls)')

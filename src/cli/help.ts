@@ -35,6 +35,20 @@ The password or token comes from --auth-password-file, $SMTP_PROBE_AUTH_PASSWORD
 prompt on the terminal; never from the command line, where ps shows it.
 `;
 
+export const RUN_EXAMPLES = `
+Examples:
+  smtp-probe run docs/examples/relay-refused.smtp 127.0.0.1:2525
+  smtp-probe run check.smtp                  connect where the scenario's connect says
+  SMTP_USER=me SMTP_PASSWORD=… smtp-probe run docs/examples/auth-send.smtp \\
+      127.0.0.1:2587 --ca ./test-ca.pem
+  smtp-probe run check.smtp 127.0.0.1:2525 --json
+
+A scenario is a script of steps, one a line: connect, send, expect, expect-soft, starttls,
+auth, data, wait, quit, close; \${NAME} is the environment variable NAME. docs/scenarios.md
+describes every step. An expect not met exits 10; a refusal no expect asserts exits with
+its stage's status (104/105 for commands other than the known stages).
+`;
+
 export const EXIT_STATUSES = `
 Exit status (docs/exit-codes.md):
   0   the server answered every stage
@@ -48,12 +62,13 @@ Exit status (docs/exit-codes.md):
   7   protocol error (not SMTP replies, replies out of step, limits exceeded)
   8   the server closed or reset the connection while a reply was due
   9   the message cannot be sent as asked (no AUTH, SMTPUTF8 or REQUIRETLS offered)
-  10  an --expect was not met
+  10  an --expect, or an expect line of a scenario, was not met
   24/25  greeting refused, 4xx (temporary) / 5xx (permanent)
   34/35  EHLO (and HELO) refused
   44/45  STARTTLS refused
   54/55  AUTH refused;  64/65 MAIL FROM;  74/75 every RCPT TO;  84/85 DATA or a BDAT chunk
   94/95  the message refused at the end of data
+  104/105  another command of a scenario (NOOP, VRFY, RSET…) refused
   130 interrupted (Ctrl-C, SIGINT); 143 terminated (SIGTERM)
   Several targets or --count: the worst status of all the probes.
 `;

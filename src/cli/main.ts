@@ -8,10 +8,12 @@ import { renderDump } from '../message/dump.js';
 import { abortError, ExitCode, ProbeError, worstExitCode } from '../errors.js';
 import { escapeText } from '../output/escape.js';
 import { SecretMask } from '../output/secret-mask.js';
+import { runScenario } from '../scenario/run.js';
+import { scenarioSecrets } from '../scenario/script.js';
 import { runBatch } from '../session/batch.js';
 import { runProbe } from '../session/probe.js';
 import { batchOutput, singleOutput } from './outputs.js';
-import { buildProgram, toCliRequest, type CliRequest } from './program.js';
+import { buildProgram, toCliRequest, type CliRequest, type ParsedCommand } from './program.js';
 import { asksForNagios, reportNagiosFailure } from './nagios-edge.js';
 import { version } from '../version.js';
 
@@ -36,7 +38,7 @@ export interface CliIo {
 /** Runs smtp-probe with the given arguments; resolves with the exit status. */
 export async function main(argv: string[], io: CliIo, signal?: AbortSignal): Promise<number> {
   let request: CliRequest;
-  let command: 'probe' | 'send' = argv[0] === 'send' ? 'send' : 'probe';
+  let command: ParsedCommand['kind'] = argv[0] === 'send' || argv[0] === 'run' ? argv[0] : 'probe';
   const nagios = asksForNagios(argv);
   try {
     const { program, parsed } = buildProgram(version, {
@@ -60,6 +62,8 @@ export async function main(argv: string[], io: CliIo, signal?: AbortSignal): Pro
   const mask = new SecretMask();
   const auth = request.probe.auth;
   if (auth && !auth.revealSecrets) mask.addSecret(auth.secret);
+  if (request.scenario)
+    for (const secret of scenarioSecrets(request.scenario)) mask.addSecret(secret);
   const masked: CliIo = {
     ...io,
     stdout: { isTTY: io.stdout.isTTY, write: (text: string) => io.stdout.write(mask.apply(text)) },
@@ -84,10 +88,12 @@ async function probe(
   signal: AbortSignal | undefined,
   terminal: CliIo,
 ): Promise<number> {
-  const { targets, batch } = request;
+  const { targets, batch, scenario } = request;
   if (targets.length === 1 && batch.count === 1) {
     const output = singleOutput(request, io, terminal);
-    const result = await runProbe(request.probe, output.event, signal);
+    const result = scenario
+      ? await runScenario(request.probe, scenario, output.event, signal)
+      : await runProbe(request.probe, output.event, signal);
     return output.finish(result);
   }
 
@@ -101,8 +107,9 @@ async function probe(
 
 const HELP_POINTER = '(smtp-probe --help shows usage and examples)';
 const SEND_HELP_POINTER = '(smtp-probe send --help shows usage and examples)';
+const RUN_HELP_POINTER = '(smtp-probe run --help shows usage and examples)';
 
-function reportParseFailure(error: unknown, io: CliIo, command: 'probe' | 'send'): number {
+function reportParseFailure(error: unknown, io: CliIo, command: ParsedCommand['kind']): number {
   if (error instanceof CommanderError) {
     // --help and --version end here with 0; commander has already printed.
     return error.exitCode === 0 ? ExitCode.ok : ExitCode.usage;
@@ -110,7 +117,8 @@ function reportParseFailure(error: unknown, io: CliIo, command: 'probe' | 'send'
   if (error instanceof ProbeError) {
     // Usage errors quote the user's own words, which may hold control characters too.
     io.stderr.write(`smtp-probe: ${escapeText(error.message).text}\n`);
-    const pointer = command === 'send' ? SEND_HELP_POINTER : HELP_POINTER;
+    const pointers = { probe: HELP_POINTER, send: SEND_HELP_POINTER, run: RUN_HELP_POINTER };
+    const pointer = pointers[command];
     io.stderr.write(`${escapeText(error.hint ?? pointer).text}\n`);
     return error.exitCode;
   }

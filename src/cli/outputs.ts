@@ -241,6 +241,7 @@ function now(): string {
 
 function describeRequest(request: CliRequest, target: Target): string {
   const { startTls, mode } = request.probe;
+  if (request.scenario) return `${describeTarget(target)} (scenario ${request.scenario.file})`;
   const tls = target.implicitTls ? 'implicit TLS' : `STARTTLS ${startTls}`;
   const what = mode === 'banner' ? 'banner check' : mode === 'send' ? `sending, ${tls}` : tls;
   return `${describeTarget(target)} (${what})`;

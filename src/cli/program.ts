@@ -30,13 +30,15 @@ import {
   type RawReportOptions,
 } from './report-options.js';
 import type { Threshold } from '../report/thresholds.js';
-import { EXAMPLES, EXIT_STATUSES, SEND_EXAMPLES } from './help.js';
+import { EXAMPLES, EXIT_STATUSES, RUN_EXAMPLES, SEND_EXAMPLES } from './help.js';
 import {
   addSendOptions,
   toSendRequest,
   type InputSources,
   type RawSendOptions,
 } from './send-options.js';
+import { addRunOptions, toRunRequest, type RawRunOptions } from './run-options.js';
+import type { Scenario } from '../scenario/script.js';
 
 /** What the command line asked for. */
 export interface CliRequest {
@@ -51,15 +53,19 @@ export interface CliRequest {
   readonly batch: BatchPlan;
   /** With `send --dump`: print this message and connect nowhere. */
   readonly dump: Buffer | undefined;
+  /** With `run`: the scenario to play instead of a probe. */
+  readonly scenario?: Scenario | undefined;
 }
 
 /** Which command was given, with its target and options as parsed. */
 export type ParsedCommand =
   | { readonly kind: 'probe'; readonly targets: string[]; readonly raw: ProbeRaw }
-  | { readonly kind: 'send'; readonly target: string; readonly raw: SendRaw };
+  | { readonly kind: 'send'; readonly target: string; readonly raw: SendRaw }
+  | { readonly kind: 'run'; readonly file: string; readonly target?: string; readonly raw: RunRaw };
 
 type ProbeRaw = RawConnectionOptions & RawReportOptions & RawBatchOptions & { banner?: boolean };
 type SendRaw = RawConnectionOptions & RawReportOptions & RawSendOptions;
+type RunRaw = RawConnectionOptions & RawReportOptions & RawRunOptions;
 
 /** Where commander writes help, version and its own errors. */
 export interface ProgramOutput {
@@ -97,6 +103,16 @@ export function buildProgram(
     });
   addReportOptions(addSendOptions(addConnectionOptions(send)));
 
+  const run = configure(program.command('run'), write)
+    .description('Play a scenario: commands, expected replies, STARTTLS, AUTH, a message, waits.')
+    .argument('<file>', 'the scenario file (docs/scenarios.md)')
+    .argument('[target]', `where to connect, instead of the scenario's connect: ${TARGET_FORMS}`)
+    .addHelpText('after', RUN_EXAMPLES + EXIT_STATUSES)
+    .action((file: string, target: string | undefined, raw: RunRaw) => {
+      parsed = { kind: 'run', file, target, raw };
+    });
+  addReportOptions(addRunOptions(addConnectionOptions(run)));
+
   return { program, parsed: () => parsed };
 }
 
@@ -124,6 +140,7 @@ export async function toCliRequest(
   command: ParsedCommand,
   input: InputSources,
 ): Promise<CliRequest> {
+  if (command.kind === 'run') return toRunCliRequest(command, input);
   const { format, expectations, thresholds } = toReportRequest(command.raw);
 
   if (command.kind === 'probe') {
@@ -153,4 +170,16 @@ export async function toCliRequest(
     ...output,
     dump: command.raw.dump ? transaction.message : undefined,
   };
+}
+
+async function toRunCliRequest(
+  command: Extract<ParsedCommand, { kind: 'run' }>,
+  input: InputSources,
+): Promise<CliRequest> {
+  const { format, thresholds } = toReportRequest({ ...command.raw, expect: [] });
+  const { probe, scenario } = await toRunRequest(command.file, command.target, command.raw, input);
+  const { quiet, color, ...options } = probe;
+  const targets = [options.target];
+  const output = { quiet, color, format, thresholds, targets, batch: SINGLE_RUN };
+  return { probe: options, ...output, dump: undefined, scenario };
 }

@@ -26,7 +26,7 @@ export const REPORT_VERSION = 1;
 /** What the report says about the run around the session. */
 export interface RunInfo {
   readonly version: string;
-  readonly mode: 'banner' | 'session' | 'send';
+  readonly mode: 'banner' | 'session' | 'send' | 'scenario';
 }
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };

@@ -67,18 +67,28 @@ export function parseExpectation(source: string): Expectation {
 }
 
 function parseMatcher(what: string, source: string, form: string): ReplyMatcher {
+  let matcher: ReplyMatcher | undefined;
+  try {
+    matcher = parseReplyMatcher(what);
+  } catch (error) {
+    const problem = error instanceof Error ? error.message : String(error);
+    throw new UsageError(`invalid --expect "${source}": ${problem}`);
+  }
+  if (!matcher) throw new UsageError(`invalid --expect "${source}": ${form}`);
+  return matcher;
+}
+
+/**
+ * Parses one matcher: `250`, `5xx`, `5.1.1` or `/regex/flags`. Undefined
+ * when the text is none of these; a SyntaxError for a broken pattern.
+ */
+export function parseReplyMatcher(what: string): ReplyMatcher | undefined {
   if (/^[2-5]\d\d$/.test(what)) return { kind: 'code', code: Number(what) };
   if (/^[2-5]xx$/i.test(what)) return { kind: 'class', digit: Number(what[0]) };
   if (/^[245]\.\d{1,3}\.\d{1,3}$/.test(what)) return { kind: 'enhanced', status: what };
 
   const pattern = /^\/(.*)\/([imsu]*)$/s.exec(what);
-  if (!pattern) throw new UsageError(`invalid --expect "${source}": ${form}`);
-  try {
-    return { kind: 'pattern', pattern: new RegExp(pattern[1]!, pattern[2]) };
-  } catch (error) {
-    const problem = error instanceof Error ? error.message : String(error);
-    throw new UsageError(`invalid --expect "${source}": ${problem}`);
-  }
+  return pattern ? { kind: 'pattern', pattern: new RegExp(pattern[1]!, pattern[2]) } : undefined;
 }
 
 /** True when the reply is what the matcher asks for. */

@@ -92,7 +92,8 @@ export function usesBdat(options: TransactionOptions, extensions: ExtensionSet):
   return options.chunking && extensions.has('CHUNKING');
 }
 
-function describeSize(bytes: Buffer): string {
+/** Describes message content by size, never by its text: `<message: 120 bytes, 4 lines>`. */
+export function describeSize(bytes: Buffer): string {
   let lines = 0;
   for (const byte of bytes) if (byte === 0x0a) lines += 1;
   return `<message: ${bytes.length} bytes, ${lines} ${lines === 1 ? 'line' : 'lines'}>`;

@@ -46,9 +46,10 @@ export interface ProbeOptions {
   readonly target: Target;
   /**
    * `banner` reads the greeting and quits; `session` also says EHLO and tries
-   * STARTTLS; `send` goes on to AUTH and a mail transaction.
+   * STARTTLS; `send` goes on to AUTH and a mail transaction; `scenario`
+   * plays a script (`smtp-probe run`, src/scenario/).
    */
-  readonly mode: 'banner' | 'session' | 'send';
+  readonly mode: 'banner' | 'session' | 'send' | 'scenario';
   /** The EHLO name; undefined picks one from this host (see hello.ts). */
   readonly ehloName: string | undefined;
   readonly startTls: StartTlsPolicy;

@@ -118,9 +118,12 @@ export async function runProbe(
   };
 }
 
-// The overall deadline aborts like a signal does, with its own reason, so
-// that every wait under way (connect, handshake, reply, drain) ends at once.
-function startDeadline(
+/**
+ * Starts the overall deadline. It aborts like a signal does, with its own
+ * reason, so that every wait under way (connect, handshake, reply, drain)
+ * ends at once.
+ */
+export function startDeadline(
   ms: number,
   signal: AbortSignal | undefined,
 ): { signal: AbortSignal; clear: () => void } {
@@ -130,8 +133,8 @@ function startDeadline(
   return { signal: combined, clear: () => clearTimeout(timer) };
 }
 
-// An interruption fails whatever wait is under way, naming it.
-async function untilAborted(
+/** Runs the work; an interruption fails whatever wait is under way, naming it. */
+export async function untilAborted(
   session: Session,
   signal: AbortSignal | undefined,
   work: () => Promise<void>,
@@ -241,9 +244,11 @@ function closeInData(session: Session): void {
   });
 }
 
-// The QUIT after a refusal: an interruption or a late fault during it is
-// noted, while the refusal stays the verdict.
-async function courtesyQuit(
+/**
+ * Says the QUIT after a refusal: an interruption or a late fault during it
+ * is noted, while the refusal stays the verdict.
+ */
+export async function courtesyQuit(
   session: Session,
   options: ProbeOptions,
   signal: AbortSignal | undefined,
@@ -256,11 +261,13 @@ async function courtesyQuit(
   }
 }
 
-// After a refusal, a certificate we chose to reject, or a message that
-// cannot go as asked, the server still
-// expects a QUIT (RFC 5321 §3.1 even after a 554 greeting). After a timeout,
-// a reset or garbage, there is nobody sensible left to say it to.
-function leavesSessionOpen(error: ProbeError): boolean {
+/**
+ * Tells whether the server still expects a QUIT: after a refusal, a
+ * certificate we chose to reject, or a message that cannot go as asked it
+ * does (RFC 5321 §3.1 even after a 554 greeting). After a timeout, a reset
+ * or garbage, there is nobody sensible left to say it to.
+ */
+export function leavesSessionOpen(error: ProbeError): boolean {
   if (error instanceof ReplyError) return error.reply.code !== 421;
   return error instanceof TlsPolicyError || error instanceof CannotSendError;
 }

@@ -14,7 +14,9 @@ export type Stage =
   | 'rcpt'
   | 'data'
   | 'message'
-  | 'quit';
+  | 'quit'
+  /** Any other command a scenario sends: NOOP, RSET, VRFY, HELP, XCLIENT… */
+  | 'command';
 
 /** How a stage is named in a sentence ("no reply to EHLO"). */
 export function describeStage(stage: Stage): string {
@@ -43,5 +45,7 @@ export function describeStage(stage: Stage): string {
       return 'the message';
     case 'quit':
       return 'QUIT';
+    case 'command':
+      return 'the command';
   }
 }

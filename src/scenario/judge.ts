@@ -1,0 +1,47 @@
+/**
+ * Judging a step's reply against its `expect` lines. A refusal that an
+ * expect asserts is a pass; a reply that no expect checks passes unless it
+ * is a refusal, which fails the run with that stage's exit status.
+ */
+import { ExpectationError, ReplyError } from '../errors.js';
+import { replyText, type Reply } from '../protocol/reply.js';
+import type { SessionObserver } from '../session/events.js';
+import { matchesReply } from '../session/expectations.js';
+import { describeStage, type Stage } from '../session/stage.js';
+import { describeStep, type ReplyingStep } from './script.js';
+
+/** The reply that decided a step, and the stage it answered. */
+export interface StepReply {
+  readonly stage: Stage;
+  readonly reply: Reply;
+}
+
+/** Checks the reply against the step's expects; throws for a failure that ends the run. */
+export function judgeReply(
+  file: string,
+  step: ReplyingStep,
+  answer: StepReply,
+  emit: SessionObserver,
+): void {
+  const { stage, reply } = answer;
+  // QUIT's reply is a courtesy (see quit.ts): unasserted, it never fails a run.
+  if (step.expects.length === 0 && reply.code >= 400 && stage !== 'quit') {
+    const command = step.kind === 'send' ? step.command.display : undefined;
+    throw new ReplyError(stage, reply, command);
+  }
+
+  for (const clause of step.expects) {
+    if (clause.matchers.every((matcher) => matchesReply(matcher, reply))) {
+      emit({ type: 'note', text: `line ${clause.line} met: ${clause.text}` });
+      continue;
+    }
+    const message = `${describeStep(file, clause)}: not met, ${describeStage(stage)} was answered ${describeReply(reply)}`;
+    if (!clause.soft) throw new ExpectationError([message], stage);
+    emit({ type: 'warning', warning: { code: 'expectation-soft', message } });
+  }
+}
+
+function describeReply(reply: Reply): string {
+  const text = replyText(reply);
+  return text === '' ? String(reply.code) : `${reply.code} ${text}`;
+}
