@@ -155,10 +155,12 @@ export class SmtpConnection {
     if (queued) return Promise.resolve(queued);
     if (this.ending) return Promise.reject(this.endingError(stage));
 
+    // Bytes that came during this wait and made no line: empty lines, say.
+    const bytesBefore = this.bytesReceived;
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
         this.waiter = undefined;
-        reject(this.timeoutError(stage, timeoutMs));
+        reject(this.timeoutError(stage, timeoutMs, this.bytesReceived - bytesBefore));
       }, timeoutMs);
 
       const settle = (): void => {
@@ -364,7 +366,7 @@ export class SmtpConnection {
     });
   }
 
-  private timeoutError(stage: Stage, timeoutMs: number): TimeoutError {
+  private timeoutError(stage: Stage, timeoutMs: number, bytesDuringWait: number): TimeoutError {
     const received = this.reader.pendingLines();
     const waited = formatDuration(timeoutMs);
     const what = stage === 'greeting' ? 'greeting' : `reply to ${describeStage(stage)}`;
@@ -375,7 +377,7 @@ export class SmtpConnection {
       const unterminated = received[received.length - 1]!.at(-1) !== 0x0a;
       const missing = unterminated ? 'its last line never ended' : 'its final line never came';
       message = `${what} incomplete after ${waited}: ${missing}${this.arrivalRate()}`;
-    } else if (this.bytesReceived > 0) {
+    } else if (bytesDuringWait > 0) {
       message += ' (what the server sent held no reply line)';
     } else if (stage === 'greeting') {
       message += ' (the TCP connection was accepted)';

@@ -175,7 +175,7 @@ describe('a scenario against the scripted server', () => {
     expect(run.exitCode).toBe(5);
     expect(performance.now() - started).toBeLessThan(2_000);
     expect(run.stderr).toMatch(
-      /^smtp-probe: step 2 \(.*:2: send EHLO a\.test\): no reply to EHLO after 200 ms\b/,
+      /^smtp-probe: step 2 \(.*:2: send EHLO a\.test\): no reply to EHLO after 200 ms\n$/,
     );
   });
 

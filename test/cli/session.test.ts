@@ -222,6 +222,27 @@ describe('--banner', () => {
 });
 
 describe('network failures', () => {
+  it('when EHLO goes unanswered after a greeting then the timeout says only that', async () => {
+    const target = await serve([send(GREETING_220), expectLine(/^EHLO /), silent(2_000)]);
+    const run = await runCli([target, EHLO, '--timeout', '200ms']);
+
+    expect(run.exitCode).toBe(5);
+    expect(run.stderr).toBe('smtp-probe: no reply to EHLO after 200 ms\n');
+  });
+
+  it('when only empty lines come during a wait then the timeout says so', async () => {
+    const target = await serve([
+      send(GREETING_220),
+      expectLine(/^EHLO /),
+      send('\r\n'),
+      silent(2_000),
+    ]);
+    const run = await runCli([target, EHLO, '--timeout', '200ms']);
+
+    expect(run.exitCode).toBe(5);
+    expect(run.stderr).toContain('(what the server sent held no reply line)');
+  });
+
   it('when nothing listens on the port then the exit status is 4 with one clear line', async () => {
     const target = await serve([]);
     const port = server().port;
