@@ -74,7 +74,11 @@ const OUTCOMES: Record<string, string> = {
 
 /** One line per --expect, when more than the verdict can say. */
 function renderExpectations(result: ProbeResult, renderer: TranscriptRenderer, style: Style) {
-  return result.expectations.map((outcome) => {
+  // A scenario's met expect lines were noted as they passed; only the rest are recalled.
+  const recalled = result.expectations.filter(
+    (outcome) => !(outcome.expectation.inScenario && outcome.status === 'met'),
+  );
+  return recalled.map((outcome) => {
     const line = renderer.escapeText(describeOutcome(outcome));
     return outcome.status === 'met' ? style.dim(line) : style.error(line);
   });

@@ -6,9 +6,9 @@
 import { ExpectationError, ReplyError } from '../errors.js';
 import { replyText, type Reply } from '../protocol/reply.js';
 import type { SessionObserver } from '../session/events.js';
-import { matchesReply } from '../session/expectations.js';
+import { matchesReply, type ExpectationOutcome } from '../session/expectations.js';
 import { describeStage, type Stage } from '../session/stage.js';
-import { describeStep, type ReplyingStep } from './script.js';
+import { describeStep, type ExpectClause, type ReplyingStep } from './script.js';
 
 /** The reply that decided a step, and the stage it answered. */
 export interface StepReply {
@@ -22,6 +22,7 @@ export function judgeReply(
   step: ReplyingStep,
   answer: StepReply,
   emit: SessionObserver,
+  record: (outcome: ExpectationOutcome) => void,
 ): void {
   const { stage, reply } = answer;
   // QUIT's reply is a courtesy (see quit.ts): unasserted, it never fails a run.
@@ -31,7 +32,9 @@ export function judgeReply(
   }
 
   for (const clause of step.expects) {
-    if (clause.matchers.every((matcher) => matchesReply(matcher, reply))) {
+    const met = clause.matchers.every((matcher) => matchesReply(matcher, reply));
+    record(outcomeOf(file, clause, stage, met, reply));
+    if (met) {
       emit({ type: 'note', text: `line ${clause.line} met: ${clause.text}` });
       continue;
     }
@@ -39,6 +42,23 @@ export function judgeReply(
     if (!clause.soft) throw new ExpectationError([message], stage);
     emit({ type: 'warning', warning: { code: 'expectation-soft', message } });
   }
+}
+
+// The JSON report lists a scenario's expect lines as it lists --expect:
+// named by file and line, so that a reader can find each.
+function outcomeOf(
+  file: string,
+  clause: ExpectClause,
+  stage: Stage,
+  met: boolean,
+  reply: Reply,
+): ExpectationOutcome {
+  const source = `${file}:${clause.line}: ${clause.text.trim()}`;
+  return {
+    expectation: { stage, matcher: clause.matchers[0]!, source, inScenario: true },
+    status: met ? 'met' : 'failed',
+    got: describeReply(reply),
+  };
 }
 
 function describeReply(reply: Reply): string {

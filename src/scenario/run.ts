@@ -6,6 +6,7 @@
 import { abortError, ExpectationError, toProbeError, type ProbeError } from '../errors.js';
 import { openConnection } from '../session/connect.js';
 import type { SessionObserver } from '../session/events.js';
+import type { ExpectationOutcome } from '../session/expectations.js';
 import { SessionLog } from '../session/log.js';
 import type { ProbeOptions } from '../session/options.js';
 import {
@@ -33,6 +34,7 @@ export async function runScenario(
   const deadline = startDeadline(options.timeouts.deadlineMs, signal);
   const findings: ScenarioFindings = {};
   const timings: StageTiming[] = [];
+  const outcomes: ExpectationOutcome[] = [];
   let context: StepContext | undefined;
   let error: ProbeError | undefined;
 
@@ -47,7 +49,8 @@ export async function runScenario(
       connected.connectedAt,
     );
     const state = { extensions: undefined, ended: false };
-    context = { session, options, scenario, findings, signal: deadline.signal, replies, state };
+    const signalled = deadline.signal;
+    context = { session, options, scenario, findings, signal: signalled, replies, state, outcomes };
     await untilAborted(session, deadline.signal, () => playSteps(context!));
   } catch (caught) {
     error = toProbeError(caught);
@@ -73,7 +76,7 @@ export async function runScenario(
     tls: findings.tls,
     transaction: undefined,
     log,
-    expectations: [],
+    expectations: outcomes,
     error,
     failure: error,
     exitCode: error?.exitCode ?? 0,

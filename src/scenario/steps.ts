@@ -17,6 +17,7 @@ import type { Session } from '../session/session.js';
 import { upgrade } from '../session/starttls.js';
 import type { TlsSession } from '../transport/tls-session.js';
 import type { Reply } from '../protocol/reply.js';
+import type { ExpectationOutcome } from '../session/expectations.js';
 import { judgeReply, type StepReply } from './judge.js';
 import {
   describeStep,
@@ -45,6 +46,8 @@ export interface StepContext {
   readonly signal: AbortSignal;
   readonly replies: ReplyTracker;
   readonly state: ScenarioState;
+  /** Each expect line judged so far, for the report. */
+  readonly outcomes: ExpectationOutcome[];
 }
 
 /** The last reply a command drew (unasked ones left out); the session's observer sets it. */
@@ -128,7 +131,9 @@ async function replyTo(
   }
   // quit() with no reply (the server closed) leaves nothing to judge.
   const decided = answer();
-  if (decided) judgeReply(context.scenario.file, step, decided, context.session.emit);
+  if (!decided) return;
+  const record = (outcome: ExpectationOutcome): number => context.outcomes.push(outcome);
+  judgeReply(context.scenario.file, step, decided, context.session.emit, record);
 }
 
 /** The limit for each wait of a step: its `within`, else the default. */

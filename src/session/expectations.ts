@@ -21,8 +21,10 @@ export type ReplyMatcher =
 export interface Expectation {
   readonly stage: Stage;
   readonly matcher: ReplyMatcher;
-  /** As the user wrote it, for messages: `rcpt=550`. */
+  /** As the user wrote it, for messages: `rcpt=550`, or a scenario's `file:line: expect 550`. */
   readonly source: string;
+  /** An expect line of a scenario rather than an --expect option. */
+  readonly inScenario?: boolean;
 }
 
 /** How an expectation fared. */
@@ -159,7 +161,7 @@ export function decideFailure(
 /** One sentence on an expectation: met, not met and why, or never reached. */
 export function describeOutcome(outcome: ExpectationOutcome): string {
   const { expectation, status, got } = outcome;
-  const expected = `--expect ${expectation.source}`;
+  const expected = expectation.inScenario ? expectation.source : `--expect ${expectation.source}`;
   const stage = describeStage(expectation.stage);
   if (status === 'met') return `${expected}: met (${got})`;
   if (status === 'failed') return `${expected}: not met, ${stage} was answered ${got}`;

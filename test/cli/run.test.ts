@@ -7,6 +7,7 @@
 import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { makeCertificateAuthority, type CertificatePair } from '../helpers/certificates.js';
+import { parseReport } from '../helpers/schema.js';
 import { runCli, type CliRun } from '../helpers/cli.js';
 import {
   expectLine,
@@ -287,15 +288,29 @@ describe('a scenario against the scripted server', () => {
       expectLine(/^QUIT$/),
       send(REPLY_221_BYE),
     ]);
-    const run = await play('send NOOP\nexpect 5xx\n', server.target, ['--json']);
-    const report = JSON.parse(run.stdout) as Record<string, unknown>;
+    const run = await play('expect 220\nsend NOOP\nexpect 5xx\n', server.target, ['--json']);
+    const report = parseReport(run.stdout) as Record<string, unknown>;
 
     expect(run.exitCode).toBe(10);
     expect(report).toMatchObject({ mode: 'scenario', ok: false, exitCode: 10 });
     expect(report['verdict']).toMatchObject({ code: 'expectation-failed', stage: 'command' });
     expect((report['verdict'] as { message: string }).message).toMatch(
-      /^step 2 \(.*:2: expect 5xx\): not met/,
+      /^step 3 \(.*:3: expect 5xx\): not met/,
     );
+    expect(report['expectations']).toEqual([
+      {
+        expect: expect.stringMatching(/:1: expect 220$/),
+        stage: 'greeting',
+        status: 'met',
+        got: '220 mx.probe.test ESMTP ready',
+      },
+      {
+        expect: expect.stringMatching(/:3: expect 5xx$/),
+        stage: 'command',
+        status: 'failed',
+        got: '250 2.0.0 Ok',
+      },
+    ]);
     const commands = (report['exchanges'] as { command: string | null }[]).map(
       (exchange) => exchange.command,
     );
