@@ -112,6 +112,10 @@ export function buildProgram(
       parsed = { kind: 'run', file, target, raw };
     });
   addReportOptions(addRunOptions(addConnectionOptions(run)));
+  // The script decides these; toRunRequest refuses them, so help does not offer them.
+  for (const option of run.options) {
+    if (['--starttls', '--ehlo', '--expect'].includes(option.long ?? '')) option.hideHelp();
+  }
 
   return { program, parsed: () => parsed };
 }

@@ -5,7 +5,9 @@
  */
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
+import { makeCertificateAuthority } from '../helpers/certificates.js';
 import { runCli } from '../helpers/cli.js';
+import { startRealServer } from '../helpers/smtp-server.js';
 import {
   close,
   delay,
@@ -113,6 +115,37 @@ describe('--count', () => {
     expect(exitCode).toBe(130);
     expect(repeat.runs).toBeLessThan(5);
     expect(repeat.ok).toBe(false);
+  });
+});
+
+describe('--count over TLS', () => {
+  it('when smtp-server is probed twice with STARTTLS then each probe has its TLS figures', async () => {
+    const authority = await makeCertificateAuthority();
+    const pair = await authority.issue({ names: ['mx.probe.test'], ips: ['127.0.0.1'] });
+    const caFile = writeTempFile('batch-ca.pem', authority.cert);
+    const real = await startRealServer({ pair });
+    try {
+      const target = `127.0.0.1:${real.port}`;
+      const args = ['--ehlo=probe.test', '--ca', caFile, '-c', '2', '--interval', '0', '--json'];
+      const repeat = parseOutput((await runCli([target, ...args])).stdout);
+
+      expect(repeat).toMatchObject({ ok: true, runs: 2, failures: 0 });
+      const stages = repeat.statistics.stages.map((s: Parsed) => s.stage);
+      expect(stages).toEqual([
+        'connect',
+        'greeting',
+        'ehlo',
+        'starttls',
+        'tls',
+        'ehlo_tls',
+        'quit',
+      ]);
+      for (const report of repeat.reports) {
+        expect(report.tls.verification.trusted).toBe(true);
+      }
+    } finally {
+      await real.close();
+    }
   });
 });
 
