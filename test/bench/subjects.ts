@@ -135,6 +135,18 @@ export function defineSubjects(port: number, tools: Tools): Subject[] {
       role: 'session',
       vsSwaks: true,
     }),
+    // The monitoring formats do the same work and print one line or one document:
+    // the Nagios row is the one to hold against check_smtp's EHLO and QUIT.
+    child(
+      'smtp-probe as a Nagios check (EHLO, QUIT)',
+      [NODE, CLI, target, '--ehlo', EHLO_NAME, '--starttls', 'never', '--format', 'nagios'],
+      { ours: true, vsSwaks: true },
+    ),
+    child(
+      'smtp-probe default session, --json',
+      [NODE, CLI, target, '--ehlo', EHLO_NAME, '--json'],
+      { ours: true, vsSwaks: true },
+    ),
   ];
 
   if (tools.swaks !== undefined) {
