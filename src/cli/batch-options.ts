@@ -35,7 +35,7 @@ const MAX_TARGETS_FILE_BYTES = 1024 * 1024;
 export function addBatchOptions(command: Command): Command {
   return command
     .option('-c, --count <n>', 'probe each target n times and report statistics', '1')
-    .option('--interval <ms>', 'time from one probe to the next (ms, or 2s, 1m)', '1000')
+    .option('--interval <duration>', 'from the start of one probe to the next: 500ms, 2s, 1m', '1s')
     .option('--targets-file <file>', 'more targets, one per line (# starts a comment)')
     .option('--concurrency <n>', 'targets probed at the same time', '8');
 }
@@ -90,10 +90,15 @@ function parseCount(text: string, option: string, max: number): number {
   return value;
 }
 
-// --interval counts in milliseconds, as ping-like tools for SMTP do; a
-// unit makes any other reading explicit.
+// Ping-like tools read a bare interval as milliseconds, while smtp-probe's
+// other durations read it as seconds: either reading would surprise half
+// the users, and one of them by hammering a server. So a unit is required.
 function parseInterval(text: string): number {
   const trimmed = text.trim();
   if (trimmed === '0') return 0;
-  return parseDuration(/^\d+(\.\d+)?$/.test(trimmed) ? `${trimmed}ms` : trimmed, '--interval');
+  if (/^\d+(\.\d+)?$/.test(trimmed)) {
+    const hint = `say ${trimmed}ms or ${trimmed}s`;
+    throw new UsageError(`--interval ${trimmed}: give a unit, ${hint}`);
+  }
+  return parseDuration(trimmed, '--interval');
 }

@@ -51,8 +51,7 @@ export function singleOutput(request: CliRequest, io: CliIo, terminal: CliIo): S
     };
   }
 
-  const write = (value: unknown, indent?: number): void =>
-    void io.stdout.write(`${stringifyJson(value, indent)}\n`);
+  const write = jsonWriter(request, io);
   const events = request.format === 'ndjson' ? eventWriter(write, {}) : undefined;
   return {
     event: (event) => events?.(event),
@@ -179,8 +178,7 @@ function textBatchOutput(request: CliRequest, io: CliIo): BatchOutput {
 function jsonBatchOutput(request: CliRequest, io: CliIo): BatchOutput {
   const run: RunInfo = { version, mode: request.probe.mode };
   const { batch } = request;
-  const write = (value: unknown, indent?: number): void =>
-    void io.stdout.write(`${stringifyJson(value, indent)}\n`);
+  const write = jsonWriter(request, io);
   const ndjson = request.format === 'ndjson';
   const documentOf = (runs: TargetRuns) =>
     batch.count > 1 ? buildRepeatReport(runs, run, batch) : buildReport(runs.results[0]!, run);
@@ -209,6 +207,15 @@ function jsonBatchOutput(request: CliRequest, io: CliIo): BatchOutput {
       write(request.targets.length === 1 ? documents[0] : documents, 2);
       return exitCode;
     },
+  };
+}
+
+// JSON goes out masked value by value: see SecretMask.applyDeep.
+function jsonWriter(request: CliRequest, io: CliIo) {
+  const mask = request.probe.secretMask;
+  return (value: unknown, indent?: number): void => {
+    const masked = mask ? mask.applyDeep(value) : value;
+    io.stdout.write(`${stringifyJson(masked, indent)}\n`);
   };
 }
 

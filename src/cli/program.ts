@@ -7,7 +7,8 @@
 import { Command } from 'commander';
 import { escapeText } from '../output/escape.js';
 import type { ProbeOptions } from '../session/options.js';
-import type { Target } from '../transport/target.js';
+import { UsageError } from '../errors.js';
+import { formatHostPort, type Target } from '../transport/target.js';
 import {
   addBatchOptions,
   collectTargets,
@@ -25,6 +26,7 @@ import {
 import {
   addReportOptions,
   checkExpectationsReachable,
+  stopForRefusal,
   toReportRequest,
   type OutputFormat,
   type RawReportOptions,
@@ -137,6 +139,19 @@ function configure(command: Command, write: ProgramOutput): Command {
     });
 }
 
+// Every output tells targets apart by host and port (a Prometheus series, an
+// NDJSON line, a table row): two probes of one would be indistinguishable.
+function refuseRepeatedTargets(targets: readonly Target[]): void {
+  const seen = new Set<string>();
+  for (const { host, port } of targets) {
+    const key = formatHostPort(host, port);
+    if (seen.has(key)) throw new UsageError(`target ${key} is given twice: use --count to repeat`);
+    seen.add(key);
+  }
+}
+
+const IMPLIED_STOP = 'an --expect asserts that MAIL FROM or RCPT TO is refused';
+
 const SINGLE_RUN: BatchPlan = { count: 1, intervalMs: 0, concurrency: 1 };
 
 /** Turns the parsed command into a request; reads files and secrets for send. */
@@ -152,6 +167,7 @@ export async function toCliRequest(
     const [first, ...more] = collectTargets(command.targets, raw.targetsFile);
     const { quiet, color, ...shared } = toConnectionRequest(first!, raw, input.env);
     const targets = [shared.target, ...more.map((spec) => toTarget(spec, raw))];
+    refuseRepeatedTargets(targets);
     const probe = { ...shared, mode: raw.banner ? 'banner' : 'session' } as const;
     checkExpectationsReachable(expectations, probe);
     return {
@@ -166,8 +182,10 @@ export async function toCliRequest(
   const output = { quiet, color, format, thresholds, targets: [shared.target], batch: SINGLE_RUN };
 
   const { transaction, auth } = await toSendRequest(command.raw, shared.target, input);
-  const { quitAfter } = command.raw;
-  const probe = { ...shared, mode: 'send', transaction, auth, quitAfter } as const;
+  const implied = command.raw.quitAfter === undefined ? stopForRefusal(expectations) : undefined;
+  const quitAfter = command.raw.quitAfter ?? implied;
+  const quitAfterReason = implied && IMPLIED_STOP;
+  const probe = { ...shared, mode: 'send', transaction, auth, quitAfter, quitAfterReason } as const;
   checkExpectationsReachable(expectations, probe);
   return {
     probe: { ...probe, expectations },

@@ -104,6 +104,32 @@ function toThresholds(raw: RawReportOptions, format: OutputFormat): Threshold[] 
 }
 
 /**
+ * A send that asserts MAIL FROM or RCPT TO will be refused (an open-relay
+ * check) stops after RCPT TO, as --quit-after rcpt does: should the
+ * assertion fail — the server accepts — no message is delivered through it.
+ */
+export function stopForRefusal(expectations: readonly Expectation[]): 'rcpt' | undefined {
+  const refusal = expectations.some(
+    (expectation) =>
+      (expectation.stage === 'mail' || expectation.stage === 'rcpt') && assertsRefusal(expectation),
+  );
+  return refusal ? 'rcpt' : undefined;
+}
+
+function assertsRefusal({ matcher }: Expectation): boolean {
+  switch (matcher.kind) {
+    case 'code':
+      return matcher.code >= 400;
+    case 'class':
+      return matcher.digit >= 4;
+    case 'enhanced':
+      return !matcher.status.startsWith('2.');
+    case 'pattern':
+      return false;
+  }
+}
+
+/**
  * Refuses expectations on stages the run will never reach, so that a
  * typo-level mistake (`--expect rcpt=550` without `send`) is a usage error
  * now rather than a failed check later.
@@ -113,7 +139,9 @@ export function checkExpectationsReachable(
   probe: Omit<ProbeOptions, 'expectations'>,
 ): void {
   for (const expectation of expectations) {
-    const why = unreachable(expectation.stage, probe);
+    const why = expectation.overTls
+      ? unreachableOverTls(probe)
+      : unreachable(expectation.stage, probe);
     if (why) {
       const stage = describeStage(expectation.stage);
       throw new UsageError(
@@ -137,6 +165,13 @@ const ORDER: readonly Stage[] = [
   'message',
 ];
 
+// The EHLO after STARTTLS needs a STARTTLS that may happen.
+function unreachableOverTls(probe: Omit<ProbeOptions, 'expectations'>): string | undefined {
+  if (probe.target.implicitTls) return 'with implicit TLS there is one EHLO: use ehlo=';
+  if (probe.startTls === 'never') return '--starttls never';
+  return unreachable('starttls', probe);
+}
+
 function unreachable(stage: Stage, probe: Omit<ProbeOptions, 'expectations'>): string | undefined {
   const { mode, quitAfter } = probe;
   if (mode === 'banner' && stage !== 'greeting' && stage !== 'quit') {
@@ -152,7 +187,8 @@ function unreachable(stage: Stage, probe: Omit<ProbeOptions, 'expectations'>): s
   if (quitAfter === 'connect' && stage === 'quit') return '--quit-after connect says nothing';
   const after = quitAfter === 'tls' ? 'starttls' : quitAfter;
   if (after !== undefined && ORDER.indexOf(stage) > ORDER.indexOf(after)) {
-    return `--quit-after ${quitAfter}`;
+    const implied = probe.quitAfterReason ? `, as ${probe.quitAfterReason}` : '';
+    return `it stops after ${describeStage(after)} (--quit-after ${quitAfter}${implied})`;
   }
   return undefined;
 }

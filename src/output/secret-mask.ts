@@ -28,6 +28,7 @@ export class SecretMask {
         .join(''),
     );
     this.addForm(secret);
+    this.addForm(bytes.toString('latin1'));
     this.addForm(bytes.toString('hex'));
     this.addForm(bytes.toString('hex').toUpperCase());
     for (const form of base64Forms(bytes)) this.addForm(form);
@@ -45,11 +46,39 @@ export class SecretMask {
     return result;
   }
 
+  /**
+   * Masks a value before it is written as JSON: every string in it, and
+   * the exact bytes of reply lines (`linesBase64`). Masking the JSON text
+   * instead would miss a secret that JSON escapes (a `"`, a C1 character).
+   */
+  applyDeep(value: unknown, key?: string): unknown {
+    if (typeof value === 'string') return this.apply(value);
+    if (Array.isArray(value)) {
+      const strings = key === 'linesBase64' ? (value as string[]).map(this.applyBase64) : value;
+      return strings.map((item) => this.applyDeep(item));
+    }
+    if (value === null || typeof value !== 'object') return value;
+    return Object.fromEntries(
+      Object.entries(value).map(([name, item]) => [name, this.applyDeep(item, name)]),
+    );
+  }
+
+  // Bytes are read as Latin-1, one character each, so that masking them
+  // changes only the bytes of a secret; the forms include its UTF-8 bytes
+  // read that way.
+  private readonly applyBase64 = (encoded: string): string => {
+    const bytes = Buffer.from(encoded, 'base64').toString('latin1');
+    const masked = this.apply(bytes);
+    return masked === bytes ? encoded : Buffer.from(masked, 'latin1').toString('base64');
+  };
+
   private addForm(form: string): void {
     // Too short a form would hide innocent text and give away little.
     if (form.length < 4) return;
     this.forms.add(form);
     this.forms.add(escapeText(form).text);
+    // A Nagios status line writes `|` as `/` (it would start the performance data).
+    if (form.includes('|')) this.addForm(form.replaceAll('|', '/'));
   }
 }
 

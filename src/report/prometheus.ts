@@ -60,9 +60,12 @@ const METRICS: readonly Metric[] = [
   },
   {
     name: 'last_reply_code',
-    help: 'The code of the last reply the server sent.',
+    help: 'The code of the last reply before QUIT: the refusal when one ended the probe.',
     samples: (result) => {
-      const last = result.log.exchanges.findLast((exchange) => exchange.reply !== undefined);
+      // QUIT's 221 follows a refusal too: it would hide the code worth alerting on.
+      const last = result.log.exchanges.findLast(
+        (exchange) => exchange.reply !== undefined && exchange.stage !== 'quit',
+      );
       return last?.reply ? [{ labels: {}, value: last.reply.code }] : [];
     },
   },

@@ -37,7 +37,8 @@ export interface Breach {
 }
 
 const STAGES = ['resolve', 'connect', 'tls', 'greeting', 'ehlo', 'starttls', 'auth', 'mail'];
-const MORE_STAGES = ['rcpt', 'data', 'message', 'quit'];
+// `command` is a scenario's NOOP, RSET, VRFY… (docs/scenarios.md).
+const MORE_STAGES = ['rcpt', 'data', 'message', 'quit', 'command'];
 const METRICS = new Set([
   'total',
   'cert_days',

@@ -25,6 +25,8 @@ export interface Expectation {
   readonly source: string;
   /** An expect line of a scenario rather than an --expect option. */
   readonly inScenario?: boolean;
+  /** `ehlo_tls`: the EHLO said again after STARTTLS, rather than the first one. */
+  readonly overTls?: boolean;
 }
 
 /** How an expectation fared. */
@@ -33,6 +35,8 @@ export interface ExpectationOutcome {
   readonly status: 'met' | 'failed' | 'not-reached';
   /** The reply that decided, as `code text`; undefined when none came. */
   readonly got: string | undefined;
+  /** Not reached because the command went unanswered, rather than unsent. */
+  readonly unanswered?: boolean;
 }
 
 /** The stages whose replies can be expected, with the other names people use for them. */
@@ -41,6 +45,8 @@ const STAGE_NAMES: Record<string, Stage> = {
   banner: 'greeting',
   ehlo: 'ehlo',
   helo: 'ehlo',
+  ehlo_tls: 'ehlo',
+  'ehlo-tls': 'ehlo',
   starttls: 'starttls',
   auth: 'auth',
   mail: 'mail',
@@ -62,10 +68,12 @@ export function parseExpectation(source: string): Expectation {
   if (equals < 0 || what === '') throw new UsageError(`invalid --expect "${source}": ${form}`);
   const stage = STAGE_NAMES[name];
   if (stage === undefined) {
-    const names = 'greeting, ehlo, starttls, auth, mail, rcpt, data, message, quit';
+    const names = 'greeting, ehlo, ehlo_tls, starttls, auth, mail, rcpt, data, message, quit';
     throw new UsageError(`invalid --expect "${source}": no stage "${name}" (stages: ${names})`);
   }
-  return { stage, matcher: parseMatcher(what, source, form), source: `${name}=${what}` };
+  const overTls = name === 'ehlo_tls' || name === 'ehlo-tls';
+  const matcher = parseMatcher(what, source, form);
+  return { stage, matcher, source: `${name}=${what}`, ...(overTls ? { overTls } : {}) };
 }
 
 function parseMatcher(what: string, source: string, form: string): ReplyMatcher {
@@ -117,17 +125,26 @@ function lineText(raw: Buffer): string {
 
 /**
  * Judges each expectation against the replies of its stage. Every reply of
- * the stage must match (each RCPT TO, EHLO before and after TLS); in AUTH
- * only the last counts, the 334 challenges before it being the dialogue.
+ * the stage must match (each RCPT TO, an EHLO and the HELO after it); in
+ * AUTH only the last counts, the 334 challenges before it being the
+ * dialogue. `ehlo` is the EHLO before STARTTLS and `ehlo_tls` the one
+ * after: RFC 3207 has the second leave STARTTLS out, so one assertion
+ * cannot hold for both.
  */
 export function judgeExpectations(
   expectations: readonly Expectation[],
   log: SessionLog,
 ): ExpectationOutcome[] {
   return expectations.map((expectation) => {
-    const all = log.repliesTo(expectation.stage);
+    const all = repliesFor(expectation, log);
     const replies = expectation.stage === 'auth' ? all.slice(-1) : all;
-    if (replies.length === 0) return { expectation, status: 'not-reached', got: undefined };
+    if (replies.length === 0) {
+      // Sent but never answered (a server that closes on QUIT) is not "never sent".
+      const unanswered = log.exchanges.some(
+        (exchange) => exchange.stage === expectation.stage && !exchange.reply,
+      );
+      return { expectation, status: 'not-reached', got: undefined, unanswered };
+    }
 
     const wrong = replies.find((reply) => !matchesReply(expectation.matcher, reply));
     const decisive = wrong ?? replies.at(-1)!;
@@ -162,10 +179,22 @@ export function decideFailure(
 export function describeOutcome(outcome: ExpectationOutcome): string {
   const { expectation, status, got } = outcome;
   const expected = expectation.inScenario ? expectation.source : `--expect ${expectation.source}`;
-  const stage = describeStage(expectation.stage);
+  const stage = `${describeStage(expectation.stage)}${expectation.overTls ? ' over TLS' : ''}`;
   if (status === 'met') return `${expected}: met (${got})`;
   if (status === 'failed') return `${expected}: not met, ${stage} was answered ${got}`;
+  if (outcome.unanswered) return `${expected}: not met, ${stage} was sent but never answered`;
   return `${expected}: not met, ${stage} was never ${expectation.stage === 'greeting' ? 'received' : 'sent'}`;
+}
+
+function repliesFor(expectation: Expectation, log: SessionLog): Reply[] {
+  if (expectation.stage !== 'ehlo') return log.repliesTo(expectation.stage);
+
+  const ehlos = log.exchanges.filter((e) => e.stage === 'ehlo' && !e.unsolicited && e.reply);
+  const firstSecure = ehlos[0]?.secure ?? false;
+  const side = ehlos.filter((exchange) =>
+    expectation.overTls ? exchange.secure && !firstSecure : exchange.secure === firstSecure,
+  );
+  return side.map((exchange) => exchange.reply!);
 }
 
 function describeReply(reply: Reply): string {

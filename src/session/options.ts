@@ -62,6 +62,8 @@ export interface ProbeOptions {
   readonly timeouts: Timeouts;
   /** Stop after this stage (send mode); see stopsAfter in converse(), probe.ts. */
   readonly quitAfter?: Stage | undefined;
+  /** Why quitAfter was set when the user did not set it, for the transcript and errors. */
+  readonly quitAfterReason?: string | undefined;
   readonly auth?: AuthRequest | undefined;
   /** Learns every AUTH line sent, so that no output can show one. */
   readonly secretMask?: SecretMask | undefined;

@@ -203,6 +203,10 @@ async function converse(
   if (stopsAfter('auth') || !options.transaction) return done();
 
   const { transaction, quitAfter } = options;
+  if (options.quitAfterReason) {
+    const text = `stopping after ${describeStage(quitAfter!)}: ${options.quitAfterReason}, so nothing is delivered`;
+    session.emit({ type: 'note', text });
+  }
   findings.transaction = await transact(
     session,
     transaction,

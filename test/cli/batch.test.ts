@@ -68,7 +68,7 @@ describe('--count', () => {
 
   it('when --interval is 250 ms then probes start at least that far apart', async () => {
     const target = await serve(banner(0));
-    const run = await runCli([target, '--banner', '-c', '3', '--interval', '250', '--json']);
+    const run = await runCli([target, '--banner', '-c', '3', '--interval', '250ms', '--json']);
     const starts = parseOutput(run.stdout).reports.map((r: Parsed) => Date.parse(r.startedAt));
 
     expect(starts[1] - starts[0]).toBeGreaterThanOrEqual(249);
@@ -106,7 +106,7 @@ describe('--count', () => {
     const out = { text: '', write: (t: string) => (out.text += t) };
     setTimeout(() => controller.abort('SIGINT'), 150);
     const exitCode = await main(
-      [target, '--banner', '-c', '100', '--interval', '100', '--json'],
+      [target, '--banner', '-c', '100', '--interval', '100ms', '--json'],
       { stdout: out, stderr: { write: () => true }, env: {} },
       controller.signal,
     );
@@ -262,6 +262,8 @@ describe('batch usage errors', () => {
     [['127.0.0.1:1', '--count', '0'], 'invalid --count "0"'],
     [['127.0.0.1:1', '--count', '10001'], 'from 1 to 10000'],
     [['127.0.0.1:1', '--interval', '-5'], 'invalid --interval'],
+    [['127.0.0.1:1', '--interval', '5'], '--interval 5: give a unit, say 5ms or 5s'],
+    [['127.0.0.1:1', '127.0.0.1:1'], 'target 127.0.0.1:1 is given twice'],
     [['127.0.0.1:1', '--concurrency', '65'], 'from 1 to 64'],
     [['--targets-file', '/nonexistent/targets'], 'no such file'],
     [['--targets-file', '/dev/null'], 'not a regular file'],

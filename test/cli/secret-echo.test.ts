@@ -4,6 +4,7 @@
  * reach any output, with or without --quiet.
  */
 import { afterEach, describe, expect, it } from 'vitest';
+import { stringifyJson } from '../../src/report/json.js';
 import { runCli, type CliRun } from '../helpers/cli.js';
 import {
   expectLine,
@@ -127,4 +128,44 @@ describe.each([false, true])('with --quiet %s', (quiet) => {
     expect(result.exitCode).toBe(65);
     expectHidden(result);
   });
+});
+
+// Secrets holding characters that JSON escapes (`"`, `\`, a C1 control) or
+// that the Nagios line rewrites (`|`): a mask over the rendered text would
+// look for the wrong form.
+describe.each([
+  ['a double quote', 'S3cr"etPw-1'],
+  ['a backslash', 'S3cr\\etPw-2'],
+  ['a pipe', 'Sec|retPw-3'],
+  ['a C1 control', 'Sec\u0085retPw-4'],
+])('a secret with %s, echoed in a 535', (_what, secret) => {
+  const echo = Buffer.from(`535-5.7.8 your password ${secret} is wrong\r\n535 5.7.8 no\r\n`);
+  const script = [
+    send(GREETING_220),
+    expectLine(/^EHLO/),
+    send(EHLO_AUTH),
+    expectLine(/^AUTH PLAIN /),
+    send(echo),
+    expectLine(/^QUIT/),
+    send(REPLY_221_BYE),
+  ];
+
+  it.each(['--json', '--format=ndjson', '--format=nagios', '--format=prometheus', '--quiet'])(
+    'when the output is %s then no form of it appears',
+    async (format) => {
+      server = await startFakeServer(script);
+      const target = `127.0.0.1:${server.port}`;
+      const args = ['send', target, ...ARGS, '--auth', 'PLAIN', '--auth-user', 'probeuser'];
+      const result = await runCli([...args, format], { SMTP_PROBE_AUTH_PASSWORD: secret });
+      const output = result.stdout + result.stderr;
+
+      // Prometheus carries no server text at all; the others must show the echo, masked.
+      if (format !== '--format=prometheus') expect(output).toContain('your password');
+      const inJson = stringifyJson(secret).slice(1, -1);
+      for (const form of [secret, inJson, secret.replace('|', '/')]) {
+        expect(output).not.toContain(form);
+      }
+      expect(output).not.toContain(echo.toString('base64').slice(8, 40));
+    },
+  );
 });

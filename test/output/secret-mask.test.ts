@@ -1,0 +1,42 @@
+import { describe, expect, it } from 'vitest';
+import { SecretMask } from '../../src/output/secret-mask.js';
+
+const SECRET = 'Wonderland42';
+
+function mask(): SecretMask {
+  const secretMask = new SecretMask();
+  secretMask.addSecret(SECRET);
+  return secretMask;
+}
+
+describe('SecretMask.applyDeep', () => {
+  it('when a report holds the secret in nested strings then each is masked', () => {
+    const report = { verdict: { message: `no ${SECRET}` }, notes: [`hex ${toHex(SECRET)}`], n: 1 };
+
+    expect(mask().applyDeep(report)).toEqual({
+      verdict: { message: 'no <hidden>' },
+      notes: ['hex <hidden>'],
+      n: 1,
+    });
+  });
+
+  it('when the exact bytes of a line hold the secret then linesBase64 is masked too', () => {
+    const line = Buffer.concat([Buffer.from(`535 ${SECRET} \xff\r\n`, 'latin1')]);
+    const reply = { lines: ['x'], linesBase64: [line.toString('base64')] };
+
+    const masked = mask().applyDeep(reply) as { linesBase64: string[] };
+    const bytes = Buffer.from(masked.linesBase64[0]!, 'base64').toString('latin1');
+
+    expect(bytes).toBe('535 <hidden> \xff\r\n');
+  });
+
+  it('when a line holds no secret then its base64 is left exactly as it was', () => {
+    const encoded = Buffer.from('250 ok \xff\r\n', 'latin1').toString('base64');
+
+    expect(mask().applyDeep({ linesBase64: [encoded] })).toEqual({ linesBase64: [encoded] });
+  });
+});
+
+function toHex(text: string): string {
+  return Buffer.from(text).toString('hex');
+}
