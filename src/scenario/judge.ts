@@ -26,7 +26,7 @@ export function judgeReply(
 ): void {
   const { stage, reply } = answer;
   // QUIT's reply is a courtesy (see quit.ts): unasserted, it never fails a run.
-  if (step.expects.length === 0 && reply.code >= 400 && stage !== 'quit') {
+  if (reply.code >= 400 && stage !== 'quit' && !judgesRefusal(step, reply)) {
     const command = step.kind === 'send' ? step.command.display : undefined;
     throw new ReplyError(stage, reply, command);
   }
@@ -42,6 +42,17 @@ export function judgeReply(
     if (!clause.soft) throw new ExpectationError([message], stage);
     emit({ type: 'warning', warning: { code: 'expectation-soft', message } });
   }
+}
+
+/**
+ * Whether the step's expects take a refusal over: a hard expect judges it
+ * (met, or exit 10), a soft one only when it matches — a soft expect not
+ * met only warns, so the refusal keeps its own exit status.
+ */
+export function judgesRefusal(step: ReplyingStep, reply: Reply): boolean {
+  return step.expects.some(
+    (clause) => !clause.soft || clause.matchers.every((matcher) => matchesReply(matcher, reply)),
+  );
 }
 
 // The JSON report lists a scenario's expect lines as it lists --expect:

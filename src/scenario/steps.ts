@@ -15,10 +15,10 @@ import type { ProbeOptions } from '../session/options.js';
 import { quit } from '../session/quit.js';
 import type { Session } from '../session/session.js';
 import { upgrade } from '../session/starttls.js';
-import type { TlsSession } from '../transport/tls-session.js';
 import type { Reply } from '../protocol/reply.js';
+import type { TlsSession } from '../transport/tls-session.js';
 import type { ExpectationOutcome } from '../session/expectations.js';
-import { judgeReply, type StepReply } from './judge.js';
+import { judgeReply, judgesRefusal, type StepReply } from './judge.js';
 import {
   describeStep,
   type AuthStep,
@@ -127,7 +127,7 @@ async function replyTo(
     await action();
   } catch (error) {
     const asserted = error instanceof ReplyError && error.reply === answer()?.reply;
-    if (!asserted || step.expects.length === 0) throw error;
+    if (!asserted || !judgesRefusal(step, error.reply)) throw error;
   }
   // quit() with no reply (the server closed) leaves nothing to judge.
   const decided = answer();

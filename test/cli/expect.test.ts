@@ -95,7 +95,7 @@ describe('--expect against smtp-server', () => {
       '--expect',
       'rcpt=550',
       '--expect',
-      'message=250',
+      'quit=250',
       '--json',
     );
     const report = parseReport(run.stdout);
@@ -108,10 +108,69 @@ describe('--expect against smtp-server', () => {
         status: 'met',
         got: '550 5.1.1 <nobody@probe.test>: user unknown',
       },
-      { expect: 'message=250', stage: 'message', status: 'not-reached', got: null },
+      { expect: 'quit=250', stage: 'quit', status: 'failed', got: '221 Bye' },
     ]);
     expect(report.error).toMatchObject({ code: 'reply-refused', stage: 'rcpt', exitCode: 75 });
     expect(report.verdict).toMatchObject({ code: 'expectation-failed', exitCode: 10 });
+  });
+});
+
+describe('--expect and STARTTLS', () => {
+  it('when STARTTLS is asserted in the first EHLO and AUTH in the second then both are met', async () => {
+    real = await startRealServer({ pair });
+    const target = `127.0.0.1:${real.port}`;
+    const asserts = ['--expect', 'ehlo=/STARTTLS/', '--expect', 'ehlo_tls=/^250.AUTH /m'];
+    const run = await runCli([target, EHLO, '--ca', caFile, '-q', ...asserts]);
+
+    expect(run.exitCode).toBe(0);
+    expect(run.stdout).toContain('2 expectations met');
+  });
+
+  it('when the EHLO over TLS lacks what is asserted then the message names it', async () => {
+    real = await startRealServer({ pair });
+    const target = `127.0.0.1:${real.port}`;
+    const run = await runCli([target, EHLO, '--ca', caFile, '--expect', 'ehlo-tls=/STARTTLS/']);
+
+    expect(run.exitCode).toBe(10);
+    expect(run.stderr).toContain(
+      '--expect ehlo-tls=/STARTTLS/: not met, EHLO over TLS was answered',
+    );
+  });
+
+  it('when ehlo_tls is asserted without STARTTLS then it is a usage error', async () => {
+    const run = await runCli(['127.0.0.1:1', '--starttls', 'never', '--expect', 'ehlo_tls=250']);
+
+    expect(run.exitCode).toBe(2);
+    expect(run.stderr).toContain('--starttls never');
+  });
+});
+
+describe('--expect of a refused RCPT (an open-relay check)', () => {
+  it('when the server accepts the relay then nothing is delivered and exit 10 says so', async () => {
+    const target = await realServer();
+    const run = await sendTo(target, 'stranger@elsewhere.test', '--expect', 'rcpt=5xx');
+
+    expect(run.exitCode).toBe(10);
+    expect(run.stdout).toContain(
+      '== stopping after RCPT TO: an --expect asserts that MAIL FROM or RCPT TO is refused',
+    );
+    expect(run.stdout).not.toMatch(/^-> DATA/m);
+    expect(real!.messages).toHaveLength(0);
+  });
+
+  it('when the message stage is asserted too then the contradiction is a usage error', async () => {
+    const target = await realServer();
+    const run = await sendTo(
+      target,
+      'x@probe.test',
+      '--expect',
+      'rcpt=550',
+      '--expect',
+      'message=250',
+    );
+
+    expect(run.exitCode).toBe(2);
+    expect(run.stderr).toContain('as an --expect asserts that MAIL FROM or RCPT TO is refused');
   });
 });
 

@@ -165,6 +165,35 @@ describe('a scenario against the scripted server', () => {
     );
   });
 
+  it('when only an expect-soft follows a refusal it does not match then the refusal stands', async () => {
+    const server = await fake([
+      send(GREETING_220),
+      expectLine(/^RCPT /),
+      send(REPLY_550_NO_RELAY),
+      expectLine(/^QUIT$/),
+      send(REPLY_221_BYE),
+    ]);
+    const script = 'send RCPT TO:<someone@elsewhere.example>\nexpect-soft 250\n';
+    const run = await play(script, server.target, ['--format', 'nagios']);
+
+    expect(run.exitCode).toBe(2);
+    expect(run.stdout).toMatch(/^SMTP CRITICAL - .*RCPT TO refused \(permanent failure\)/);
+  });
+
+  it('when an expect-soft matches a refusal then the refusal is what it asked for', async () => {
+    const server = await fake([
+      send(GREETING_220),
+      expectLine(/^RCPT /),
+      send(REPLY_550_NO_RELAY),
+      expectLine(/^QUIT$/),
+      send(REPLY_221_BYE),
+    ]);
+    const script = 'send RCPT TO:<someone@elsewhere.example>\nexpect-soft 5.7.1\n';
+    const run = await play(script, server.target);
+
+    expect(run.exitCode).toBe(0);
+  });
+
   it('when a reply does not come within the step limit then the exit status is 5 and the step is named', async () => {
     const server = await fake([send(GREETING_220), expectLine(/^EHLO a\.test$/), silent(3_000)]);
     const started = performance.now();
