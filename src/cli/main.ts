@@ -11,7 +11,7 @@ import { SecretMask } from '../output/secret-mask.js';
 import { runScenario } from '../scenario/run.js';
 import { scenarioSecrets } from '../scenario/script.js';
 import { runBatch } from '../session/batch.js';
-import { runProbe } from '../session/probe.js';
+import { runProbe, startDeadline } from '../session/probe.js';
 import { batchOutput, singleOutput } from './outputs.js';
 import { buildProgram, toCliRequest, type CliRequest, type ParsedCommand } from './program.js';
 import { asksForNagios, reportNagiosFailure } from './nagios-edge.js';
@@ -97,11 +97,14 @@ async function probe(
     return output.finish(result);
   }
 
+  // --deadline bounds the whole run here too, not only each probe in it.
+  const deadline = startDeadline(request.probe.timeouts.deadlineMs, signal);
   const output = batchOutput(request, io);
-  const all = await runBatch(targets, request.probe, batch, output.hooks, signal);
+  const all = await runBatch(targets, request.probe, batch, output.hooks, deadline.signal);
+  deadline.clear();
   const codes = all.flatMap((runs) => runs.results.map((result) => result.exitCode));
-  // Probes an interruption kept from starting did not pass either.
-  if (signal?.aborted) codes.push(abortError(signal.reason).exitCode);
+  // Probes an interruption or the deadline kept from starting did not pass either.
+  if (deadline.signal.aborted) codes.push(abortError(deadline.signal.reason).exitCode);
   return output.finish(all, worstExitCode(codes));
 }
 

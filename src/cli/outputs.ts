@@ -204,7 +204,9 @@ function jsonBatchOutput(request: CliRequest, io: CliIo): BatchOutput {
     finish: (all, exitCode) => {
       if (ndjson) return exitCode;
       const documents = all.map(documentOf);
-      write(request.targets.length === 1 ? documents[0] : documents, 2);
+      // Interrupted before its first probe, a repeat still gets its (empty) document.
+      const first = documents[0] ?? documentOf({ target: request.targets[0]!, results: [] });
+      write(request.targets.length === 1 ? first : documents, 2);
       return exitCode;
     },
   };

@@ -44,6 +44,7 @@ export function renderNagiosBatch(
 ): NagiosReport {
   const judged = all.map(({ results }) => results.map((result) => judgeProbe(result, thresholds)));
   const probes = judged.flat();
+  if (probes.length === 0) return renderNagiosUnknown('interrupted before the first probe');
   const worst = probes.reduce((a, b) => (SEVERITY[b.state] > SEVERITY[a.state] ? b : a));
   const notOk = probes.filter((probe) => probe.state !== 'OK').length;
 

@@ -64,6 +64,7 @@ export async function runScenario(
     context?.session?.connection.close();
   }
 
+  log.closePending();
   return {
     target: options.target,
     startedAt: startedAtDate,
@@ -73,7 +74,7 @@ export async function runScenario(
     greeting: findings.greeting,
     extensions: findings.extensions,
     extensionsAfterTls: findings.extensionsAfterTls,
-    tls: findings.tls,
+    tls: findings.tls ?? log.tls,
     transaction: undefined,
     log,
     expectations: outcomes,

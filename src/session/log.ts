@@ -6,6 +6,7 @@
  */
 import type { ProtocolWarning, Reply } from '../protocol/reply.js';
 import type { SessionEvent, SessionObserver } from './events.js';
+import type { TlsSession } from '../transport/tls-session.js';
 import type { Stage } from './stage.js';
 
 /** One step of the dialogue: what was sent (nothing, for the greeting) and the answer. */
@@ -48,6 +49,11 @@ export class SessionLog {
   resolved: { host: string; addresses: string[]; ms: number } | undefined;
   /** This side's address of the connection. */
   localAddress: string | undefined;
+  /**
+   * The last TLS session set up, even one a policy then rejected
+   * (--tls-verify): its certificate is what the user needs to see.
+   */
+  tls: TlsSession | undefined;
   /** performance.now() when the run began: every time in the log counts from here. */
   readonly startedAt: number;
   /** Commands sent whose replies have not come yet, oldest first (PIPELINING). */
@@ -79,6 +85,9 @@ export class SessionLog {
         break;
       case 'connected':
         this.localAddress = event.localAddress;
+        break;
+      case 'tls':
+        this.tls = event.session;
         break;
       case 'command':
         this.pending.push({
@@ -164,8 +173,8 @@ export class SessionLog {
     });
   }
 
-  // What was sent but never answered stays in the log, without a reply.
-  private closePending(): void {
+  /** Ends the log: what was sent but never answered stays in it, without a reply. */
+  closePending(): void {
     for (const sent of this.pending.splice(0)) {
       this.exchanges.push({
         ...sent,

@@ -97,6 +97,8 @@ export async function runProbe(
     session?.connection.close();
   }
 
+  // A QUIT the server never answered (it closed instead) is an exchange too.
+  log.closePending();
   const expectations = judgeExpectations(options.expectations ?? [], log);
   const failure = decideFailure(error, expectations);
   return {
@@ -108,7 +110,7 @@ export async function runProbe(
     greeting: findings.greeting,
     extensions: findings.extensions,
     extensionsAfterTls: findings.extensionsAfterTls,
-    tls: findings.tls,
+    tls: findings.tls ?? log.tls,
     transaction: findings.transaction,
     log,
     expectations,

@@ -149,6 +149,34 @@ describe('--count over TLS', () => {
   });
 });
 
+describe('--deadline over many probes', () => {
+  it('when the probes would take longer than --deadline then the whole run ends there', async () => {
+    const target = await serve(banner(0));
+    const started = performance.now();
+    const args = ['--banner', '-c', '10', '--interval', '300ms', '--deadline', '700ms', '--json'];
+    const run = await runCli([target, ...args]);
+    const repeat = parseOutput(run.stdout);
+
+    expect(performance.now() - started).toBeLessThan(2_000);
+    expect(run.exitCode).toBe(5);
+    expect(repeat.runs).toBeLessThan(5);
+  });
+
+  it('when interrupted before any probe then a repeat document with no probes comes', async () => {
+    const controller = new AbortController();
+    controller.abort('SIGINT');
+    const out = { text: '', write: (t: string) => (out.text += t) };
+    const exitCode = await main(
+      ['127.0.0.1:1', '--banner', '-c', '3', '--json'],
+      { stdout: out, stderr: { write: () => true }, env: {} },
+      controller.signal,
+    );
+
+    expect(exitCode).toBe(130);
+    expect(parseOutput(out.text)).toMatchObject({ kind: 'repeat', runs: 0, ok: false });
+  });
+});
+
 describe('several targets', () => {
   it('when one of three fails then the table shows each and the worst exit status wins', async () => {
     const good = await serve(banner(0));

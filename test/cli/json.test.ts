@@ -160,6 +160,13 @@ describe('--json', () => {
     expect(Buffer.from(report.greeting.linesBase64[0], 'base64')).toEqual(hostile);
   });
 
+  it('when QUIT is never answered then its exchange is kept with no reply', async () => {
+    const target = await serve([send(GREETING_220), expectLine(/^QUIT$/), close()]);
+    const report = parseReport((await runCli([target, '--banner', '--json'])).stdout);
+
+    expect(report.exchanges.at(-1)).toMatchObject({ stage: 'quit', command: 'QUIT', reply: null });
+  });
+
   it('when the port is closed then a document still comes, with exit 4', async () => {
     const run = await runCli(['127.0.0.1:1', '--json']);
     const report = parseReport(run.stdout);

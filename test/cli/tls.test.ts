@@ -1,4 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { parseReport } from '../helpers/schema.js';
 import { runCli } from '../helpers/cli.js';
 import {
   makeCertificateAuthority,
@@ -101,6 +102,17 @@ describe('STARTTLS against smtp-server', () => {
       expect(run.stdout).toMatch(/^\*\* --tls-verify: .*\n~> QUIT\n<~ 221 /m);
     },
   );
+
+  it('when --tls-verify fails then the JSON report still holds the certificate', async () => {
+    const target = await real({ pair: selfSigned });
+    const run = await runCli([target, EHLO, '--tls-verify', '--json']);
+    const report = parseReport(run.stdout);
+
+    expect(run.exitCode).toBe(6);
+    expect(report.tls.verification).toMatchObject({ trusted: false });
+    expect(report.tls.certificate.daysLeft).toBeGreaterThan(0);
+    expect(report.exchanges.at(-1)).toMatchObject({ stage: 'quit', secure: true });
+  });
 
   it(
     'when --ca names the issuing CA then the ' + 'certificate verifies and --tls-verify passes',
