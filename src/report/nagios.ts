@@ -94,10 +94,17 @@ function judge(
 
   const critical = breaches.filter((breach) => breach.threshold.level === 'critical');
   const warning = breaches.filter((breach) => breach.threshold.level === 'warning');
-  const state = critical.length > 0 ? 'CRITICAL' : warning.length > 0 ? 'WARNING' : 'OK';
+  const troubles = result.log.warnings.filter((w) => WARNING_CODES.has(w.code));
+  const state =
+    critical.length > 0 ? 'CRITICAL' : warning.length + troubles.length > 0 ? 'WARNING' : 'OK';
   const past = [...critical, ...warning].map(describeBreach);
-  return { state, text: [describeSuccess(result), ...past].join('; ') };
+  const said = troubles.map((trouble) => trouble.message);
+  return { state, text: [describeSuccess(result), ...past, ...said].join('; ') };
 }
+
+// Warnings that mean the server is not healthy although the probe passed:
+// an unasked refusal before QUIT, a scenario's expect-soft not met.
+const WARNING_CODES = new Set(['refused-before-quit', 'expectation-soft']);
 
 // A bug or an interruption says nothing about the server: the check could
 // not be made. Everything else the probe reports is the server's fault.

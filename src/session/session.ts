@@ -6,7 +6,7 @@
 import { ProtocolError, ReplyError, TimeoutError } from '../errors.js';
 import { describeRate, formatDuration } from '../output/duration.js';
 import { buildCommand, encodeCommand, type Command } from '../protocol/command.js';
-import type { Reply } from '../protocol/reply.js';
+import { replyText, type Reply } from '../protocol/reply.js';
 import type { SmtpConnection } from '../transport/connection.js';
 import type { SessionObserver } from './events.js';
 import type { Stage } from './stage.js';
@@ -230,6 +230,13 @@ export class Session {
         undefined,
         'the server said this unasked, before the command',
       );
+    }
+    // Before QUIT the work is done, but a server that refuses or closes
+    // unasked is not healthy: a warning, which a monitoring check reports.
+    if (ending) {
+      const said = `${ending.code} ${replyText(ending)}`.trim();
+      const message = `the server said ${said} unasked, before QUIT`;
+      this.emit({ type: 'warning', warning: { code: 'refused-before-quit', message } });
     }
   }
 }

@@ -1,7 +1,7 @@
 import { createServer } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
-import { fakeServerPerTest } from '../helpers/fake-server.js';
+import { close, expectLine, fakeServerPerTest, send } from '../helpers/fake-server.js';
 import {
   BROKEN_TLS_SESSION,
   DELAYED_SESSION,
@@ -152,7 +152,7 @@ describe('--format prometheus against the fake server', () => {
     expectNear(sample(stage('greeting')), GREETING_DELAY_MS);
     expectNear(sample(stage('ehlo')), EHLO_DELAY_MS);
     expect(sample(`smtp_probe_success\\{target="${target}"\\}`)).toBe(1);
-    expect(sample(`smtp_probe_last_reply_code\\{target="${target}"\\}`)).toBe(221);
+    expect(sample(`smtp_probe_last_reply_code\\{target="${target}"\\}`)).toBe(250);
   });
 
   it('when the greeting is refused then success is 0 with the stage and exit code', async () => {
@@ -177,5 +177,35 @@ describe('--format json against the fake server', () => {
 
     expectNear(ms('greeting') / 1000, GREETING_DELAY_MS);
     expectNear(ms('ehlo') / 1000, EHLO_DELAY_MS);
+  });
+});
+
+describe('--format nagios and a server that is unwell although the probe passed', () => {
+  it('when the server says 421 unasked before QUIT then the check is a WARNING', async () => {
+    const target = await serve([
+      send('220 mx.probe.test ESMTP\r\n'),
+      expectLine(/^EHLO /),
+      send('250 mx.probe.test\r\n421 4.7.0 Too many errors, closing\r\n'),
+      close(),
+    ]);
+    const text = await runCli([target, EHLO]);
+    const nagios = await runCli([target, EHLO, ...NAGIOS]);
+
+    expect(text.exitCode).toBe(0);
+    expect(text.stdout).toContain(
+      '!! the server said 421 4.7.0 Too many errors, closing unasked, before QUIT',
+    );
+    expect(nagios.exitCode).toBe(1);
+    expect(nagios.stdout).toMatch(/^SMTP WARNING - .*421 4\.7\.0 Too many errors, closing unasked/);
+  });
+});
+
+describe('--format prometheus and a refusal', () => {
+  it('when the greeting is 554 then the last reply code is 554, not the 221 to QUIT', async () => {
+    const target = await serve(REFUSED_SESSION);
+    const run = await runCli([target, '--format', 'prometheus']);
+
+    expect(run.exitCode).toBe(25);
+    expect(run.stdout).toMatch(/^smtp_probe_last_reply_code\{target="[^"]+"\} 554$/m);
   });
 });
