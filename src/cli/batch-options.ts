@@ -13,7 +13,7 @@ import { describeFileError } from './file-error.js';
 export interface RawBatchOptions {
   count: string;
   interval: string;
-  targetsFile?: string;
+  targetsFile: string[];
   concurrency: string;
 }
 
@@ -29,6 +29,7 @@ export interface BatchPlan {
 const MAX_COUNT = 10_000;
 const MAX_CONCURRENCY = 64;
 const MAX_TARGETS = 1_000;
+const MAX_PROBES = 10_000;
 const MAX_TARGETS_FILE_BYTES = 1024 * 1024;
 
 /** Adds the batch options to a command. */
@@ -36,7 +37,12 @@ export function addBatchOptions(command: Command): Command {
   return command
     .option('-c, --count <n>', 'probe each target n times and report statistics', '1')
     .option('--interval <duration>', 'from the start of one probe to the next: 500ms, 2s, 1m', '1s')
-    .option('--targets-file <file>', 'more targets, one per line (# starts a comment)')
+    .option(
+      '--targets-file <file>',
+      'more targets, one per line (# starts a comment); repeatable',
+      (file: string, files: string[]) => [...files, file],
+      [],
+    )
     .option('--concurrency <n>', 'targets probed at the same time', '8');
 }
 
@@ -49,11 +55,24 @@ export function toBatchPlan(raw: RawBatchOptions): BatchPlan {
   };
 }
 
-/** The targets named on the command line and in --targets-file, in that order. */
-export function collectTargets(positional: readonly string[], file: string | undefined): string[] {
-  const targets = [...positional, ...(file === undefined ? [] : readTargetsFile(file))];
+/** A target as written, and where: a file's line, or the command line. */
+export interface TargetSpec {
+  readonly spec: string;
+  readonly from: string | undefined;
+}
+
+/** The targets named on the command line and in each --targets-file, in that order. */
+export function collectTargets(
+  positional: readonly string[],
+  files: readonly string[],
+): TargetSpec[] {
+  const targets = [
+    ...positional.map((spec) => ({ spec, from: undefined })),
+    ...files.flatMap(readTargetsFile),
+  ];
   if (targets.length === 0) {
-    throw new UsageError('no target: name a host, or give --targets-file');
+    const none = files.length > 0 ? ` (${files.join(', ')} named none)` : '';
+    throw new UsageError(`no target: name a host, or give --targets-file${none}`);
   }
   if (targets.length > MAX_TARGETS) {
     throw new UsageError(`${targets.length} targets: at most ${MAX_TARGETS} in one run`);
@@ -61,7 +80,19 @@ export function collectTargets(positional: readonly string[], file: string | und
   return targets;
 }
 
-function readTargetsFile(path: string): string[] {
+/**
+ * Refuses a run of more probes than smtp-probe keeps reports for: each
+ * probe's report stays in memory until the end (about 10 KiB).
+ */
+export function checkProbeCount(targets: number, plan: BatchPlan): void {
+  const probes = targets * plan.count;
+  if (probes > MAX_PROBES) {
+    const asked = `${targets} targets × --count ${plan.count} = ${probes} probes`;
+    throw new UsageError(`${asked}: at most ${MAX_PROBES} in one run`);
+  }
+}
+
+function readTargetsFile(path: string): TargetSpec[] {
   let text: string;
   try {
     // A FIFO or a device would block or never end: only a regular file will do.
@@ -78,8 +109,8 @@ function readTargetsFile(path: string): string[] {
 
   return text
     .split(/\r?\n/)
-    .map((line) => line.replace(/#.*/, '').trim())
-    .filter((line) => line !== '');
+    .map((line, index) => ({ spec: line.replace(/#.*/, '').trim(), from: `${path}:${index + 1}` }))
+    .filter((target) => target.spec !== '');
 }
 
 function parseCount(text: string, option: string, max: number): number {

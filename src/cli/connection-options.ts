@@ -54,7 +54,7 @@ export function addConnectionOptions(command: Command): Command {
     .option('-t, --timeout <duration>', 'longest wait for the greeting, each reply, TLS', '30s')
     .option('--greeting-timeout <duration>', 'longest wait for the greeting (default: --timeout)')
     .option('--connect-timeout <duration>', 'longest wait for name resolution and connect', '10s')
-    .option('--deadline <duration>', 'longest the whole run may take, every stage included', '5m')
+    .option('--deadline <duration>', 'longest the whole run may take, every probe included', '5m')
     .option('-q, --quiet', 'print only the result line')
     .option('--no-color', 'no colour, even on a terminal (NO_COLOR and FORCE_COLOR are honoured)');
 }

@@ -9,7 +9,8 @@ import { colorLevel, createStyle, type Style } from '../output/style.js';
 import { renderRunLine, renderSummary, renderVerdict } from '../output/summary.js';
 import { renderStatistics, renderTargetTable } from '../output/tables.js';
 import { TranscriptRenderer } from '../output/transcript.js';
-import { renderNagios, renderNagiosBatch } from '../report/nagios.js';
+import { renderNagios } from '../report/nagios.js';
+import { renderNagiosBatch } from '../report/nagios-batch.js';
 import { renderPrometheusBatch } from '../report/prometheus.js';
 import {
   buildRepeatReport,
@@ -124,7 +125,7 @@ function textOutput(request: CliRequest, io: CliIo, terminal: CliIo): SingleOutp
 
 // For people, many probes. One probe per target: each target's transcript
 // as a block once it is done, so that side-by-side probes do not mix their
-// lines. Repeated probes: a line per probe and the figures per target.
+// lines. Repeated probes: a line per probe, then the figures per target.
 // Then, for several targets, one row each.
 function textBatchOutput(request: CliRequest, io: CliIo): BatchOutput {
   const style = styleFor(request, io);
@@ -158,14 +159,16 @@ function textBatchOutput(request: CliRequest, io: CliIo): BatchOutput {
       blocks.delete(index);
       print([...block.lines, ...renderSummary(result, block.renderer, style), '']);
     },
-    finished: (_index, runs) => {
-      if (count > 1 && !request.quiet) print(['', ...renderStatistics(runs, style), '']);
-    },
   };
 
   return {
     hooks,
     finish: (all, exitCode) => {
+      // The figures come at the end, in the targets' order, after every probe line.
+      if (count > 1 && !request.quiet) {
+        for (const runs of all) print(['', ...renderStatistics(runs, style)]);
+        print(['']);
+      }
       if (all.length > 1 || request.quiet) print(renderTargetTable(all, style));
       return exitCode;
     },

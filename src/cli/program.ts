@@ -11,7 +11,9 @@ import { UsageError } from '../errors.js';
 import { formatHostPort, type Target } from '../transport/target.js';
 import {
   addBatchOptions,
+  checkProbeCount,
   collectTargets,
+  type TargetSpec,
   toBatchPlan,
   type BatchPlan,
   type RawBatchOptions,
@@ -139,6 +141,16 @@ function configure(command: Command, write: ProgramOutput): Command {
     });
 }
 
+// A bad line of a targets file is named by its file and line.
+function naming<T>(target: TargetSpec, parse: () => T): T {
+  try {
+    return parse();
+  } catch (error) {
+    if (!(error instanceof UsageError) || target.from === undefined) throw error;
+    throw new UsageError(`${target.from}: ${error.message}`, error.hint);
+  }
+}
+
 // Every output tells targets apart by host and port (a Prometheus series, an
 // NDJSON line, a table row): two probes of one would be indistinguishable.
 function refuseRepeatedTargets(targets: readonly Target[]): void {
@@ -165,14 +177,17 @@ export async function toCliRequest(
   if (command.kind === 'probe') {
     const { raw } = command;
     const [first, ...more] = collectTargets(command.targets, raw.targetsFile);
-    const { quiet, color, ...shared } = toConnectionRequest(first!, raw, input.env);
-    const targets = [shared.target, ...more.map((spec) => toTarget(spec, raw))];
+    const [head, ...tail] = [first!, ...more].map((t) => naming(t, () => toTarget(t.spec, raw)));
+    const { quiet, color, ...shared } = toConnectionRequest(first!.spec, raw, input.env);
+    const targets = [head!, ...tail];
     refuseRepeatedTargets(targets);
+    const batch = toBatchPlan(raw);
+    checkProbeCount(targets.length, batch);
     const probe = { ...shared, mode: raw.banner ? 'banner' : 'session' } as const;
     checkExpectationsReachable(expectations, probe);
     return {
       probe: { ...probe, expectations },
-      ...{ quiet, color, format, thresholds, targets, batch: toBatchPlan(raw) },
+      ...{ quiet, color, format, thresholds, targets, batch },
       dump: undefined,
     };
   }

@@ -31,47 +31,16 @@ export function renderNagios(result: ProbeResult, thresholds: readonly Threshold
   return { line: statusLine(state, text, formatPerfdata(items)), exitCode: NagiosState[state] };
 }
 
-/**
- * One line for many probes (several targets, --count). Each probe is
- * judged as above; the line takes the worst state, says how many probes
- * or targets were not OK and what the worst of them said, and carries
- * each target's latest figures, labelled with the target when there are
- * several.
- */
-export function renderNagiosBatch(
-  all: readonly { readonly results: readonly ProbeResult[] }[],
-  thresholds: readonly Threshold[],
-): NagiosReport {
-  const judged = all.map(({ results }) => results.map((result) => judgeProbe(result, thresholds)));
-  const probes = judged.flat();
-  if (probes.length === 0) return renderNagiosUnknown('interrupted before the first probe');
-  const worst = probes.reduce((a, b) => (SEVERITY[b.state] > SEVERITY[a.state] ? b : a));
-  const notOk = probes.filter((probe) => probe.state !== 'OK').length;
-
-  const counted =
-    all.length > 1
-      ? `${all.length} targets, ${judged.filter((runs) => runs.some((p) => p.state !== 'OK')).length} not OK`
-      : `${probes.length} probes, ${notOk} not OK`;
-  const items = judged.flatMap((runs) => {
-    const latest = runs.at(-1)!;
-    const prefix = all.length > 1 ? `${latest.target} ` : '';
-    return latest.items.map((item) => ({ ...item, label: `${prefix}${item.label}` }));
-  });
-  const text = `${counted}; ${worst.text}`;
-  return {
-    line: statusLine(worst.state, text, formatPerfdata(items)),
-    exitCode: NagiosState[worst.state],
-  };
+/** A probe judged: its state, its words, its performance data. */
+export interface Judged {
+  readonly state: NagiosStateName;
+  readonly text: string;
+  readonly items: PerfItem[];
+  readonly target: string;
 }
 
-// How bad a state is when probes are combined, as the Monitoring Plugins
-// combine them: CRITICAL over WARNING over UNKNOWN over OK.
-const SEVERITY: Record<NagiosStateName, number> = { OK: 0, UNKNOWN: 1, WARNING: 2, CRITICAL: 3 };
-
-function judgeProbe(
-  result: ProbeResult,
-  thresholds: readonly Threshold[],
-): { state: NagiosStateName; text: string; items: PerfItem[]; target: string } {
+/** Judges one probe against the thresholds. */
+export function judgeProbe(result: ProbeResult, thresholds: readonly Threshold[]): Judged {
   const measures = measure(result);
   const breaches = evaluateThresholds(thresholds, measures);
   const target = formatHostPort(result.target.host, result.target.port);
@@ -83,7 +52,8 @@ export function renderNagiosUnknown(message: string): NagiosReport {
   return { line: statusLine('UNKNOWN', message, ''), exitCode: NagiosState.UNKNOWN };
 }
 
-function judge(
+/** The state and words for a probe, given the thresholds it went past. */
+export function judge(
   result: ProbeResult,
   breaches: readonly Breach[],
 ): { state: NagiosStateName; text: string } {
@@ -108,11 +78,11 @@ const WARNING_CODES = new Set(['refused-before-quit', 'expectation-soft']);
 
 // A bug or an interruption says nothing about the server: the check could
 // not be made. Everything else the probe reports is the server's fault.
-function failureState(failure: ProbeError): NagiosStateName {
+export function failureState(failure: ProbeError): NagiosStateName {
   return failure.code === 'internal' || failure.code === 'interrupted' ? 'UNKNOWN' : 'CRITICAL';
 }
 
-function describeFailure(failure: ProbeError): string {
+export function describeFailure(failure: ProbeError): string {
   const stage = failure.stage ? ` at ${describeStage(failure.stage)}` : '';
   return `failed${stage} (exit ${failure.exitCode}): ${failure.message}`;
 }
@@ -126,7 +96,7 @@ function describeSuccess(result: ProbeResult): string {
   return parts.join(', ');
 }
 
-function describeBreach({ threshold, value }: Breach): string {
+export function describeBreach({ threshold, value }: Breach): string {
   const { metric, limit, level } = threshold;
   if (metric === 'cert_days') return `cert days ${value} < ${limit} (${level})`;
   return `${metric} ${formatSeconds(value)} > ${formatSeconds(limit)} (${level})`;
@@ -140,7 +110,7 @@ function measure(result: ProbeResult): Measures {
   };
 }
 
-function perfItems(measures: Measures, thresholds: readonly Threshold[]): PerfItem[] {
+export function perfItems(measures: Measures, thresholds: readonly Threshold[]): PerfItem[] {
   const limit = (metric: string, level: Threshold['level']): string | undefined => {
     const found = thresholds.find((t) => t.metric === metric && t.level === level);
     if (!found) return undefined;
@@ -172,12 +142,17 @@ function perfItems(measures: Measures, thresholds: readonly Threshold[]): PerfIt
 
 // Server text reaches this line: controls are escaped so that it stays one
 // line, and a `|` would start the performance data early.
-function statusLine(state: NagiosStateName, text: string, perfdata: string): string {
+export function statusLine(state: NagiosStateName, text: string, perfdata: string): string {
   const safe = escapeText(text).text.replaceAll('|', '/');
-  return `SMTP ${state} - ${safe}${perfdata ? ` | ${perfdata}` : ''}\n`;
+  // Nagios keeps 8 KiB of a plugin's output and the performance data comes
+  // last: a 200-line refusal must not push it out.
+  const short = safe.length > MAX_TEXT ? `${safe.slice(0, MAX_TEXT)}…` : safe;
+  return `SMTP ${state} - ${short}${perfdata ? ` | ${perfdata}` : ''}\n`;
 }
 
+const MAX_TEXT = 600;
+
 // To a tenth of a millisecond, so that a time just past its threshold never reads as equal.
-function formatSeconds(ms: number): string {
+export function formatSeconds(ms: number): string {
   return `${formatNumber(Math.round(ms * 10) / 10_000)}s`;
 }

@@ -141,7 +141,7 @@ const REPEAT_METRICS: readonly RepeatMetric[] = [
     name: 'repeat_stage_duration_seconds',
     help: 'Time per stage over the probes of this run: min, median, p95 (nearest rank), max.',
     samples: (results) =>
-      summariseRuns(results).stages.flatMap((figures) =>
+      figuresOf(results).flatMap((figures) =>
         (['min', 'median', 'p95', 'max'] as const).map((statistic) => ({
           labels: { stage: figures.name, statistic },
           value: figures[`${statistic}Ms`] / 1000,
@@ -149,6 +149,12 @@ const REPEAT_METRICS: readonly RepeatMetric[] = [
       ),
   },
 ];
+
+// Each stage, then whole probes as `total` when any passed.
+function figuresOf(results: readonly ProbeResult[]) {
+  const { stages, total } = summariseRuns(results);
+  return total.count > 0 ? [...stages, total] : stages;
+}
 
 /** Renders the runs as one exposition; every metric is a gauge. */
 export function renderPrometheus(runs: readonly PrometheusRun[]): string {

@@ -38,9 +38,10 @@ export function summariseRuns(results: readonly ProbeResult[]): RepeatStatistics
     runs: results.length,
     failures: results.filter((result) => result.failure !== undefined).length,
     stages: [...byStage].map(([name, times]) => distribution(name, times)),
+    // A refused connect is quick: counted in, it would flatter the total.
     total: distribution(
       'total',
-      results.map((result) => result.totalMs),
+      results.filter((result) => !result.failure).map((result) => result.totalMs),
     ),
   };
 }

@@ -6,7 +6,6 @@
  */
 import { UsageError } from '../errors.js';
 import { parseDuration } from '../cli/duration.js';
-import type { StageTime } from './stage-times.js';
 
 /** Which threshold option a threshold came from. */
 export type ThresholdLevel = 'warning' | 'critical';
@@ -25,7 +24,8 @@ export interface Threshold {
 /** What a run measured, as thresholds see it. */
 export interface Measures {
   readonly totalMs: number;
-  readonly stages: readonly StageTime[];
+  /** Each stage's time under its monitoring name (stage-times.ts). */
+  readonly stages: readonly { readonly name: string; readonly ms: number }[];
   /** Undefined when no certificate was seen. */
   readonly certDays: number | undefined;
 }

@@ -239,6 +239,26 @@ describe('several targets', () => {
     expect(run.stdout.trim().split('\n')).toHaveLength(3);
   });
 
+  it('when a targets file has a bad line then the error names the file and line', async () => {
+    const file = writeTempFile('bad-targets', '127.0.0.1:1\n# fine\nnot a host!\n');
+    const run = await runCli(['--targets-file', file, '--banner']);
+
+    expect(run.exitCode).toBe(2);
+    expect(run.stderr).toContain(`${file}:3: `);
+  });
+
+  it('when two targets files are given then both are read', async () => {
+    const first = writeTempFile('t1', '127.0.0.1:1\n');
+    const second = writeTempFile('t2', '# none here\n');
+    const run = await runCli(['--targets-file', first, '--targets-file', second, '-q']);
+    const none = await runCli(['--targets-file', second]);
+
+    expect(run.exitCode).toBe(4);
+    expect(none.stderr).toContain(
+      `no target: name a host, or give --targets-file (${second} named none)`,
+    );
+  });
+
   it('when --concurrency is 1 then targets are probed one after another', async () => {
     const first = await serve(banner(150));
     const second = await serve(banner(150));
@@ -271,16 +291,35 @@ describe('several targets for monitoring', () => {
     const run = await runCli(args);
 
     expect(run.exitCode).toBe(0);
-    expect(run.stdout).toMatch(/^SMTP OK - 3 probes, 0 not OK; 127\.0\.0\.1:\d+ answered in /);
+    expect(run.stdout).toMatch(/^SMTP OK - 127\.0\.0\.1:\d+ 3 probes, median \S+s \| /);
+    expect(run.stdout).toMatch(/ 'greeting'=\S+s;;;0 .*'failed'=0;;;0\n$/);
   });
 
-  it('when a warning threshold is passed by one probe of three then the line is WARNING', async () => {
+  it('when the median greeting passes a warning threshold then the line is WARNING', async () => {
     const target = await serve(banner(60));
     const args = ['--banner', '--format', 'nagios', '-c', '3', '--interval', '0'];
     const run = await runCli([target, ...args, '--warning', 'greeting=10ms']);
 
     expect(run.exitCode).toBe(1);
-    expect(run.stdout).toMatch(/^SMTP WARNING - 3 probes, 3 not OK; .*greeting \S+ > 0\.01s/);
+    expect(run.stdout).toMatch(/^SMTP WARNING - \S+ 3 probes, median \S+; greeting \S+ > 0\.01s/);
+  });
+
+  it('when one probe of two fails then the line is CRITICAL and counts the failure', async () => {
+    const target = await serve([
+      send(GREETING_220),
+      expectLine(/^QUIT$/),
+      send(REPLY_221_BYE),
+      close(),
+    ]);
+    const args = ['--banner', '--format', 'nagios', '-c', '2', '--interval', '400ms'];
+    setTimeout(() => void servers[0]!.close(), 200);
+    const run = await runCli([target, ...args]);
+
+    expect(run.exitCode).toBe(2);
+    expect(run.stdout).toMatch(
+      /^SMTP CRITICAL - \S+ 1 of 2 probes failed; the last failed at connect/,
+    );
+    expect(run.stdout).toMatch(/'failed'=1;;;0\n$/);
   });
 });
 
@@ -296,6 +335,7 @@ describe('batch usage errors', () => {
     [['--targets-file', '/nonexistent/targets'], 'no such file'],
     [['--targets-file', '/dev/null'], 'not a regular file'],
     [['127.0.0.1:1', 'bad host!'], 'bad host!'],
+    [['127.0.0.1:1', '127.0.0.2:1', '-c', '6000'], '2 targets × --count 6000 = 12000 probes'],
   ])('when %j then it is refused before connecting', async (args, said) => {
     const run = await runCli(args);
 
