@@ -2,7 +2,7 @@
 // modules costs ~95 ms per run, one bundle ~10 ms. ora is imported lazily and
 // lands in its own chunk, loaded only when a spinner is shown.
 import { build } from 'esbuild';
-import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 const shared = {
@@ -16,6 +16,9 @@ const shared = {
     js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);",
   },
 };
+
+// Chunk names change with their content: old ones would linger and be packed.
+rmSync('dist', { recursive: true, force: true });
 
 const cli = await build({
   ...shared,

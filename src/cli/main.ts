@@ -8,11 +8,9 @@ import { renderDump } from '../message/dump.js';
 import { abortError, ExitCode, ProbeError, worstExitCode } from '../errors.js';
 import { escapeText } from '../output/escape.js';
 import { SecretMask } from '../output/secret-mask.js';
-import { runScenario } from '../scenario/run.js';
 import { scenarioSecrets } from '../scenario/script.js';
-import { runBatch } from '../session/batch.js';
 import { runProbe, startDeadline } from '../session/probe.js';
-import { batchOutput, singleOutput } from './outputs.js';
+import { textOutput } from './text-output.js';
 import { buildProgram, toCliRequest, type CliRequest, type ParsedCommand } from './program.js';
 import { asksForNagios, reportNagiosFailure } from './nagios-edge.js';
 import { version } from '../version.js';
@@ -82,6 +80,9 @@ export async function main(argv: string[], io: CliIo, signal?: AbortSignal): Pro
   );
 }
 
+// Only what a run needs is loaded: the common run (one probe, a
+// transcript) never parses the code of the machine formats, batches or
+// scenarios, which start-up would pay for on every run.
 async function probe(
   request: CliRequest,
   io: CliIo,
@@ -90,13 +91,22 @@ async function probe(
 ): Promise<number> {
   const { targets, batch, scenario } = request;
   if (targets.length === 1 && batch.count === 1) {
-    const output = singleOutput(request, io, terminal);
+    const output =
+      request.format === 'text'
+        ? textOutput(request, io, terminal)
+        : (await import('./outputs.js')).singleOutput(request, io, terminal);
     const result = scenario
-      ? await runScenario(request.probe, scenario, output.event, signal)
+      ? await (
+          await import('../scenario/run.js')
+        ).runScenario(request.probe, scenario, output.event, signal)
       : await runProbe(request.probe, output.event, signal);
     return output.finish(result);
   }
 
+  const [{ batchOutput }, { runBatch }] = await Promise.all([
+    import('./outputs.js'),
+    import('../session/batch.js'),
+  ]);
   // --deadline bounds the whole run here too, not only each probe in it.
   const deadline = startDeadline(request.probe.timeouts.deadlineMs, signal);
   const output = batchOutput(request, io);

@@ -5,7 +5,6 @@
  */
 import { CommanderError } from 'commander';
 import { ProbeError } from '../errors.js';
-import { renderNagiosUnknown } from '../report/nagios.js';
 import type { OutputStream } from './main.js';
 
 /**
@@ -26,9 +25,11 @@ export function asksForNagios(argv: readonly string[]): boolean {
  * Reports a failure before the run as UNKNOWN. `--help` and `--version`
  * (commander's exit 0) have printed already and end with 0.
  */
-export function reportNagiosFailure(error: unknown, stdout: OutputStream): number {
+export async function reportNagiosFailure(error: unknown, stdout: OutputStream): Promise<number> {
   if (error instanceof CommanderError && error.exitCode === 0) return 0;
 
+  // Loaded here: a run that is not a Nagios check never needs it.
+  const { renderNagiosUnknown } = await import('../report/nagios.js');
   const report = renderNagiosUnknown(describe(error));
   stdout.write(report.line);
   return report.exitCode;

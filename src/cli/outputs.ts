@@ -1,12 +1,11 @@
 /**
- * How a run is shown, per output format: for people a transcript as it
- * happens (or, for many probes, one block per target and a table), for
- * machines JSON documents or events on stdout and nothing on stderr.
+ * How a run is shown when it is more than one probe's transcript: for
+ * machines JSON documents or events on stdout and nothing on stderr, or the
+ * monitoring formats; for people, many probes as one block per target and a
+ * table. Loaded only by such runs (main.ts); one probe's transcript is in
+ * text-output.ts.
  */
-import { WaitSpinner } from '../output/spinner.js';
-import { escapeText } from '../output/escape.js';
-import { colorLevel, createStyle, type Style } from '../output/style.js';
-import { renderRunLine, renderSummary, renderVerdict } from '../output/summary.js';
+import { renderRunLine, renderSummary } from '../output/summary.js';
 import { renderStatistics, renderTargetTable } from '../output/tables.js';
 import { TranscriptRenderer } from '../output/transcript.js';
 import { renderNagios } from '../report/nagios.js';
@@ -20,20 +19,22 @@ import {
   type RunInfo,
 } from '../report/json.js';
 import type { BatchHooks, TargetRuns } from '../session/batch.js';
-import type { SessionEvent, SessionObserver } from '../session/events.js';
+import type { SessionObserver } from '../session/events.js';
 import { SessionLog } from '../session/log.js';
 import type { ProbeResult } from '../session/probe.js';
-import { describeStage } from '../session/stage.js';
-import { formatHostPort, type Target } from '../transport/target.js';
+import type { Target } from '../transport/target.js';
 import { version } from '../version.js';
-import type { CliIo, OutputStream } from './main.js';
+import type { CliIo } from './main.js';
 import type { CliRequest } from './program.js';
-
-/** One probe's output: each event as it comes, then the result and the exit status. */
-export interface SingleOutput {
-  readonly event: SessionObserver;
-  readonly finish: (result: ProbeResult) => number;
-}
+import {
+  describeRequest,
+  describeTarget,
+  now,
+  printer,
+  styleFor,
+  textOutput,
+  type SingleOutput,
+} from './text-output.js';
 
 /** Many probes' output: hooks for the batch, then everything it came to and the exit status. */
 export interface BatchOutput {
@@ -86,40 +87,6 @@ function monitoringOutput(request: CliRequest, io: CliIo) {
       : renderNagiosBatch(all, request.thresholds);
     io.stdout.write(report.line);
     return report.exitCode;
-  };
-}
-
-// For people, one probe: the transcript as it happens, a spinner while
-// waiting on a terminal, then the verdict and timings; the error on stderr.
-function textOutput(request: CliRequest, io: CliIo, terminal: CliIo): SingleOutput {
-  const style = styleFor(request, io);
-  const renderer = new TranscriptRenderer(style);
-  const spinner = new WaitSpinner(
-    terminal.stderr.isTTY && !request.quiet
-      ? (terminal.stderr as NodeJS.WritableStream)
-      : undefined,
-  );
-  const print = printer(io.stdout);
-  const transcript = request.quiet ? () => undefined : print;
-
-  const { target } = request.probe;
-  transcript([renderer.note(`probing ${describeRequest(request, target)} at ${now()}`)]);
-
-  return {
-    event: (event) => {
-      spinner.stop();
-      transcript(renderer.render(event));
-      if (event.type === 'waiting' || event.type === 'connecting')
-        spinner.start(waitingText(event, target.host));
-    },
-    finish: (result) => {
-      spinner.stop();
-      const verdict = () => [renderVerdict(result, renderer, style, { withMessage: true })];
-      print(request.quiet ? verdict() : renderSummary(result, renderer, style));
-      const { failure } = result;
-      if (failure) io.stderr.write(`smtp-probe: ${escapeText(failure.message).text}\n`);
-      return result.exitCode;
-    },
   };
 }
 
@@ -234,40 +201,4 @@ function eventWriter(
     const json = eventJson(event, log.elapsed());
     if (json) write({ ...json, ...tags });
   };
-}
-
-function styleFor(request: CliRequest, io: CliIo): Style {
-  const isTty = io.stdout.isTTY === true;
-  return createStyle(colorLevel({ colorFlag: request.color, env: io.env, isTty }));
-}
-
-function printer(stream: OutputStream): (lines: string[]) => void {
-  return (lines) => {
-    if (lines.length > 0) stream.write(lines.map((line) => `${line}\n`).join(''));
-  };
-}
-
-function now(): string {
-  return new Date().toISOString();
-}
-
-function describeRequest(request: CliRequest, target: Target): string {
-  const { startTls, mode } = request.probe;
-  if (request.scenario) return `${describeTarget(target)} (scenario ${request.scenario.file})`;
-  const tls = target.implicitTls ? 'implicit TLS' : `STARTTLS ${startTls}`;
-  const what = mode === 'banner' ? 'banner check' : mode === 'send' ? `sending, ${tls}` : tls;
-  return `${describeTarget(target)} (${what})`;
-}
-
-function describeTarget(target: Target): string {
-  return formatHostPort(target.host, target.port);
-}
-
-function waitingText(event: SessionEvent, host: string): string {
-  if (event.type === 'connecting')
-    return `connecting to ${formatHostPort(event.address, event.port)}`;
-  if (event.type !== 'waiting') return '';
-  return event.stage === 'greeting'
-    ? `waiting for the greeting from ${host}`
-    : `waiting for the reply to ${describeStage(event.stage)}`;
 }

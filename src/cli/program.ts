@@ -35,13 +35,8 @@ import {
 } from './report-options.js';
 import type { Threshold } from '../report/thresholds.js';
 import { EXAMPLES, EXIT_STATUSES, RUN_EXAMPLES, SEND_EXAMPLES } from './help.js';
-import {
-  addSendOptions,
-  toSendRequest,
-  type InputSources,
-  type RawSendOptions,
-} from './send-options.js';
-import { addRunOptions, toRunRequest, type RawRunOptions } from './run-options.js';
+import { addSendOptions, type InputSources, type RawSendOptions } from './send-options.js';
+import { addRunOptions, type RawRunOptions } from './run-options.js';
 import type { Scenario } from '../scenario/script.js';
 
 /** What the command line asked for. */
@@ -196,6 +191,8 @@ export async function toCliRequest(
   const { quiet, color, ...shared } = connection;
   const output = { quiet, color, format, thresholds, targets: [shared.target], batch: SINGLE_RUN };
 
+  // Loaded only for a send: the message composer is no probe's business.
+  const { toSendRequest } = await import('./send-request.js');
   const { transaction, auth } = await toSendRequest(command.raw, shared.target, input);
   const implied = command.raw.quitAfter === undefined ? stopForRefusal(expectations) : undefined;
   const quitAfter = command.raw.quitAfter ?? implied;
@@ -214,6 +211,7 @@ async function toRunCliRequest(
   input: InputSources,
 ): Promise<CliRequest> {
   const { format, thresholds } = toReportRequest({ ...command.raw, expect: [] });
+  const { toRunRequest } = await import('./run-request.js');
   const { probe, scenario } = await toRunRequest(command.file, command.target, command.raw, input);
   const { quiet, color, ...options } = probe;
   const targets = [options.target];

@@ -18,8 +18,10 @@ const NAGIOS = ['--format', 'nagios'];
 const { serve } = fakeServerPerTest();
 
 /** Asserts a measured time lies between the injected delay and the delay plus slack. */
+// Node's timers may fire up to a millisecond before their time as
+// performance.now() reads it; scheduling on a busy machine only adds.
 function expectNear(seconds: number, delayMs: number): void {
-  expect(seconds * 1000).toBeGreaterThanOrEqual(delayMs);
+  expect(seconds * 1000).toBeGreaterThanOrEqual(delayMs - 1);
   expect(seconds * 1000).toBeLessThanOrEqual(delayMs + SLACK_MS);
 }
 
