@@ -1,6 +1,8 @@
 // Bundles the CLI into one ESM file: loading commander and chalk as separate
 // modules costs ~95 ms per run, one bundle ~10 ms. ora is imported lazily and
-// lands in its own chunk, loaded only when a spinner is shown.
+// lands in its own chunk, loaded only when a spinner is shown; so does
+// src/cli/lazy.ts, everything a plain probe does not need. Every further
+// dynamic import makes more shared chunks, each a file to load at start-up.
 import { build } from 'esbuild';
 import { existsSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';

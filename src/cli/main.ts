@@ -94,19 +94,14 @@ async function probe(
     const output =
       request.format === 'text'
         ? textOutput(request, io, terminal)
-        : (await import('./outputs.js')).singleOutput(request, io, terminal);
+        : (await import('./lazy.js')).singleOutput(request, io, terminal);
     const result = scenario
-      ? await (
-          await import('../scenario/run.js')
-        ).runScenario(request.probe, scenario, output.event, signal)
+      ? await (await import('./lazy.js')).runScenario(request.probe, scenario, output.event, signal)
       : await runProbe(request.probe, output.event, signal);
     return output.finish(result);
   }
 
-  const [{ batchOutput }, { runBatch }] = await Promise.all([
-    import('./outputs.js'),
-    import('../session/batch.js'),
-  ]);
+  const { batchOutput, runBatch } = await import('./lazy.js');
   // --deadline bounds the whole run here too, not only each probe in it.
   const deadline = startDeadline(request.probe.timeouts.deadlineMs, signal);
   const output = batchOutput(request, io);

@@ -29,7 +29,7 @@ export async function reportNagiosFailure(error: unknown, stdout: OutputStream):
   if (error instanceof CommanderError && error.exitCode === 0) return 0;
 
   // Loaded here: a run that is not a Nagios check never needs it.
-  const { renderNagiosUnknown } = await import('../report/nagios.js');
+  const { renderNagiosUnknown } = await import('./lazy.js');
   const report = renderNagiosUnknown(describe(error));
   stdout.write(report.line);
   return report.exitCode;

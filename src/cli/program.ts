@@ -192,7 +192,7 @@ export async function toCliRequest(
   const output = { quiet, color, format, thresholds, targets: [shared.target], batch: SINGLE_RUN };
 
   // Loaded only for a send: the message composer is no probe's business.
-  const { toSendRequest } = await import('./send-request.js');
+  const { toSendRequest } = await import('./lazy.js');
   const { transaction, auth } = await toSendRequest(command.raw, shared.target, input);
   const implied = command.raw.quitAfter === undefined ? stopForRefusal(expectations) : undefined;
   const quitAfter = command.raw.quitAfter ?? implied;
@@ -211,7 +211,7 @@ async function toRunCliRequest(
   input: InputSources,
 ): Promise<CliRequest> {
   const { format, thresholds } = toReportRequest({ ...command.raw, expect: [] });
-  const { toRunRequest } = await import('./run-request.js');
+  const { toRunRequest } = await import('./lazy.js');
   const { probe, scenario } = await toRunRequest(command.file, command.target, command.raw, input);
   const { quiet, color, ...options } = probe;
   const targets = [options.target];
