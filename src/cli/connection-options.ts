@@ -9,14 +9,15 @@ import { DEFAULT_TIMEOUTS, type ProbeOptions, type StartTlsPolicy } from '../ses
 import { loadTrustStore } from '../transport/trust-store.js';
 import { parsePort, parseTarget, type Target } from '../transport/target.js';
 import { parseDuration } from './duration.js';
+import { toTlsSettings, type RawTlsOptions } from './tls-options.js';
+import { TLS_VERSIONS } from '../transport/tls-settings.js';
 
 /** The shared options as commander hands them over. */
-export interface RawConnectionOptions {
+export interface RawConnectionOptions extends RawTlsOptions {
   port?: string;
   tls?: boolean;
   starttls: StartTlsPolicy;
   ehlo?: string;
-  sni?: string;
   tlsVerify?: boolean;
   ca?: string;
   timeout: string;
@@ -49,8 +50,15 @@ export function addConnectionOptions(command: Command): Command {
     )
     .option('--ehlo <name>', "name to say EHLO with (default: this host's FQDN, else [address])")
     .option('--sni <name>', 'name to send as SNI and to check the certificate against')
+    .option('--no-sni', 'send no SNI (the certificate is still checked against the target)')
     .option('--tls-verify', 'fail (exit 6) when the certificate does not verify')
     .option('--ca <file>', 'verify against the CA certificates in this PEM file')
+    .addOption(new Option('--tls-min <version>', 'lowest TLS version').choices(TLS_VERSIONS))
+    .addOption(new Option('--tls-max <version>', 'highest TLS version').choices(TLS_VERSIONS))
+    .option('--ciphers <list>', 'OpenSSL cipher list for TLS 1.2 and below')
+    .option('--ciphersuites <list>', 'TLS 1.3 cipher suites, colon-separated')
+    .option('--client-cert <file>', 'client certificate, PEM (its chain may follow it)')
+    .option('--client-key <file>', "the client certificate's private key, PEM")
     .option('-t, --timeout <duration>', 'longest wait for the greeting, each reply, TLS', '30s')
     .option('--greeting-timeout <duration>', 'longest wait for the greeting (default: --timeout)')
     .option('--connect-timeout <duration>', 'longest wait for name resolution and connect', '10s')
@@ -71,7 +79,7 @@ export function toConnectionRequest(
     const expected = 'expected a domain or an address literal like [192.0.2.1]';
     throw new UsageError(`invalid --ehlo name "${raw.ehlo}": ${expected}`);
   }
-  if (raw.sni !== undefined && !isValidServerName(raw.sni)) {
+  if (typeof raw.sni === 'string' && !isValidServerName(raw.sni)) {
     throw new UsageError(`invalid --sni name "${raw.sni}": expected a host name`);
   }
   const replyMs = parseDuration(raw.timeout, '--timeout');
@@ -82,15 +90,17 @@ export function toConnectionRequest(
       : parseDuration(raw.greetingTimeout, '--greeting-timeout');
   const deadlineMs = parseDuration(raw.deadline, '--deadline');
   const trust = loadTrustStore(raw.ca, env);
+  const tlsSettings = toTlsSettings(raw);
 
   return {
     target: parsedTarget,
     ehloName: raw.ehlo,
     startTls: raw.starttls,
-    sni: raw.sni,
+    sni: raw.sni === false ? undefined : raw.sni,
     tlsVerify: raw.tlsVerify === true,
     ca: trust.ca,
     trustStore: trust.description,
+    tlsSettings,
     timeouts: {
       ...DEFAULT_TIMEOUTS,
       resolveMs: connectMs,

@@ -9,9 +9,9 @@ import { Marker, type Style } from './style.js';
 import { classifyReplyCode, describeReplyClass, type Reply } from '../protocol/reply.js';
 import { stripLineEnding } from '../protocol/reply-reader.js';
 import type { SessionEvent } from '../session/events.js';
-import type { CertificateSummary, TlsSession } from '../transport/tls-session.js';
+import type { TlsSession } from '../transport/tls-session.js';
 import { formatHostPort } from '../transport/target.js';
-import { untrustedReason } from '../session/starttls.js';
+import { renderTlsSession } from './tls-lines.js';
 
 /** Warnings about a server's habit rather than one reply: said once per session. */
 const ONCE_PER_SESSION = new Set(['code-only', 'bare-lf']);
@@ -164,39 +164,7 @@ export class TranscriptRenderer {
   }
 
   private renderTls(tls: TlsSession): string[] {
-    const exchange = tls.keyExchange ? `, ${tls.keyExchange}` : '';
-    const handshake = `handshake ${formatDuration(tls.handshakeMs)}`;
-    const { verification } = tls;
-
-    return [
-      this.note(`TLS ${tls.protocol}, ${tls.cipher}${exchange}, ${handshake}`),
-      ...(tls.certificate ? this.renderCertificate(tls.certificate) : []),
-      verification.trusted
-        ? this.note('certificate verified')
-        : this.warning(`certificate not trusted: ${untrustedReason(tls)}`),
-      this.note(`  checked: name ${verification.checkedName}, ${verification.trustStore}`),
-    ];
-  }
-
-  private renderCertificate(certificate: CertificateSummary): string[] {
-    const { daysLeft } = certificate;
-    const days =
-      daysLeft === undefined
-        ? 'dates unreadable'
-        : daysLeft < 0
-          ? `expired ${-daysLeft} ${-daysLeft === 1 ? 'day' : 'days'} ago`
-          : `${daysLeft} days left`;
-    const validity = `${day(certificate.validFrom)} to ${day(certificate.validTo)} (${days})`;
-    const names = certificate.subjectAltNames;
-
-    return [
-      this.note(`certificate: ${certificate.subject}`),
-      this.note(`  issuer: ${certificate.issuer}`),
-      ...(names.length > 0 ? [this.note(`  names: ${names.join(', ')}`)] : []),
-      this.note(`  key: ${certificate.publicKey}`),
-      this.note(`  valid: ${validity}`),
-      this.note(`  sha256: ${certificate.fingerprint256}`),
-    ];
+    return renderTlsSession(tls, this);
   }
 
   private escape(raw: Buffer): string {
@@ -223,8 +191,4 @@ function describeResolved(host: string, addresses: string[], ms: number): string
 
 function describeConnected(address: string, port: number, ms: number): string {
   return `connected to ${formatHostPort(address, port)} in ${formatDuration(ms)}`;
-}
-
-function day(date: string): string {
-  return /^\d{4}-\d\d-\d\dT/.test(date) ? date.slice(0, 10) : date;
 }

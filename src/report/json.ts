@@ -14,7 +14,7 @@ import type { SessionEvent } from '../session/events.js';
 import type { Exchange } from '../session/log.js';
 import type { ProbeResult } from '../session/probe.js';
 import type { ProbeError } from '../errors.js';
-import type { TlsSession } from '../transport/tls-session.js';
+import { tlsJson } from './tls-json.js';
 import { formatHostPort, type Target } from '../transport/target.js';
 import { worstExitCode } from '../errors.js';
 import type { TargetRuns } from '../session/batch.js';
@@ -235,37 +235,6 @@ function extensionsJson(extensions: ExtensionSet | undefined): Json {
     keyword: extension.keyword,
     params: [...extension.params],
   }));
-}
-
-function tlsJson(tls: TlsSession): JsonObject {
-  const { certificate, verification } = tls;
-  return {
-    protocol: tls.protocol,
-    cipher: tls.cipher,
-    keyExchange: tls.keyExchange ?? null,
-    servername: tls.servername ?? null,
-    handshakeMs: round(tls.handshakeMs),
-    certificate: certificate
-      ? {
-          subject: certificate.subject,
-          issuer: certificate.issuer,
-          subjectAltNames: [...certificate.subjectAltNames],
-          validFrom: certificate.validFrom,
-          validTo: certificate.validTo,
-          daysLeft: certificate.daysLeft ?? null,
-          publicKey: certificate.publicKey,
-          fingerprint256: certificate.fingerprint256,
-        }
-      : null,
-    verification: {
-      trusted: verification.trusted,
-      chainProblem: verification.chainProblem ?? null,
-      chainErrorCode: verification.chainErrorCode ?? null,
-      checkedName: verification.checkedName,
-      nameMatches: verification.nameMatches,
-      trustStore: verification.trustStore,
-    },
-  };
 }
 
 function transactionJson(result: ProbeResult): Json {

@@ -9,6 +9,7 @@ import type { SecretMask } from '../output/secret-mask.js';
 import type { Mailbox } from '../protocol/address.js';
 import type { AuthMechanism } from '../protocol/auth/index.js';
 import type { Target } from '../transport/target.js';
+import type { TlsSettings } from '../transport/tls-settings.js';
 import type { Expectation } from './expectations.js';
 import type { Stage } from './stage.js';
 
@@ -59,6 +60,8 @@ export interface ProbeOptions {
   readonly tlsVerify: boolean;
   readonly ca: string | undefined;
   readonly trustStore: string;
+  /** Versions, ciphers, SNI on or off, client certificate; undefined: the defaults. */
+  readonly tlsSettings?: TlsSettings | undefined;
   readonly timeouts: Timeouts;
   /** Stop after this stage (send mode); see stopsAfter in converse(), probe.ts. */
   readonly quitAfter?: Stage | undefined;

@@ -5,7 +5,8 @@
 import { TlsPolicyError } from '../errors.js';
 import type { ExtensionSet } from '../protocol/extensions.js';
 import type { TlsUpgrade } from '../transport/connection.js';
-import type { TlsSession } from '../transport/tls-session.js';
+import type { TlsSession, TlsVerification } from '../transport/tls-session.js';
+import { DEFAULT_TLS_SETTINGS } from '../transport/tls-settings.js';
 import { requireCode } from './expect.js';
 import type { ProbeOptions } from './options.js';
 import type { Session } from './session.js';
@@ -58,12 +59,15 @@ export async function upgrade(
 
 function tlsUpgrade(options: ProbeOptions, hintOnPlaintext: string): TlsUpgrade {
   const { target } = options;
+  const settings = options.tlsSettings ?? DEFAULT_TLS_SETTINGS;
+  const name = options.sni ?? (target.isAddressLiteral ? undefined : target.host);
   return {
     stage: 'tls',
-    servername: options.sni ?? (target.isAddressLiteral ? undefined : target.host),
+    servername: settings.sendSni ? name : undefined,
     checkedName: options.sni ?? target.host,
     ca: options.ca,
     trustStore: options.trustStore,
+    settings,
     timeoutMs: options.timeouts.tlsMs,
     hintOnPlaintext,
   };
@@ -74,8 +78,14 @@ export function untrustedReason(tls: TlsSession): string {
   const { verification } = tls;
   const reasons: string[] = [];
   if (verification.chainProblem) reasons.push(verification.chainProblem);
-  if (!verification.nameMatches) {
-    reasons.push(`does not match ${verification.checkedName}`);
-  }
+  if (!verification.nameMatches) reasons.push(describeNameMismatch(verification));
   return reasons.join('; ');
+}
+
+// RFC 6125 §6: the name checked, and the names the certificate is for, so
+// that a reader sees at once which one was expected.
+function describeNameMismatch(verification: TlsVerification): string {
+  const names = verification.certificateNames;
+  const held = names.length === 0 ? 'no names' : names.join(', ');
+  return `name mismatch: ${verification.checkedName} checked, the certificate is for ${held}`;
 }

@@ -77,18 +77,37 @@ export function handshakeFailure(error: Error, tap: HandshakeTap, upgrade: TlsUp
       cause: error,
     });
   }
-  return new TlsError(`TLS handshake failed: ${describeOpenSslError(error)}`, {
+  return new TlsError(`TLS handshake failed: ${describeOpenSslError(error, upgrade)}`, {
     stage: 'tls',
     received: tap.received(),
     cause: error,
   });
 }
 
-function describeOpenSslError(error: Error): string {
+function describeOpenSslError(error: Error, upgrade: TlsUpgrade): string {
   const code = (error as NodeJS.ErrnoException).code;
   if (code === 'ECONNRESET') return 'the server closed the connection during the handshake';
   if (/unsupported protocol|alert protocol version|no protocols available/i.test(error.message)) {
-    return 'no TLS version in common (the server may offer only TLS 1.0 or 1.1)';
+    return `no TLS version in common (${describeVersionsOffered(upgrade)})`;
+  }
+  // OpenSSL 3 at its default security level refuses the SHA-1 signatures
+  // that TLS 1.0 and 1.1 key exchange depends on.
+  if (/legacy sigalg disallowed/i.test(error.message)) {
+    return (
+      'TLS 1.0 and 1.1 need SHA-1 signatures, refused at OpenSSL’s default security level; ' +
+      "--ciphers 'DEFAULT:@SECLEVEL=0' allows them"
+    );
   }
   return routineReason(error) ?? error.message;
+}
+
+// What was offered, so that a refusal reads against it; Node.js offers
+// TLS 1.2 and 1.3 unless told otherwise.
+function describeVersionsOffered({ settings }: TlsUpgrade): string {
+  const { minVersion, maxVersion } = settings;
+  if (minVersion === undefined && maxVersion === undefined) {
+    return 'TLS 1.2 and 1.3 offered; the server may offer only TLS 1.0 or 1.1';
+  }
+  const range = `${minVersion ?? 'TLSv1.2'} to ${maxVersion ?? 'TLSv1.3'}`;
+  return `${range} offered with --tls-min/--tls-max; the server offers none of them`;
 }

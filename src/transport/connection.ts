@@ -23,6 +23,7 @@ import {
 } from './connection-errors.js';
 import { HandshakeTap } from './handshake-tap.js';
 import { describeTlsSession, type TlsSession } from './tls-session.js';
+import { secureContextOptions, type TlsSettings } from './tls-settings.js';
 
 /** What the TLS handshake needs to know. */
 export interface TlsUpgrade {
@@ -33,6 +34,8 @@ export interface TlsUpgrade {
   readonly checkedName: string;
   readonly ca: string | undefined;
   readonly trustStore: string;
+  /** Versions, ciphers, client certificate; SNI is decided in servername already. */
+  readonly settings: TlsSettings;
   readonly timeoutMs: number;
   /** Said after a failure: what to try instead. */
   readonly hintOnPlaintext: string;
@@ -191,7 +194,7 @@ export class SmtpConnection {
     if (this.ending) throw this.endingError('tls');
     // Parsing a system CA bundle takes ~20 ms: done before the clock starts,
     // so that the handshake time reported is the server's, not ours.
-    const secureContext = createSecureContext({ ca: upgrade.ca });
+    const secureContext = createSecureContext(secureContextOptions(upgrade.settings, upgrade.ca));
     const startedAt = now();
     const socket = connect({
       socket: tap,
@@ -200,7 +203,12 @@ export class SmtpConnection {
       // Verification is reported, not enforced here; --tls-verify decides later.
       rejectUnauthorized: false,
       checkServerIdentity: () => undefined,
+      // tls.connect hands requestOCSP to the TLSSocket, though @types/node
+      // leaves it out: a staple is read if sent; none is ever fetched.
+      ...{ requestOCSP: true },
     });
+    let staple: Buffer | null | undefined;
+    socket.once('OCSPResponse', (response: Buffer | null) => (staple = response));
 
     await this.awaitHandshake(socket, tap, upgrade);
     const handshakeMs = now() - startedAt;
@@ -210,7 +218,7 @@ export class SmtpConnection {
     this.reader = new ReplyReader();
     this.secureSince = now();
     this.listen(socket);
-    return describeTlsSession(socket, { ...upgrade, handshakeMs });
+    return describeTlsSession(socket, { ...upgrade, handshakeMs, staple });
   }
 
   /** Ends the connection at once; safe to call more than once. */

@@ -1,25 +1,21 @@
 /**
  * What a TLS handshake produced, summarised for the transcript: protocol,
- * cipher, the server certificate, and whether it verifies, with the reason
- * in plain words when it does not.
+ * cipher, the chain of certificates, a stapled OCSP response, and whether
+ * the certificate verifies, with the reason in plain words when it does not.
  */
-import { X509Certificate } from 'node:crypto';
-import { checkServerIdentity, type PeerCertificate, type TLSSocket } from 'node:tls';
+import { checkServerIdentity, type TLSSocket } from 'node:tls';
+import { describeChainShape, readChain, trustAnchors } from './certificate-chain.js';
+import {
+  certificateNames,
+  summariseCertificate,
+  type CertificateSummary,
+  type ChainCertificate,
+} from './certificate-summary.js';
+import { explainChainError } from './chain-verdict.js';
+import { readStaple, type OcspStaple } from './ocsp.js';
+import type { TlsSettings } from './tls-settings.js';
 
-/** The parts of the server certificate an administrator looks at first. */
-export interface CertificateSummary {
-  readonly subject: string;
-  readonly issuer: string;
-  readonly subjectAltNames: readonly string[];
-  /** ISO dates, or the certificate's own text when it is not a valid date. */
-  readonly validFrom: string;
-  readonly validTo: string;
-  /** Whole days until validTo; negative once expired; undefined for a bad date. */
-  readonly daysLeft: number | undefined;
-  /** The public key: `RSA 2048`, `EC P-256`. */
-  readonly publicKey: string;
-  readonly fingerprint256: string;
-}
+export type { CertificateSummary, ChainCertificate } from './certificate-summary.js';
 
 /** The verdict on the certificate: chain of trust and host name, apart. */
 export interface TlsVerification {
@@ -31,6 +27,8 @@ export interface TlsVerification {
   /** The name (or address) the certificate was checked against. */
   readonly checkedName: string;
   readonly nameMatches: boolean;
+  /** The names the certificate is for (SAN DNS names and addresses, else its CN). */
+  readonly certificateNames: readonly string[];
   readonly trustStore: string;
 }
 
@@ -40,49 +38,39 @@ export interface TlsSession {
   readonly cipher: string;
   /** The ephemeral key exchange: `X25519`, `ECDH P-256`, `DH 2048`. */
   readonly keyExchange: string | undefined;
-  /** The SNI name sent, if any (none for an IP address target). */
+  /** The SNI name sent, if any (none for an IP address target or with --no-sni). */
   readonly servername: string | undefined;
   readonly handshakeMs: number;
+  /** The server's own certificate. */
   readonly certificate: CertificateSummary | undefined;
+  /** The server's certificate and its issuers, as linked (see certificate-chain.ts). */
+  readonly chain: readonly ChainCertificate[];
+  /** What is wrong with the chain's shape, in words; empty when nothing is. */
+  readonly chainNotes: readonly string[];
+  readonly ocsp: OcspStaple;
+  readonly settings: TlsSettings;
   readonly verification: TlsVerification;
 }
 
-const CHAIN_PROBLEMS: Record<string, string> = {
-  DEPTH_ZERO_SELF_SIGNED_CERT: 'self-signed certificate',
-  SELF_SIGNED_CERT_IN_CHAIN: 'the chain ends in a self-signed root that is not trusted',
-  CERT_HAS_EXPIRED: 'certificate has expired',
-  CERT_NOT_YET_VALID: 'certificate is not yet valid',
-  UNABLE_TO_GET_ISSUER_CERT_LOCALLY: 'issuer unknown: not in the trust store',
-  UNABLE_TO_GET_ISSUER_CERT: 'issuer unknown',
-  UNABLE_TO_VERIFY_LEAF_SIGNATURE:
-    'issuer not found: the chain is incomplete (intermediate missing) or the CA is not trusted',
-  CERT_SIGNATURE_FAILURE: 'certificate signature does not verify',
-  CERT_REVOKED: 'certificate has been revoked',
-  ERR_TLS_CERT_ALTNAME_INVALID: 'certificate names do not match',
-  ERROR_IN_CERT_NOT_BEFORE_FIELD: "the certificate's start date is malformed",
-  ERROR_IN_CERT_NOT_AFTER_FIELD: "the certificate's expiry date is malformed",
-  CERT_UNTRUSTED: 'certificate not trusted for this purpose',
-  CERT_CHAIN_TOO_LONG: 'certificate chain too long',
-  INVALID_CA: 'an issuer in the chain is not a valid CA',
-};
-
-const DAY_MS = 24 * 60 * 60 * 1000;
+/** What describeTlsSession needs besides the socket. */
+export interface TlsSessionDetails {
+  readonly checkedName: string;
+  readonly servername: string | undefined;
+  readonly handshakeMs: number;
+  readonly trustStore: string;
+  readonly ca: string | undefined;
+  readonly settings: TlsSettings;
+  /** The 'OCSPResponse' event's buffer; null when the server stapled nothing. */
+  readonly staple: Buffer | null | undefined;
+}
 
 /** Summarises a TLS socket right after its handshake. */
-export function describeTlsSession(
-  socket: TLSSocket,
-  details: {
-    checkedName: string;
-    servername: string | undefined;
-    handshakeMs: number;
-    trustStore: string;
-  },
-): TlsSession {
+export function describeTlsSession(socket: TLSSocket, details: TlsSessionDetails): TlsSession {
   const peer = socket.getPeerCertificate();
-  const certificate = isPresent(peer) ? summariseCertificate(peer) : undefined;
+  const present = peer !== undefined && Object.keys(peer).length > 0;
+  const chain = present ? readChain(socket, trustAnchors(details.ca)) : [];
   const chainErrorCode = socket.authorized ? undefined : errorCode(socket.authorizationError);
-  const nameMatches =
-    isPresent(peer) && checkServerIdentity(details.checkedName, peer) === undefined;
+  const nameMatches = present && checkServerIdentity(details.checkedName, peer) === undefined;
 
   return {
     protocol: socket.getProtocol() ?? 'unknown',
@@ -90,99 +78,28 @@ export function describeTlsSession(
     keyExchange: describeKeyExchange(socket.getEphemeralKeyInfo()),
     servername: details.servername,
     handshakeMs: details.handshakeMs,
-    certificate,
+    certificate: present ? summariseCertificate(peer) : undefined,
+    chain,
+    chainNotes: describeChainShape(chain),
+    ocsp: readStaple(details.staple),
+    settings: details.settings,
     verification: {
       trusted: socket.authorized && nameMatches,
-      chainProblem: chainErrorCode && (CHAIN_PROBLEMS[chainErrorCode] ?? inWords(chainErrorCode)),
+      chainProblem: chainErrorCode && explainChainError(chainErrorCode, chain),
       chainErrorCode,
       checkedName: details.checkedName,
       nameMatches,
+      certificateNames: present ? certificateNames(peer) : [],
       trustStore: details.trustStore,
     },
   };
 }
-
-function summariseCertificate(peer: PeerCertificate): CertificateSummary {
-  const validTo = new Date(peer.valid_to);
-  const daysLeft = Math.floor((validTo.getTime() - Date.now()) / DAY_MS);
-  return {
-    subject: formatName(peer.subject),
-    issuer: formatName(peer.issuer),
-    subjectAltNames: (peer.subjectaltname ?? '').split(', ').filter((name) => name !== ''),
-    validFrom: isoDate(peer.valid_from),
-    validTo: isoDate(peer.valid_to),
-    daysLeft: Number.isNaN(daysLeft) ? undefined : daysLeft,
-    publicKey: describePublicKey(peer),
-    fingerprint256: peer.fingerprint256,
-  };
-}
-
-// A hostile or broken certificate can carry a date no parser accepts.
-function isoDate(text: string): string {
-  const date = new Date(text);
-  return Number.isNaN(date.getTime()) ? `unreadable date "${text}"` : date.toISOString();
-}
-
-// Node's X509Certificate knows every key type (RSA, RSA-PSS, EC, Ed25519,
-// Ed448); the PeerCertificate fields cover only RSA and EC.
-function describePublicKey(peer: PeerCertificate): string {
-  try {
-    const { publicKey } = new X509Certificate(peer.raw);
-    const type = publicKey.asymmetricKeyType ?? 'unknown';
-    const { modulusLength, namedCurve } = publicKey.asymmetricKeyDetails ?? {};
-    const detail = modulusLength ?? (namedCurve && (NIST_CURVES[namedCurve] ?? namedCurve)) ?? '';
-    return `${KEY_TYPES[type] ?? type} ${detail}`.trim();
-  } catch {
-    return 'unreadable';
-  }
-}
-
-// OpenSSL's curve names, as the NIST names people know them by.
-const NIST_CURVES: Record<string, string> = {
-  prime256v1: 'P-256',
-  secp384r1: 'P-384',
-  secp521r1: 'P-521',
-};
-
-const KEY_TYPES: Record<string, string> = {
-  rsa: 'RSA',
-  'rsa-pss': 'RSA-PSS',
-  ec: 'EC',
-  ed25519: 'Ed25519',
-  ed448: 'Ed448',
-  dsa: 'DSA',
-};
 
 function describeKeyExchange(info: object | null): string | undefined {
   const { type, name, size } = (info ?? {}) as { type?: string; name?: string; size?: number };
   if (type === undefined) return undefined;
   if (type === 'DH') return `DH ${size}`;
   return name === 'X25519' || name === 'X448' ? name : `${type} ${name ?? ''}`.trim();
-}
-
-// Node gives a distinguished name as an object; a repeated attribute is an
-// array. Values are escaped as RFC 4514 does, so that a CN holding ", O=…"
-// cannot pass for a second attribute.
-function formatName(name: object | undefined): string {
-  if (!name) return '';
-  return Object.entries(name)
-    .flatMap(([key, value]) =>
-      (Array.isArray(value) ? value : [value]).map((v) => `${key}=${quoteValue(String(v))}`),
-    )
-    .join(', ');
-}
-
-function quoteValue(value: string): string {
-  return value.replace(/[,+"\\<>;=]/g, (char) => `\\${char}`);
-}
-
-// An OpenSSL code not in the table, said in words: CERT_REJECTED → "cert rejected".
-function inWords(code: string): string {
-  return code.replace(/^ERR_/, '').toLowerCase().replaceAll('_', ' ');
-}
-
-function isPresent(peer: PeerCertificate | undefined): peer is PeerCertificate {
-  return peer !== undefined && Object.keys(peer).length > 0;
 }
 
 function errorCode(error: Error | string | undefined | null): string | undefined {

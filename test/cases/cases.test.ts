@@ -28,6 +28,9 @@ beforeAll(async () => {
     trusted: await ca.issue({ names: NAMES }),
     expired: await ca.issue({ names: NAMES, notBeforeDays: -60, notAfterDays: -10 }),
     unknownIssuer: await stranger.issue({ names: NAMES }),
+    withoutIntermediate: await (
+      await ca.intermediate('cases intermediate')
+    ).issue({ names: NAMES }),
   };
   caFile = writeTempFile('ca.pem', ca.cert);
 });

@@ -73,11 +73,12 @@ describe('STARTTLS against smtp-server', () => {
       expect(run.stdout).toMatch(/-> STARTTLS\n<- 220 Ready to start TLS/);
       expect(run.stdout).toMatch(/== TLS TLSv1\.[23], \S+, X25519, handshake /);
       expect(run.stdout).toMatch(
-        /== {3}key: EC P-256\n== {3}valid: .*\n== {3}sha256: ([0-9A-F]{2}:){31}[0-9A-F]{2}\n/,
+        /== {3}key: EC P-256, signed with ECDSA with SHA-256\n== {3}valid: .*\n/,
       );
-      expect(run.stdout).toContain('== certificate: CN=mx.probe.test');
+      expect(run.stdout).toMatch(/== {3}sha256: ([0-9A-F]{2}:){31}[0-9A-F]{2}\n/);
+      expect(run.stdout).toContain('== certificate: CN=mx.probe.test (self-signed)\n');
       expect(run.stdout).toMatch(
-        /!! certificate not trusted: self-signed certificate\n== {3}checked: name 127\.0\.0\.1, /,
+        /!! certificate not trusted: self-signed certificate: its own issuer, and not in the trust store\n== {3}checked: name 127\.0\.0\.1, /,
       );
       expect(run.stdout).toMatch(/~> EHLO probe\.test\n<~ 250-mx\.probe\.test/);
       expect(run.stdout).toMatch(/~> QUIT\n<~ 221 /);
@@ -97,7 +98,8 @@ describe('STARTTLS against smtp-server', () => {
 
       expect(run.exitCode).toBe(6);
       expect(run.stderr).toBe(
-        'smtp-probe: --tls-verify: the certificate is not trusted (self-signed certificate)\n',
+        'smtp-probe: --tls-verify: the certificate is not trusted ' +
+          '(self-signed certificate: its own issuer, and not in the trust store)\n',
       );
       expect(run.stdout).toMatch(/^\*\* --tls-verify: .*\n~> QUIT\n<~ 221 /m);
     },
@@ -152,7 +154,10 @@ describe('STARTTLS against smtp-server', () => {
     const run = await runCli([target, EHLO, '--ca', caFile]);
 
     expect(run.exitCode).toBe(0);
-    expect(run.stdout).toContain('!! certificate not trusted: does not match 127.0.0.1\n');
+    expect(run.stdout).toContain(
+      '!! certificate not trusted: name mismatch: 127.0.0.1 checked, ' +
+        'the certificate is for other.probe.test\n',
+    );
   });
 
   it('when --starttls never is given then no STARTTLS is sent', async () => {

@@ -1,6 +1,7 @@
 /**
  * TLS certificates made during the test run (nothing is committed): a
- * self-signed server certificate, or a private CA and a leaf it issues.
+ * self-signed server certificate, or a private CA, the intermediates it
+ * issues, and the leaves they issue.
  */
 import { webcrypto } from 'node:crypto';
 import * as x509 from '@peculiar/x509';
@@ -24,6 +25,8 @@ export interface CertificateOptions {
   /** Validity relative to now, in days; negative notAfter makes it expired. */
   readonly notBeforeDays?: number;
   readonly notAfterDays?: number;
+  /** A client certificate (extendedKeyUsage clientAuth) rather than a server's. */
+  readonly client?: boolean;
 }
 
 /** Makes a self-signed server certificate (default: mx.probe.test and 127.0.0.1). */
@@ -40,9 +43,11 @@ export async function makeSelfSigned(options: CertificateOptions = {}): Promise<
   return { cert: cert.toString('pem'), key: await exportKey(keys.privateKey) };
 }
 
-/** A private CA that can issue server certificates. */
+/** A private CA that can issue server certificates and intermediate CAs. */
 export interface CertificateAuthority extends CertificatePair {
   issue(options?: CertificateOptions): Promise<CertificatePair>;
+  /** An intermediate CA under this one; its `cert` is the intermediate alone. */
+  intermediate(name: string): Promise<CertificateAuthority>;
 }
 
 /** Makes a private CA, for tests of --ca and of successful verification. */
@@ -56,15 +61,15 @@ export async function makeCertificateAuthority(
     ...validity({}),
     signingAlgorithm: ALGORITHM,
     keys,
-    extensions: [
-      new x509.BasicConstraintsExtension(true, undefined, true),
-      new x509.KeyUsagesExtension(
-        x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign,
-        true,
-      ),
-    ],
+    extensions: caExtensions(),
   });
+  return authority(caCert, keys);
+}
 
+async function authority(
+  caCert: x509.X509Certificate,
+  keys: KeyPair,
+): Promise<CertificateAuthority> {
   const issue = async (options: CertificateOptions = {}): Promise<CertificatePair> => {
     const leafKeys = await generateKeys();
     const leaf = await x509.X509CertificateGenerator.create({
@@ -80,7 +85,34 @@ export async function makeCertificateAuthority(
     return { cert: leaf.toString('pem'), key: await exportKey(leafKeys.privateKey) };
   };
 
-  return { cert: caCert.toString('pem'), key: await exportKey(keys.privateKey), issue };
+  const intermediate = async (name: string): Promise<CertificateAuthority> => {
+    const subKeys = await generateKeys();
+    const subCert = await x509.X509CertificateGenerator.create({
+      serialNumber: serial(),
+      subject: `CN=${name}`,
+      issuer: caCert.subject,
+      ...validity({}),
+      signingAlgorithm: ALGORITHM,
+      publicKey: subKeys.publicKey,
+      signingKey: keys.privateKey,
+      extensions: caExtensions(),
+    });
+    return authority(subCert, subKeys);
+  };
+
+  return {
+    cert: caCert.toString('pem'),
+    key: await exportKey(keys.privateKey),
+    issue,
+    intermediate,
+  };
+}
+
+function caExtensions(): x509.Extension[] {
+  return [
+    new x509.BasicConstraintsExtension(true, undefined, true),
+    new x509.KeyUsagesExtension(x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign, true),
+  ];
 }
 
 function serverExtensions(options: CertificateOptions): x509.Extension[] {
@@ -91,7 +123,9 @@ function serverExtensions(options: CertificateOptions): x509.Extension[] {
   const ips = (options.ips ?? ['127.0.0.1']).map((value) => ({ type: 'ip' as const, value }));
   return [
     new x509.BasicConstraintsExtension(false),
-    new x509.ExtendedKeyUsageExtension([x509.ExtendedKeyUsage.serverAuth]),
+    new x509.ExtendedKeyUsageExtension([
+      options.client ? x509.ExtendedKeyUsage.clientAuth : x509.ExtendedKeyUsage.serverAuth,
+    ]),
     new x509.SubjectAlternativeNameExtension([...names, ...ips]),
   ];
 }

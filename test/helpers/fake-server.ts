@@ -1,12 +1,12 @@
 /**
- * A scripted SMTP server on 127.0.0.1, port 0. Each connection plays the
+ * A scripted SMTP server on 127.0.0.1 (or ::1), port 0. Each connection plays the
  * script step by step, byte for byte, including broken behaviour (resets,
  * silence, garbage, plaintext where TLS belongs), and records everything
  * the client sent so tests can assert the exact bytes.
  */
 import { createServer, type Server, type Socket } from 'node:net';
 import { afterEach } from 'vitest';
-import { TLSSocket } from 'node:tls';
+import { TLSSocket, type TLSSocketOptions } from 'node:tls';
 import type { Duplex } from 'node:stream';
 import type { CertificatePair } from './certificates.js';
 
@@ -22,7 +22,16 @@ export type Step =
   | { readonly kind: 'stop-reading' }
   | { readonly kind: 'close' }
   | { readonly kind: 'reset' }
-  | { readonly kind: 'start-tls'; readonly pair: CertificatePair };
+  | {
+      readonly kind: 'start-tls';
+      readonly pair: CertificatePair;
+      readonly options: TlsStepOptions;
+    };
+
+/** TLS server options for a start-tls step, and a look at the session once it is up. */
+export interface TlsStepOptions extends Omit<TLSSocketOptions, 'isServer'> {
+  readonly onSecure?: (socket: TLSSocket) => void;
+}
 
 /** S: — write these bytes (escapes like \r\n are real characters here). */
 export const send = (text: string | Buffer): Step => ({
@@ -52,7 +61,11 @@ export const close = (): Step => ({ kind: 'close' });
 /** S(reset): RST. */
 export const reset = (): Step => ({ kind: 'reset' });
 /** TLS(start): from here on, the script runs inside TLS. */
-export const startTls = (pair: CertificatePair): Step => ({ kind: 'start-tls', pair });
+export const startTls = (pair: CertificatePair, options: TlsStepOptions = {}): Step => ({
+  kind: 'start-tls',
+  pair,
+  options,
+});
 
 /** A running fake server. */
 export interface FakeServer {
@@ -72,7 +85,10 @@ export interface FakeServer {
 const CLIENT_WAIT_MS = 5_000;
 
 /** Starts a server that plays the script on every connection. */
-export async function startFakeServer(script: readonly Step[]): Promise<FakeServer> {
+export async function startFakeServer(
+  script: readonly Step[],
+  host = '127.0.0.1',
+): Promise<FakeServer> {
   const received: Buffer[] = [];
   const problems: string[] = [];
   const running: Promise<void>[] = [];
@@ -87,7 +103,10 @@ export async function startFakeServer(script: readonly Step[]): Promise<FakeServ
     socket.on('error', () => undefined);
     running.push(play(socket, script, record, problems, sockets));
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, host, resolve);
+  });
 
   return {
     port: (server.address() as { port: number }).port,
@@ -226,11 +245,12 @@ async function play(
         socket.removeAllListeners('end');
         const early = input.drain();
         if (early.length > 0) socket.unshift(early);
-        const secure = new TLSSocket(socket, { isServer: true, ...step.pair });
+        const { onSecure, ...tlsOptions } = step.options;
+        const secure = new TLSSocket(socket, { isServer: true, ...step.pair, ...tlsOptions });
         secure.on('error', () => undefined);
         sockets.add(secure);
         await new Promise<void>((resolve) => {
-          secure.once('secure', resolve);
+          secure.once('secure', () => (onSecure?.(secure), resolve()));
           secure.once('error', () => resolve());
           secure.once('close', () => resolve());
         });
