@@ -13,6 +13,7 @@ import { scenarioSecrets } from '../scenario/script.js';
 import { runBatch } from '../session/batch.js';
 import { runProbe } from '../session/probe.js';
 import { batchOutput, singleOutput } from './outputs.js';
+import { runMailRoute } from './mx-output.js';
 import { buildProgram, toCliRequest, type CliRequest, type ParsedCommand } from './program.js';
 import { asksForNagios, reportNagiosFailure } from './nagios-edge.js';
 import { version } from '../version.js';
@@ -89,6 +90,7 @@ async function probe(
   terminal: CliIo,
 ): Promise<number> {
   const { targets, batch, scenario } = request;
+  if (request.mx) return runMailRoute(request, io, signal);
   if (targets.length === 1 && batch.count === 1) {
     const output = singleOutput(request, io, terminal);
     const result = scenario

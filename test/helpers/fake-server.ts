@@ -71,8 +71,15 @@ export interface FakeServer {
 /** How long a script waits for the client before giving up on it. */
 const CLIENT_WAIT_MS = 5_000;
 
-/** Starts a server that plays the script on every connection. */
-export async function startFakeServer(script: readonly Step[]): Promise<FakeServer> {
+/**
+ * Starts a server that plays the script on every connection; by default on
+ * 127.0.0.1 port 0, or at another loopback address and port (::1, 127.0.0.3).
+ */
+export async function startFakeServer(
+  script: readonly Step[],
+  host = '127.0.0.1',
+  port = 0,
+): Promise<FakeServer> {
   const received: Buffer[] = [];
   const problems: string[] = [];
   const running: Promise<void>[] = [];
@@ -87,7 +94,10 @@ export async function startFakeServer(script: readonly Step[]): Promise<FakeServ
     socket.on('error', () => undefined);
     running.push(play(socket, script, record, problems, sockets));
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, resolve);
+  });
 
   return {
     port: (server.address() as { port: number }).port,
