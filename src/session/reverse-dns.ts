@@ -7,7 +7,7 @@
  * or whose PTR does not resolve back (RFC 8499 §6 calls it FCrDNS).
  */
 import { lookupAddresses, reverseName, sameAddress } from '../dns/addresses.js';
-import { recordText, type Resolver } from '../dns/resolver.js';
+import { recordText, requireNoError, type Resolver } from '../dns/resolver.js';
 import type { ProtocolWarning, Reply } from '../protocol/reply.js';
 import type { SessionObserver } from './events.js';
 import type { SessionLog } from './log.js';
@@ -48,6 +48,8 @@ export async function checkReverseDns(
   let ptrNames: string[];
   try {
     const answer = await resolver.query(reverseName(address), 'PTR', signal);
+    // NXDOMAIN is no PTR; SERVFAIL and the like say nothing about it.
+    if (answer.status !== 'nxdomain') requireNoError(answer);
     ptrNames = answer.records.map((record) => recordText(record).replace(/\.$/, ''));
   } catch (error) {
     const lookupError = error instanceof Error ? error.message : String(error);
