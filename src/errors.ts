@@ -21,6 +21,8 @@ export const ExitCode = {
   cannotSend: 9,
   /** An --expect was not met: the server answered, but not as the user asserted. */
   expectation: 10,
+  /** The domain publishes the null MX (RFC 7505): it accepts no mail. */
+  nullMx: 11,
   interrupted: 130,
   terminated: 143,
 } as const;
@@ -115,6 +117,16 @@ export class UsageError extends ProbeError {
 export class ResolveError extends ProbeError {
   constructor(message: string, details: ProbeErrorDetails) {
     super('resolve-failed', ExitCode.resolve, message, { ...details, stage: 'resolve' });
+  }
+}
+
+/** The domain says, with the null MX of RFC 7505, that it accepts no mail. */
+export class NullMxError extends ProbeError {
+  constructor(domain: string) {
+    super('null-mx', ExitCode.nullMx, `${domain} accepts no mail: its MX is the null MX (0 .)`, {
+      stage: 'resolve',
+      hint: 'RFC 7505: a sender gives up at once; nothing is probed',
+    });
   }
 }
 

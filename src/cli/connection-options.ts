@@ -11,6 +11,8 @@ import { parsePort, parseTarget, type Target } from '../transport/target.js';
 import { parseDuration } from './duration.js';
 import { toTlsSettings, type RawTlsOptions } from './tls-options.js';
 import { TLS_VERSIONS } from '../transport/tls-settings.js';
+import { Resolver } from '../dns/resolver.js';
+import { parseDnsServer, type DnsServer } from '../dns/server-address.js';
 
 /** The shared options as commander hands them over. */
 export interface RawConnectionOptions extends RawTlsOptions {
@@ -26,6 +28,10 @@ export interface RawConnectionOptions extends RawTlsOptions {
   deadline: string;
   quiet?: boolean;
   color: boolean;
+  dnsServer?: string;
+  ipv4?: boolean;
+  ipv6?: boolean;
+  rdns: boolean;
 }
 
 /** The part of a request the shared options decide. */
@@ -63,6 +69,13 @@ export function addConnectionOptions(command: Command): Command {
     .option('--greeting-timeout <duration>', 'longest wait for the greeting (default: --timeout)')
     .option('--connect-timeout <duration>', 'longest wait for name resolution and connect', '10s')
     .option('--deadline <duration>', 'longest the whole run may take, every probe included', '5m')
+    .option(
+      '--dns-server <address>',
+      "ask this DNS server (ADDR[:PORT], [IPv6]:PORT), not the system's lookup",
+    )
+    .option('-4, --ipv4', 'connect to IPv4 addresses only')
+    .option('-6, --ipv6', 'connect to IPv6 addresses only')
+    .option('--no-rdns', "skip the reverse DNS check of the server's address")
     .option('-q, --quiet', 'print only the result line')
     .option('--no-color', 'no colour, even on a terminal (NO_COLOR and FORCE_COLOR are honoured)');
 }
@@ -91,6 +104,8 @@ export function toConnectionRequest(
   const deadlineMs = parseDuration(raw.deadline, '--deadline');
   const trust = loadTrustStore(raw.ca, env);
   const tlsSettings = toTlsSettings(raw);
+  if (raw.ipv4 && raw.ipv6) throw new UsageError('-4 and -6 exclude each other: give one');
+  const servers = raw.dnsServer === undefined ? undefined : [parseDnsServer(raw.dnsServer)];
 
   return {
     target: parsedTarget,
@@ -111,9 +126,20 @@ export function toConnectionRequest(
       quitMs: Math.min(DEFAULT_TIMEOUTS.quitMs, replyMs),
       deadlineMs,
     },
+    resolver: servers && makeResolver(servers, connectMs),
+    family: raw.ipv4 ? 4 : raw.ipv6 ? 6 : undefined,
+    reverseDns: raw.rdns,
     quiet: raw.quiet === true,
     color: raw.color,
   };
+}
+
+/**
+ * A resolver that asks these servers: three tries, together within
+ * --connect-timeout, which bounds name resolution as it always has.
+ */
+export function makeResolver(servers: readonly DnsServer[], resolveMs: number): Resolver {
+  return new Resolver(servers, { timeoutMs: Math.max(100, Math.round(resolveMs / 3)), tries: 3 });
 }
 
 /** Parses one target with the options that bear on it (--port, --tls, --starttls). */

@@ -12,6 +12,10 @@ Examples:
   smtp-probe mx.example.test --json | jq .timings
   smtp-probe mx.example.test --count 10 --interval 2s      min, median, p95, max per stage
   smtp-probe mx1.example.test mx2.example.test --targets-file more-hosts.txt
+  smtp-probe --mx example.test               MX hosts by preference, until one answers well
+  smtp-probe --mx example.test --all -4 --dns-server 127.0.0.1:5353
+                                             every MX host and IPv4 address, asking that server
+  smtp-probe mx.example.test --dns-server [::1]:53 --json | jq .rdns
   smtp-probe mx.example.test --format nagios --warning 2s --critical cert-days=7
                                              Nagios/Icinga check (docs/monitoring.md)
   smtp-probe mx.example.test --format prometheus > smtp.prom.tmp; mv smtp.prom.tmp smtp.prom
@@ -63,6 +67,7 @@ Exit status (docs/exit-codes.md):
   8   the server closed or reset the connection while a reply was due
   9   the message cannot be sent as asked (no AUTH, SMTPUTF8 or REQUIRETLS offered)
   10  an --expect, or an expect line of a scenario, was not met
+  11  --mx: the domain publishes the null MX (RFC 7505): it accepts no mail
   24/25  greeting refused, 4xx (temporary) / 5xx (permanent)
   34/35  EHLO (and HELO) refused
   44/45  STARTTLS refused

@@ -1,8 +1,8 @@
 /**
  * Everything a run loads only when it is asked for: the machine and
- * monitoring formats, many probes, scenarios, and the requests of `send`
- * and `run`. One module, loaded with one dynamic import, so that the
- * bundle splits into the common run and the rest — rather than into a
+ * monitoring formats, many probes, scenarios, MX routing, and the requests
+ * of `send` and `run`. One module, loaded with one dynamic import, so that
+ * the bundle splits into the common run and the rest — rather than into a
  * chunk per combination of users, which start-up pays for file by file.
  */
 export { batchOutput, singleOutput } from './outputs.js';
@@ -11,3 +11,4 @@ export { runBatch } from '../session/batch.js';
 export { runScenario } from '../scenario/run.js';
 export { toRunRequest } from './run-request.js';
 export { toSendRequest } from './send-request.js';
+export { runMailRoute } from './mx-output.js';

@@ -90,6 +90,7 @@ async function probe(
   terminal: CliIo,
 ): Promise<number> {
   const { targets, batch, scenario } = request;
+  if (request.mx) return (await import('./lazy.js')).runMailRoute(request, io, signal);
   if (targets.length === 1 && batch.count === 1) {
     const output =
       request.format === 'text'

@@ -37,6 +37,7 @@ import type { Threshold } from '../report/thresholds.js';
 import { EXAMPLES, EXIT_STATUSES, RUN_EXAMPLES, SEND_EXAMPLES } from './help.js';
 import { addSendOptions, type InputSources, type RawSendOptions } from './send-options.js';
 import { addRunOptions, type RawRunOptions } from './run-options.js';
+import { toMxProbe } from './mx-options.js';
 import type { Scenario } from '../scenario/script.js';
 
 /** What the command line asked for. */
@@ -54,6 +55,8 @@ export interface CliRequest {
   readonly dump: Buffer | undefined;
   /** With `run`: the scenario to play instead of a probe. */
   readonly scenario?: Scenario | undefined;
+  /** With --mx: walk the domain's mail route (the target is the domain). */
+  readonly mx?: { readonly all: boolean } | undefined;
 }
 
 /** Which command was given, with its target and options as parsed. */
@@ -62,7 +65,9 @@ export type ParsedCommand =
   | { readonly kind: 'send'; readonly target: string; readonly raw: SendRaw }
   | { readonly kind: 'run'; readonly file: string; readonly target?: string; readonly raw: RunRaw };
 
-type ProbeRaw = RawConnectionOptions & RawReportOptions & RawBatchOptions & { banner?: boolean };
+type ProbeRaw = RawConnectionOptions &
+  RawReportOptions &
+  RawBatchOptions & { banner?: boolean; mx?: boolean; all?: boolean };
 type SendRaw = RawConnectionOptions & RawReportOptions & RawSendOptions;
 type RunRaw = RawConnectionOptions & RawReportOptions & RawRunOptions;
 
@@ -84,6 +89,8 @@ export function buildProgram(
     .usage('[options] <target...>')
     .argument('[targets...]', `${TARGET_FORMS}; several are probed side by side`)
     .option('--banner', 'read the greeting, then QUIT: nothing else is sent')
+    .option('--mx', 'the target is a domain: probe its MX hosts in order, as a sender would')
+    .option('--all', 'with --mx: probe every MX host and address, not just up to a healthy one')
     .version(version, '-V, --version', 'print the version')
     // Both commands share option names: each option belongs to the command it follows.
     .enablePositionalOptions()
@@ -171,6 +178,7 @@ export async function toCliRequest(
 
   if (command.kind === 'probe') {
     const { raw } = command;
+    if (raw.mx || raw.all) return toMxRequest(command.targets, raw, format, thresholds, input.env);
     const [first, ...more] = collectTargets(command.targets, raw.targetsFile);
     const [head, ...tail] = [first!, ...more].map((t) => naming(t, () => toTarget(t.spec, raw)));
     const { quiet, color, ...shared } = toConnectionRequest(first!.spec, raw, input.env);
@@ -203,6 +211,24 @@ export async function toCliRequest(
     probe: { ...probe, expectations },
     ...output,
     dump: command.raw.dump ? transaction.message : undefined,
+  };
+}
+
+function toMxRequest(
+  specs: readonly string[],
+  raw: ProbeRaw,
+  format: OutputFormat,
+  thresholds: readonly Threshold[],
+  env: NodeJS.ProcessEnv,
+): CliRequest {
+  const { probe, ...rest } = toMxProbe(specs, raw, format, env);
+  return {
+    probe,
+    ...rest,
+    thresholds,
+    batch: SINGLE_RUN,
+    dump: undefined,
+    mx: { all: raw.all === true },
   };
 }
 

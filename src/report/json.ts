@@ -19,6 +19,7 @@ import { formatHostPort, type Target } from '../transport/target.js';
 import { worstExitCode } from '../errors.js';
 import type { TargetRuns } from '../session/batch.js';
 import { summariseRuns, type Distribution } from './statistics.js';
+import { rdnsJson } from './route-json.js';
 
 /** The version of the report's shape; see docs/json.md. */
 export const REPORT_VERSION = 1;
@@ -30,10 +31,11 @@ export interface RunInfo {
 }
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
-type JsonObject = { [key: string]: Json };
+/** A JSON object as the report builders make it. */
+export type JsonObject = { [key: string]: Json };
 
-/** The whole run as one JSON-ready object. */
-export function buildReport(result: ProbeResult, run: RunInfo): JsonObject {
+/** The whole run as one JSON-ready object; `mx` is the route walked by --mx. */
+export function buildReport(result: ProbeResult, run: RunInfo, mx?: JsonObject): JsonObject {
   const { target, log } = result;
   return {
     reportVersion: REPORT_VERSION,
@@ -72,6 +74,8 @@ export function buildReport(result: ProbeResult, run: RunInfo): JsonObject {
       status: outcome.status,
       got: outcome.got ?? null,
     })),
+    mx: mx ?? null,
+    rdns: result.rdns ? rdnsJson(result.rdns) : null,
     warnings: log.warnings.map((warning) => ({
       code: warning.code,
       message: warning.message,
@@ -190,7 +194,8 @@ export function eventJson(event: SessionEvent, atMs: number): JsonObject | undef
   }
 }
 
-function errorJson(error: ProbeError): JsonObject {
+/** A failure as the report's `verdict` and `error` give it. */
+export function errorJson(error: ProbeError): JsonObject {
   return {
     code: error.code,
     exitCode: error.exitCode,

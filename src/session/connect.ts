@@ -2,6 +2,7 @@
  * The connect stage: resolve the host, try its addresses in turn as telnet
  * does, and start implicit TLS when asked.
  */
+import { isIPv6 } from 'node:net';
 import { ConnectError, type ProbeError } from '../errors.js';
 import { SmtpConnection } from '../transport/connection.js';
 import { connectTcp, resolveAddresses } from '../transport/dial.js';
@@ -26,7 +27,7 @@ export async function openConnection(
   const timings: StageTiming[] = [];
 
   const resolveStart = performance.now();
-  const addresses = await resolveAddresses(target, timeouts.resolveMs, signal);
+  const addresses = await resolveAddresses(target, timeouts.resolveMs, signal, options);
   if (!target.isAddressLiteral) {
     const ms = performance.now() - resolveStart;
     timings.push({ stage: 'resolve', label: 'resolve', ms, secure: false });
@@ -55,5 +56,17 @@ export async function openConnection(
     }
   }
 
+  if (lastError instanceof ConnectError && onlyIPv6(target.isAddressLiteral, addresses)) {
+    throw new ConnectError(
+      `${target.host} has only IPv6 addresses and none is reachable from here: ${lastError.message}`,
+      { cause: lastError, hint: 'this machine may have no IPv6 route; probe from one that has' },
+    );
+  }
   throw lastError ?? new ConnectError(`no address found for ${target.host}`, {});
+}
+
+// A name that resolved to IPv6 addresses only: from an IPv4-only network
+// it cannot be reached at all, which is worth saying in so many words.
+function onlyIPv6(isAddressLiteral: boolean, addresses: readonly string[]): boolean {
+  return !isAddressLiteral && addresses.length > 0 && addresses.every((address) => isIPv6(address));
 }

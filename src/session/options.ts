@@ -5,6 +5,8 @@
  * answers in well under a second, and a person at a terminal or a monitoring
  * check wants a verdict long before 5 minutes.
  */
+import type { AddressFamily } from '../dns/addresses.js';
+import type { Resolver } from '../dns/resolver.js';
 import type { SecretMask } from '../output/secret-mask.js';
 import type { Mailbox } from '../protocol/address.js';
 import type { AuthMechanism } from '../protocol/auth/index.js';
@@ -73,6 +75,15 @@ export interface ProbeOptions {
   readonly transaction?: TransactionOptions | undefined;
   /** What the user asserts the replies will be (--expect). */
   readonly expectations?: readonly Expectation[] | undefined;
+  /**
+   * smtp-probe's own resolver (--dns-server, or --mx): names resolve through
+   * it instead of the system's lookup, and the reverse DNS check uses it.
+   */
+  readonly resolver?: Resolver | undefined;
+  /** Only IPv4 (-4) or only IPv6 (-6) addresses. */
+  readonly family?: AddressFamily;
+  /** Check the connected address's PTR (on whenever a resolver is given; --no-rdns). */
+  readonly reverseDns?: boolean | undefined;
 }
 
 /** AUTH as asked for on the command line; the secret has been read already. */

@@ -24,6 +24,7 @@ import type { SessionObserver } from './events.js';
 import { defaultEhloName, greet, hello } from './hello.js';
 import type { ProbeOptions } from './options.js';
 import { quit } from './quit.js';
+import { reportReverseDns, type ReverseDns } from './reverse-dns.js';
 import { authenticate } from './auth.js';
 import { Session, type StageTiming } from './session.js';
 import { transact, type TransactionResult } from './transaction.js';
@@ -49,6 +50,8 @@ export interface ProbeResult {
   readonly expectations: readonly ExpectationOutcome[];
   /** What ended the session early, if anything. */
   readonly error: ProbeError | undefined;
+  /** The reverse DNS of the address, when a resolver was given (reverse-dns.ts). */
+  readonly rdns?: ReverseDns | undefined;
   /**
    * What decides the verdict: the error, unless an --expect asked for it,
    * or an expectation that was not met (see decideFailure).
@@ -99,14 +102,21 @@ export async function runProbe(
 
   // A QUIT the server never answered (it closed instead) is an exchange too.
   log.closePending();
+  const totalMs = performance.now() - startedAt;
+  const address = session?.connection.remoteAddress;
+  const rdns =
+    options.resolver && options.reverseDns !== false && address
+      ? await reportReverseDns(options.resolver, address, log, findings.greeting, observe, signal)
+      : undefined;
+
   const expectations = judgeExpectations(options.expectations ?? [], log);
   const failure = decideFailure(error, expectations);
   return {
     target: options.target,
     startedAt: startedAtDate,
-    address: session?.connection.remoteAddress,
+    address,
     timings: [...timings, ...(session?.timings ?? [])],
-    totalMs: performance.now() - startedAt,
+    totalMs,
     greeting: findings.greeting,
     extensions: findings.extensions,
     extensionsAfterTls: findings.extensionsAfterTls,
@@ -115,6 +125,7 @@ export async function runProbe(
     log,
     expectations,
     error,
+    rdns,
     failure,
     exitCode: failure?.exitCode ?? 0,
   };

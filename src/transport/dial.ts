@@ -12,20 +12,39 @@ import {
   ResolveError,
   TimeoutError,
 } from '../errors.js';
+import { lookupAddresses, type AddressFamily } from '../dns/addresses.js';
+import type { Resolver } from '../dns/resolver.js';
 import { formatDuration } from '../output/duration.js';
 import { formatHostPort, type Target } from './target.js';
 
-/** Looks up every address of the target's host, in the resolver's order. */
+/** How a name becomes addresses: smtp-probe's resolver, else the system's lookup. */
+export interface Resolution {
+  readonly resolver?: Resolver | undefined;
+  readonly family?: AddressFamily;
+}
+
+/**
+ * Looks up every address of the target's host, in the resolver's order.
+ * Without a resolver of its own (--dns-server), smtp-probe asks the system
+ * as every other program does, /etc/hosts and nsswitch.conf included; with
+ * one, only that DNS server is asked, which is the point of naming it.
+ */
 export async function resolveAddresses(
   target: Target,
   timeoutMs: number,
   signal?: AbortSignal,
+  resolution: Resolution = {},
 ): Promise<string[]> {
   if (target.isAddressLiteral) return [target.host];
+  const { resolver, family } = resolution;
+  if (resolver) {
+    const found = await lookupAddresses(resolver, target.host, family, signal);
+    return [...found.addresses];
+  }
 
   // A lookup cannot be cancelled; on abort it is left to finish unheard.
   const found = Promise.race([
-    lookup(target.host, { all: true, verbatim: true }),
+    lookup(target.host, { all: true, verbatim: true, family: family ?? 0 }),
     abortion(signal, `the addresses of ${target.host}`),
   ]);
   const addresses = await withTimeout(found, timeoutMs, () => {

@@ -7,6 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeCertificateAuthority, makeSelfSigned } from '../helpers/certificates.js';
 import { runCli, type CliRun } from '../helpers/cli.js';
+import { startDnsServer } from '../helpers/dns-server.js';
 import { startFakeServer, type FakeServer } from '../helpers/fake-server.js';
 import { spawnCli } from '../helpers/spawn-cli.js';
 import { removeTempFiles, writeTempFile } from '../helpers/temp-files.js';
@@ -49,8 +50,9 @@ interface Outcome extends CliRun {
 async function replay(run: CaseRun): Promise<Outcome> {
   const server = await startFakeServer(resolveScript(run));
   if (run.script === undefined) await server.close();
+  const dns = run.zone ? await startDnsServer(run.zone) : undefined;
   try {
-    const args = run.args.map((arg) => fillIn(arg, server.port, run));
+    const args = run.args.map((arg) => fillIn(arg, server.port, run, dns?.address));
     const started = Date.now();
     const result =
       run.process === 'spawn' ? await spawnCli(args, { ...run.env }) : await runCli(args, run.env);
@@ -64,6 +66,7 @@ async function replay(run: CaseRun): Promise<Outcome> {
     };
   } finally {
     if (run.script !== undefined) await closeQuietly(server);
+    await dns?.close();
   }
 }
 
@@ -72,8 +75,10 @@ function resolveScript(run: CaseRun) {
   return typeof run.script === 'function' ? run.script(certificates) : run.script;
 }
 
-function fillIn(arg: string, port: number, run: CaseRun): string {
+function fillIn(arg: string, port: number, run: CaseRun, dns: string | undefined): string {
   if (arg === '{ca}') return caFile;
+  if (arg === '{port}') return String(port);
+  if (arg === '{dns}') return dns!;
   if (arg === '{data}') return writeTempFile('message.eml', messageOf(run));
   return arg.replace('{target}', `127.0.0.1:${port}`);
 }

@@ -84,10 +84,14 @@ export interface FakeServer {
 /** How long a script waits for the client before giving up on it. */
 const CLIENT_WAIT_MS = 5_000;
 
-/** Starts a server that plays the script on every connection. */
+/**
+ * Starts a server that plays the script on every connection; by default on
+ * 127.0.0.1 port 0, or at another loopback address and port (::1, 127.0.0.3).
+ */
 export async function startFakeServer(
   script: readonly Step[],
   host = '127.0.0.1',
+  port = 0,
 ): Promise<FakeServer> {
   const received: Buffer[] = [];
   const problems: string[] = [];
@@ -105,7 +109,7 @@ export async function startFakeServer(
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(0, host, resolve);
+    server.listen(port, host, resolve);
   });
 
   return {

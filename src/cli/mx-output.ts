@@ -1,0 +1,93 @@
+/**
+ * An --mx run from start to end: walk the route, show each attempt's
+ * transcript as a block, then the route, the table and the verdict (text);
+ * or one report whose `mx` holds every attempt (--json).
+ */
+import { escapeText } from '../output/escape.js';
+import { colorLevel, createStyle } from '../output/style.js';
+import { describeRoute, renderMxTable, renderMxVerdict } from '../output/mx-table.js';
+import { renderVerdict } from '../output/summary.js';
+import { TranscriptRenderer } from '../output/transcript.js';
+import { buildReport, stringifyJson } from '../report/json.js';
+import { mxJson } from '../report/route-json.js';
+import { probeMailRoute, type MxHooks, type MxOutcome } from '../session/mx-probe.js';
+import type { Resolver } from '../dns/resolver.js';
+import { formatHostPort } from '../transport/target.js';
+import { version } from '../version.js';
+import type { CliIo } from './main.js';
+import type { CliRequest } from './program.js';
+
+/** Runs the walk and prints it; resolves with the exit status. */
+export async function runMailRoute(
+  request: CliRequest & { probe: { resolver?: Resolver | undefined } },
+  io: CliIo,
+  signal?: AbortSignal,
+): Promise<number> {
+  const { probe } = request;
+  const all = request.mx?.all === true;
+  const text = request.format === 'text';
+  const style = createStyle(
+    colorLevel({ colorFlag: request.color, env: io.env, isTty: io.stdout.isTTY === true }),
+  );
+  const print = (lines: string[]): void => {
+    if (lines.length > 0) io.stdout.write(lines.map((line) => `${line}\n`).join(''));
+  };
+
+  let renderer = new TranscriptRenderer(style);
+  let block: string[] = [];
+  const hooks: MxHooks = {
+    observer: (mx, address) => {
+      renderer = new TranscriptRenderer(style);
+      const at = address ? ` at ${formatHostPort(address, probe.target.port)}` : '';
+      block = [renderer.note(`trying MX ${mx.preference} ${mx.exchange}${at}`)];
+      return (event) => block.push(...renderer.render(event));
+    },
+    attempted: (attempt) => {
+      if (!text || request.quiet) return;
+      const verdict = renderVerdict(attempt.result, renderer, style, { withMessage: true });
+      print([...block, verdict, '']);
+    },
+  };
+
+  const resolver = probe.resolver!;
+  const outcome = await probeMailRoute({ ...probe, resolver }, all, hooks, signal);
+  for (const warning of outcome.route?.warnings ?? []) {
+    outcome.deciding.log.add({ type: 'warning', warning });
+  }
+
+  if (!text) {
+    const report = buildReport(
+      outcome.deciding,
+      { version, mode: probe.mode },
+      mxJson(outcome, all),
+    );
+    io.stdout.write(`${stringifyJson(report, 2)}\n`);
+    return outcome.exitCode;
+  }
+  print(closingLines(outcome, style, renderer));
+  const failure = outcome.deciding.failure;
+  if (outcome.exitCode !== 0 && failure) {
+    io.stderr.write(`smtp-probe: ${escapeText(failure.message).text}\n`);
+  }
+  return outcome.exitCode;
+}
+
+function closingLines(
+  outcome: MxOutcome,
+  style: ReturnType<typeof createStyle>,
+  renderer: TranscriptRenderer,
+): string[] {
+  const warnings = [...(outcome.route?.warnings ?? [])];
+  if (outcome.backupOnly) {
+    warnings.push(...outcome.deciding.log.warnings.filter((w) => w.code === 'mx-backup-only'));
+  }
+  const hint = outcome.deciding.failure?.hint;
+  return [
+    renderer.note(describeRoute(outcome)),
+    ...warnings.map((warning) => renderer.warning(warning.message)),
+    ...renderMxTable(outcome, style),
+    '',
+    renderMxVerdict(outcome, style),
+    ...(outcome.exitCode !== 0 && hint ? [style.dim(`hint: ${escapeText(hint).text}`)] : []),
+  ];
+}

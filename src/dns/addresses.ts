@@ -1,0 +1,94 @@
+/**
+ * A host's addresses through smtp-probe's resolver: AAAA and A asked side
+ * by side, IPv6 first as RFC 6724 orders them on a dual-stack host.
+ */
+import { isIPv6 } from 'node:net';
+import { ResolveError } from '../errors.js';
+import { describeStatus, recordText, type DnsAnswer, type Resolver } from './resolver.js';
+
+/** Which address families to look up: both, or one (-4, -6). */
+export type AddressFamily = 4 | 6 | undefined;
+
+/** A host's addresses and the aliases (CNAMEs) met on the way. */
+export interface HostAddresses {
+  readonly addresses: readonly string[];
+  readonly aliases: readonly string[];
+}
+
+/**
+ * Looks up a host's addresses. A family that fails is left out when the
+ * other gave addresses; the host fails only when no address is found.
+ */
+export async function lookupAddresses(
+  resolver: Resolver,
+  host: string,
+  family: AddressFamily,
+  signal?: AbortSignal,
+): Promise<HostAddresses> {
+  const types =
+    family === 4 ? (['A'] as const) : family === 6 ? (['AAAA'] as const) : (['AAAA', 'A'] as const);
+  const settled = await Promise.allSettled(types.map((type) => resolver.query(host, type, signal)));
+  const answers = settled.flatMap((outcome) =>
+    outcome.status === 'fulfilled' ? [outcome.value] : [],
+  );
+  const addresses = answers.flatMap((answer) => answer.records.map(recordText));
+  if (addresses.length > 0) {
+    return { addresses, aliases: [...new Set(answers.flatMap((answer) => answer.aliases))] };
+  }
+
+  const failed = settled.find((outcome) => outcome.status === 'rejected');
+  if (failed) throw failed.reason;
+  throw noAddress(host, answers, family);
+}
+
+function noAddress(
+  host: string,
+  answers: readonly DnsAnswer[],
+  family: AddressFamily,
+): ResolveError {
+  const broken = answers.find(
+    (answer) => answer.status !== 'nodata' && answer.status !== 'nxdomain',
+  );
+  if (broken) return new ResolveError(`cannot resolve ${host}: ${describeStatus(broken)}`, {});
+  if (answers.some((answer) => answer.status === 'nxdomain')) {
+    return new ResolveError(`cannot resolve ${host}: no such host (NXDOMAIN)`, {
+      hint: 'check the spelling',
+    });
+  }
+  const which = family === 4 ? 'A' : family === 6 ? 'AAAA' : 'A or AAAA';
+  return new ResolveError(`cannot resolve ${host}: the name has no ${which} records`, {
+    hint: family === undefined ? undefined : `without -${family} the other family is tried too`,
+  });
+}
+
+/** The name a PTR lookup asks for: 4.3.2.1.in-addr.arpa, or nibbles under ip6.arpa. */
+export function reverseName(address: string): string {
+  const plain = address.replace(/^::ffff:(?=\d+\.)/, '');
+  if (!isIPv6(plain)) return `${plain.split('.').reverse().join('.')}.in-addr.arpa`;
+  const nibbles = expandIPv6(plain).replaceAll(':', '').split('');
+  return `${nibbles.reverse().join('.')}.ip6.arpa`;
+}
+
+/** Compares two addresses as addresses: ::1 equals 0:0:0:0:0:0:0:1, ::ffff:a.b.c.d equals a.b.c.d. */
+export function sameAddress(a: string, b: string): boolean {
+  const normal = (address: string): string => {
+    const plain = address.replace(/^::ffff:(?=\d+\.)/i, '');
+    return isIPv6(plain) ? expandIPv6(plain) : plain;
+  };
+  return normal(a) === normal(b);
+}
+
+function expandIPv6(address: string): string {
+  // An embedded IPv4 tail (::ffff:192.0.2.1) becomes its two groups.
+  const withGroups = address.replace(/(\d+)\.(\d+)\.(\d+)\.(\d+)$/, (_, a, b, c, d) => {
+    const hex = (high: string, low: string): string =>
+      ((Number(high) << 8) | Number(low)).toString(16);
+    return `${hex(a as string, b as string)}:${hex(c as string, d as string)}`;
+  });
+  const [head = '', tail] = withGroups.toLowerCase().split('::');
+  const headGroups = head === '' ? [] : head.split(':');
+  const tailGroups = tail === undefined || tail === '' ? [] : tail.split(':');
+  const zeros = Array<string>(8 - headGroups.length - tailGroups.length).fill('0');
+  const groups = tail === undefined ? headGroups : [...headGroups, ...zeros, ...tailGroups];
+  return groups.map((group) => group.padStart(4, '0')).join(':');
+}
