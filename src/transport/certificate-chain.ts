@@ -47,7 +47,9 @@ export function readChain(socket: TLSSocket, anchors: TrustAnchors): ChainCertif
 export function describeChainShape(chain: readonly ChainCertificate[]): string[] {
   const problems: string[] = [];
   const [leaf, ...issuers] = chain;
-  if (leaf?.isCa) {
+  // A self-signed certificate alone is often marked CA (openssl req -x509
+  // does so): the verdict says self-signed, and its place is not the fault.
+  if (leaf?.isCa && !(leaf.selfIssued && issuers.length === 0)) {
     problems.push(
       "the first certificate sent is a CA certificate: the server's own should be first",
     );

@@ -56,10 +56,12 @@ describe('Postfix', () => {
   it('when the certificate is checked then its self-signature and name are reported', async () => {
     const run = await spawnCli([target, '--ehlo', 'client.probe.test']);
 
-    expect(run.stdout).toMatch(/^== certificate: CN=mx\.probe\.test$/m);
+    expect(run.stdout).toMatch(/^== certificate: CN=mx\.probe\.test \(CA, self-signed\)$/m);
     expect(run.stdout).toMatch(
-      /^!! certificate not trusted: self-signed certificate; does not match 127\.0\.0\.1$/m,
+      /^!! certificate not trusted: self-signed certificate: .*; name mismatch: 127\.0\.0\.1 checked, the certificate is for mx\.probe\.test$/m,
     );
+    // Alone and self-signed, a CA certificate is not sent out of place.
+    expect(run.stdout).not.toMatch(/^!! chain: /m);
     expect(run.stdout).toMatch(/^== {3}checked: name 127\.0\.0\.1, system store /m);
   });
 
@@ -69,7 +71,9 @@ describe('Postfix', () => {
       const run = await spawnCli([target, '--ehlo', 'client.probe.test', '--ca', cert]);
 
       expect(run.exitCode).toBe(0);
-      expect(run.stdout).toMatch(/^!! certificate not trusted: does not match 127\.0\.0\.1$/m);
+      expect(run.stdout).toMatch(
+        /^!! certificate not trusted: name mismatch: 127\.0\.0\.1 checked, the certificate is for mx\.probe\.test$/m,
+      );
       expect(run.stdout).toContain(`==   checked: name 127.0.0.1, --ca ${cert}`);
     },
   );
