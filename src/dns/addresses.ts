@@ -2,7 +2,7 @@
  * A host's addresses through smtp-probe's resolver: AAAA and A asked side
  * by side, IPv6 first as RFC 6724 orders them on a dual-stack host.
  */
-import { isIPv6 } from 'node:net';
+import { isIPv4, isIPv6 } from 'node:net';
 import { ResolveError } from '../errors.js';
 import { describeStatus, recordText, type DnsAnswer, type Resolver } from './resolver.js';
 
@@ -31,7 +31,7 @@ export async function lookupAddresses(
   const answers = settled.flatMap((outcome) =>
     outcome.status === 'fulfilled' ? [outcome.value] : [],
   );
-  const addresses = answers.flatMap((answer) => answer.records.map(recordText));
+  const addresses = answers.flatMap((answer) => usableAddresses(answer));
   if (addresses.length > 0) {
     return { addresses, aliases: [...new Set(answers.flatMap((answer) => answer.aliases))] };
   }
@@ -41,11 +41,31 @@ export async function lookupAddresses(
   throw noAddress(host, answers, family);
 }
 
+/**
+ * The addresses of an A or AAAA answer that are addresses at all. A
+ * damaged record can decode as `127.0.0.undefined` or `::`: the first
+ * would be handed to the system resolver as a name, the second would
+ * reach this very host. Neither is the target, so neither is tried.
+ */
+function usableAddresses(answer: DnsAnswer): string[] {
+  const valid = answer.type === 'A' ? isIPv4 : isIPv6;
+  return answer.records
+    .map(recordText)
+    .filter((address) => valid(address) && !UNSPECIFIED.has(address));
+}
+
+const UNSPECIFIED = new Set(['0.0.0.0', '::']);
+
 function noAddress(
   host: string,
   answers: readonly DnsAnswer[],
   family: AddressFamily,
 ): ResolveError {
+  if (answers.some((answer) => answer.status === 'answer')) {
+    return new ResolveError(`cannot resolve ${host}: the DNS answer holds no usable address`, {
+      hint: 'the records are malformed (or 0.0.0.0, ::): the DNS server or zone is at fault',
+    });
+  }
   const broken = answers.find(
     (answer) => answer.status !== 'nodata' && answer.status !== 'nxdomain',
   );

@@ -12,7 +12,7 @@ import type { Target } from '../transport/target.js';
 import type { SessionObserver } from './events.js';
 import { findMailRoute, type MailRoute, type MxRecord } from './mail-route.js';
 import type { ProbeOptions } from './options.js';
-import { runProbe, type ProbeResult } from './probe.js';
+import { runProbe, startDeadline, type ProbeResult } from './probe.js';
 import { SessionLog } from './log.js';
 
 /** One address of one MX host, and how its probe went. */
@@ -41,12 +41,34 @@ export interface MxHooks {
   readonly attempted?: (attempt: MxAttempt) => void;
 }
 
-/** Walks the route; never throws for anything DNS, the network or a server does. */
+/**
+ * Walks the route; never throws for anything DNS, the network or a server
+ * does. --deadline bounds the whole walk, not each attempt alone.
+ */
 export async function probeMailRoute(
   options: ProbeOptions & { readonly resolver: Resolver },
   all: boolean,
   hooks: MxHooks,
   signal?: AbortSignal,
+): Promise<MxOutcome> {
+  const deadline = startDeadline(options.timeouts.deadlineMs, signal);
+  try {
+    return await walkRoute(options, all, hooks, deadline.signal);
+  } finally {
+    deadline.clear();
+  }
+}
+
+// A sending MTA tries a few hosts and addresses (Postfix: 5 addresses, 2
+// sessions); a route of thousands is a broken or hostile zone.
+const MAX_MX_HOSTS = 20;
+const MAX_ADDRESSES_PER_HOST = 8;
+
+async function walkRoute(
+  options: ProbeOptions & { readonly resolver: Resolver },
+  all: boolean,
+  hooks: MxHooks,
+  signal: AbortSignal,
 ): Promise<MxOutcome> {
   const domainTarget = options.target;
   let route: MailRoute;
@@ -76,7 +98,8 @@ export async function probeMailRoute(
   }
 
   const attempts: MxAttempt[] = [];
-  for (const mx of route.hosts) {
+  for (const mx of route.hosts.slice(0, MAX_MX_HOSTS)) {
+    if (signal.aborted) break;
     for await (const attempt of probeHost(options, mx, hooks, signal)) {
       attempts.push(attempt);
       hooks.attempted?.(attempt);
@@ -112,7 +135,7 @@ async function* probeHost(
     return;
   }
 
-  for (const address of addresses) {
+  for (const address of addresses.slice(0, MAX_ADDRESSES_PER_HOST)) {
     const observe = hooks.observer(mx, address);
     if (aliases.length > 0) observe({ type: 'warning', warning: aliasWarning(host) });
     const target: Target = { ...hostTarget(options.target, address), isAddressLiteral: true };

@@ -96,18 +96,19 @@ export async function runProbe(
     observe({ type: 'failed', error, secure: session?.connection.secure ?? false });
     if (session && leavesSessionOpen(error)) await courtesyQuit(session, options, signal);
   } finally {
-    deadline.clear();
     session?.connection.close();
   }
 
   // A QUIT the server never answered (it closed instead) is an exchange too.
   log.closePending();
-  const totalMs = performance.now() - startedAt;
   const address = session?.connection.remoteAddress;
+  // Reverse DNS is part of the probe: --deadline bounds it, totalMs counts it.
   const rdns =
     options.resolver && options.reverseDns !== false && address
       ? await reportReverseDns(options.resolver, address, log, findings.greeting, observe, signal)
       : undefined;
+  deadline.clear();
+  const totalMs = performance.now() - startedAt;
 
   const expectations = judgeExpectations(options.expectations ?? [], log);
   const failure = decideFailure(error, expectations);

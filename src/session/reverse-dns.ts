@@ -50,7 +50,10 @@ export async function checkReverseDns(
     const answer = await resolver.query(reverseName(address), 'PTR', signal);
     // NXDOMAIN is no PTR; SERVFAIL and the like say nothing about it.
     if (answer.status !== 'nxdomain') requireNoError(answer);
-    ptrNames = answer.records.map((record) => recordText(record).replace(/\.$/, ''));
+    // An address has one PTR name, rarely a few: a long list is a broken or
+    // hostile zone, and each name would cost a forward lookup.
+    const names = answer.records.map((record) => recordText(record).replace(/\.$/, ''));
+    ptrNames = names.slice(0, MAX_PTR_NAMES);
   } catch (error) {
     const lookupError = error instanceof Error ? error.message : String(error);
     const warning = {
@@ -71,17 +74,22 @@ export function matchesPtr(rdns: ReverseDns, name: string | undefined): boolean 
   return rdns.ptrNames.some((ptr) => ptr.toLowerCase() === name.toLowerCase());
 }
 
+const MAX_PTR_NAMES = 5;
+
+// The names are looked up side by side: one slow name must not hold the others.
 async function confirmName(
   resolver: Resolver,
   address: string,
   names: readonly string[],
   signal: AbortSignal | undefined,
 ): Promise<string | undefined> {
-  for (const name of names) {
-    const forward = await lookupAddresses(resolver, name, undefined, signal).catch(() => undefined);
-    if (forward?.addresses.some((each) => sameAddress(each, address))) return name;
-  }
-  return undefined;
+  const forwards = await Promise.all(
+    names.map((name) => lookupAddresses(resolver, name, undefined, signal).catch(() => undefined)),
+  );
+  const index = forwards.findIndex((forward) =>
+    forward?.addresses.some((each) => sameAddress(each, address)),
+  );
+  return index < 0 ? undefined : names[index];
 }
 
 function judge(rdns: Omit<ReverseDns, 'warnings'>): ProtocolWarning[] {

@@ -97,7 +97,13 @@ function isoDate(text: string): string {
 // Node's X509Certificate knows every key type (RSA, RSA-PSS, EC, Ed25519,
 // Ed448); the PeerCertificate fields cover only RSA and EC.
 function describePublicKey(raw: Buffer): string {
-  const publicKey = parse(raw)?.publicKey;
+  let publicKey;
+  try {
+    // A key algorithm OpenSSL does not know parses, then throws on .publicKey.
+    publicKey = parse(raw)?.publicKey;
+  } catch {
+    return 'unreadable';
+  }
   if (publicKey === undefined) return 'unreadable';
 
   const type = publicKey.asymmetricKeyType ?? 'unknown';

@@ -189,12 +189,13 @@ export class SmtpConnection {
     this.unlisten(this.raw);
 
     const tap = new HandshakeTap(this.raw);
-    const { connect, createSecureContext } = await import('node:tls');
+    const { connect, createSecureContext, DEFAULT_CIPHERS } = await import('node:tls');
     // An abort while the module loaded has already closed the socket.
     if (this.ending) throw this.endingError('tls');
     // Parsing a system CA bundle takes ~20 ms: done before the clock starts,
     // so that the handshake time reported is the server's, not ours.
-    const secureContext = createSecureContext(secureContextOptions(upgrade.settings, upgrade.ca));
+    const options = secureContextOptions(upgrade.settings, upgrade.ca, DEFAULT_CIPHERS);
+    const secureContext = createSecureContext(options);
     const startedAt = now();
     const socket = connect({
       socket: tap,

@@ -61,6 +61,14 @@ export async function resolveAddresses(
   return addresses.map((entry) => entry.address);
 }
 
+function refuseLookup(
+  hostname: string,
+  _options: unknown,
+  callback: (error: Error | null, address: string, family: number) => void,
+): void {
+  callback(new Error(`"${hostname}" is not an address: no name is looked up here`), '', 0);
+}
+
 /** Opens a TCP connection to one address, failing after timeoutMs or on abort. */
 export function connectTcp(
   address: string,
@@ -71,7 +79,9 @@ export function connectTcp(
   return new Promise((resolve, reject) => {
     // The abort is handled here, for the connect alone: net's own signal
     // option would destroy the socket at any later point of the session too.
-    const socket = connect({ host: address, port, noDelay: true });
+    // Names were resolved before (by the system, or by --dns-server alone):
+    // should anything but an address reach here, no lookup may follow.
+    const socket = connect({ host: address, port, noDelay: true, lookup: refuseLookup });
     const onAbort = (): void => {
       socket.destroy(new Error('aborted'));
     };

@@ -40,14 +40,28 @@ export const DEFAULT_TLS_SETTINGS: TlsSettings = {
   clientCertificate: undefined,
 };
 
-/** The settings as tls.createSecureContext takes them. */
-export function secureContextOptions(settings: TlsSettings, ca: string | undefined) {
+/**
+ * The settings as tls.createSecureContext takes them. Node has no option
+ * of its own for TLS 1.3 suites: OpenSSL reads them from the cipher list,
+ * beside the TLS 1.2 ciphers (the given ones, or Node's default ones).
+ */
+export function secureContextOptions(
+  settings: TlsSettings,
+  ca: string | undefined,
+  defaultCiphers: string,
+) {
+  const { ciphers, ciphersuites } = settings;
+  const older =
+    ciphers ??
+    defaultCiphers
+      .split(':')
+      .filter((c) => !c.startsWith('TLS_'))
+      .join(':');
   return {
     ca,
     minVersion: settings.minVersion,
     maxVersion: settings.maxVersion,
-    ciphers: settings.ciphers,
-    ciphersuites: settings.ciphersuites,
+    ciphers: ciphersuites === undefined ? ciphers : `${ciphersuites}:${older}`,
     cert: settings.clientCertificate?.cert,
     key: settings.clientCertificate?.key,
   };

@@ -108,3 +108,20 @@ describe('reverse DNS', () => {
     expect(run.stdout).toContain('reverse DNS not checked: cannot resolve');
   });
 });
+
+describe('reverse DNS within its limits', () => {
+  it('when PTR names resolve nowhere then --deadline still ends the run on time', async () => {
+    const names = Array.from({ length: 40 }, (_, i) => `n${i}.example.test`);
+    const zone: ZoneRecord[] = names.map((name) => ({ name: PTR_NAME, type: 'PTR', data: name }));
+    const server = await dns(zone, { silent: names });
+    const target = await serve(named('mx.example.test', 'mx.example.test'));
+    const started = performance.now();
+    const args = ['--dns-server', server.address, '--connect-timeout', '3s', '--deadline', '1s'];
+    const run = await runCli([target, ...args, '--ehlo', 'probe.example.test', '--json']);
+    const report = parseReport(run.stdout);
+
+    expect(performance.now() - started).toBeLessThan(2_500);
+    expect(report.rdns.ptrNames).toHaveLength(5);
+    expect(report.rdns.forwardConfirmed).toBe(false);
+  });
+});

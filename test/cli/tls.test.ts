@@ -348,3 +348,22 @@ describe('broken and hostile TLS', () => {
     },
   );
 });
+
+describe('--ciphersuites', () => {
+  it('when one TLS 1.3 suite is asked for then that suite is the one negotiated', async () => {
+    const authority = await makeCertificateAuthority();
+    const pair = await authority.issue({ names: ['mx.probe.test'], ips: ['127.0.0.1'] });
+    const server = await startRealServer({ pair, implicitTls: true });
+    try {
+      const target = `smtps://127.0.0.1:${server.port}`;
+      const suite = 'TLS_CHACHA20_POLY1305_SHA256';
+      const run = await runCli([target, '--banner', '--ciphersuites', suite, '--json']);
+      const report = parseReport(run.stdout);
+
+      expect(report.tls.protocol).toBe('TLSv1.3');
+      expect(report.tls.cipher).toBe(suite);
+    } finally {
+      await server.close();
+    }
+  });
+});
