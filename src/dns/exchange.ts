@@ -31,9 +31,29 @@ export async function askServer(
   signal: AbortSignal | undefined,
 ): Promise<DecodedPacket> {
   const query = encodeQuery(name, type);
-  const response = await exchangeUdp(server, query, timeoutMs, signal);
-  // A truncated response is asked again over TCP (RFC 7766 §5).
-  return response.flag_tc ? exchangeTcp(server, query, timeoutMs, signal) : response;
+  const started = performance.now();
+  const response = answering(await exchangeUdp(server, query, timeoutMs, signal), name, type);
+  if (!response.flag_tc) return response;
+
+  // A truncated response is asked again over TCP (RFC 7766 §5), within
+  // the same try's time: UDP and TCP together take no longer than one wait.
+  const left = Math.max(1, timeoutMs - (performance.now() - started));
+  return answering(await exchangeTcp(server, query, left, signal), name, type);
+}
+
+// A response must answer the question asked (RFC 5452 §9.1): one about
+// another name or type is no answer, whatever records it carries.
+function answering(response: DecodedPacket, name: string, type: RecordType): DecodedPacket {
+  const [question] = response.questions ?? [];
+  const same =
+    question !== undefined &&
+    question.type === type &&
+    question.name.replace(/\.$/, '').toLowerCase() === name.replace(/\.$/, '').toLowerCase();
+  if (same) return response;
+  throw new ExchangeFailure(
+    'network',
+    `the response answers another question than ${name} ${type}`,
+  );
 }
 
 // The EDNS payload size the DNS flag day 2020 settled on: no fragmentation.
@@ -79,7 +99,8 @@ export function exchangeUdp(
       socket.on('error', (error) => reject(new ExchangeFailure('network', error.message)));
       socket.on('message', (message, from) => {
         // A datagram from elsewhere, oversized, or for another query is ignored (RFC 5452 §9.1).
-        if (from.port !== server.port || message.length > MAX_UDP_BYTES) return;
+        const elsewhere = from.port !== server.port || !sameHost(from.address, server.address);
+        if (elsewhere || message.length > MAX_UDP_BYTES) return;
         const packet = decodeOrUndefined(message);
         if (packet && packet.id === id && packet.type === 'response') resolve(packet);
       });
@@ -110,14 +131,22 @@ export function exchangeTcp(
         // The length prefix caps a message at 65,535 bytes: nothing more is kept.
         if (received.length < 2 || received.length < 2 + received.readUInt16BE(0)) return;
         const packet = decodeOrUndefined(received.subarray(2, 2 + received.readUInt16BE(0)));
-        if (packet) resolve(packet);
-        else reject(new ExchangeFailure('network', 'the response is not a DNS message'));
+        const id = query.readUInt16BE(0);
+        if (packet && packet.id === id && packet.type === 'response') resolve(packet);
+        else
+          reject(new ExchangeFailure('network', 'the response is not a DNS response to the query'));
       });
       const prefix = Buffer.alloc(2);
       prefix.writeUInt16BE(query.length);
       socket.write(Buffer.concat([prefix, query]));
     },
   );
+}
+
+// ::ffff:127.0.0.1 and 127.0.0.1 are one host to a dual-stack socket.
+function sameHost(a: string, b: string): boolean {
+  const plain = (address: string): string => address.replace(/^::ffff:/i, '').toLowerCase();
+  return plain(a) === plain(b);
 }
 
 type Settle = (resolve: (packet: DecodedPacket) => void, reject: (error: Error) => void) => void;

@@ -1,3 +1,5 @@
+import { createSocket } from 'node:dgram';
+import { decode, encode, RECURSION_DESIRED } from 'dns-packet';
 import { describe, expect, it } from 'vitest';
 import { lookupAddresses, reverseName, sameAddress } from '../../src/dns/addresses.js';
 import { describeStatus, recordText, Resolver } from '../../src/dns/resolver.js';
@@ -128,5 +130,37 @@ describe('parseDnsServer', () => {
     expect(parseDnsServer('::1')).toEqual({ address: '::1', port: 53 });
     expect(() => parseDnsServer('ns.example.test')).toThrow(/invalid --dns-server/);
     expect(() => parseDnsServer('127.0.0.1:0')).toThrow(/invalid --dns-server/);
+  });
+});
+
+describe('responses to another question', () => {
+  it('when the server answers about another name then it is no answer, and the tries run out', async () => {
+    // A server that answers every query with an A record for another name.
+    const socket = createSocket('udp4');
+    socket.on('message', (message, from) => {
+      const query = decode(message);
+      const response = encode({
+        type: 'response',
+        id: query.id,
+        flags: RECURSION_DESIRED,
+        questions: [{ type: 'A', name: 'unrelated.invalid', class: 'IN' }],
+        answers: [{ type: 'A', name: 'unrelated.invalid', data: '127.0.0.9' }],
+      });
+      socket.send(response, from.port, from.address);
+    });
+    await new Promise<void>((resolve) => socket.bind(0, '127.0.0.1', resolve));
+    try {
+      const { port } = socket.address();
+      const resolver = new Resolver([parseDnsServer(`127.0.0.1:${port}`)], {
+        timeoutMs: 200,
+        tries: 2,
+      });
+
+      await expect(resolver.query('asked.test', 'A')).rejects.toThrow(
+        /cannot resolve asked\.test \(A\): .*answers another question/,
+      );
+    } finally {
+      socket.close();
+    }
   });
 });
