@@ -1,4 +1,4 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { parseReport } from '../helpers/schema.js';
 import { normalise, runCli } from '../helpers/cli.js';
 import { makeSelfSigned, type CertificatePair } from '../helpers/certificates.js';
@@ -15,6 +15,7 @@ import { startRealServer } from '../helpers/smtp-server.js';
 import {
   EHLO_AFTER_TLS,
   GREETING_220,
+  GREETING_554,
   REPLY_220_STARTTLS,
   REPLY_221_BYE,
 } from '../fixtures/replies.js';
@@ -49,8 +50,6 @@ afterEach(async () => {
   await Promise.all(servers.map((server) => server.close()));
   servers = [];
 });
-
-afterAll(() => undefined);
 
 /** A STARTTLS session whose EHLO replies are these, before and inside TLS. */
 function tlsSession(before: string, after: string): Step[] {
@@ -266,6 +265,35 @@ describe('--check-starttls-enforced', () => {
     await server.settled();
 
     expect(parseReport(run.stdout).starttlsPolicy.enforcement.status).toBe('refused');
+  });
+
+  it('when the second connection is refused at the greeting then the status is unknown', async () => {
+    const { target, server } = await fake(tlsSession(EHLO_BEFORE_TLS, EHLO_INSIDE_TLS), [
+      send(GREETING_554),
+      expectLine(/^QUIT$/),
+      send(REPLY_221_BYE),
+    ]);
+    const run = await runCli([target, EHLO, CHECK, '--json']);
+    const report = parseReport(run.stdout);
+    await server.settled();
+
+    expect(run.exitCode).toBe(0);
+    expect(server.received[1]!.toString('latin1')).toBe('QUIT\r\n');
+    expect(report.starttlsPolicy.enforcement).toMatchObject({
+      status: 'unknown',
+      reply: null,
+      problem: expect.stringMatching(/^greeting refused \(permanent failure\): 554 /),
+    });
+  });
+
+  it('when the session itself fails then no second connection is made', async () => {
+    const { target, server } = await fake([send(GREETING_554), expectLine(/^QUIT$/), close()]);
+    const run = await runCli([target, EHLO, CHECK]);
+    await server.settled();
+
+    expect(run.exitCode).toBe(25);
+    expect(server.received).toHaveLength(1);
+    expect(run.stdout).not.toContain('second connection');
   });
 
   it('when --banner or implicit TLS is asked for too then it is a usage error', async () => {
