@@ -7,6 +7,9 @@ Examples:
   smtp-probe smtps://mail.example.test       implicit TLS on port 465
   smtp-probe [2001:db8::25]:25 --starttls require
   smtp-probe mail.example.test:587 --tls-verify --ca ./private-ca.pem
+  smtp-probe mail.example.test:587 --check-starttls-enforced
+                                             then MAIL FROM:<> without TLS on a second
+                                             connection, and QUIT: is STARTTLS required?
   smtp-probe mx.example.test -q && echo healthy
   smtp-probe mx.example.test --expect greeting=/Postfix/ --expect ehlo=/STARTTLS/
   smtp-probe mx.example.test --json | jq .timings

@@ -67,7 +67,12 @@ export type ParsedCommand =
 
 type ProbeRaw = RawConnectionOptions &
   RawReportOptions &
-  RawBatchOptions & { banner?: boolean; mx?: boolean; all?: boolean };
+  RawBatchOptions & {
+    banner?: boolean;
+    mx?: boolean;
+    all?: boolean;
+    checkStarttlsEnforced?: boolean;
+  };
 type SendRaw = RawConnectionOptions & RawReportOptions & RawSendOptions;
 type RunRaw = RawConnectionOptions & RawReportOptions & RawRunOptions;
 
@@ -91,6 +96,10 @@ export function buildProgram(
     .option('--banner', 'read the greeting, then QUIT: nothing else is sent')
     .option('--mx', 'the target is a domain: probe its MX hosts in order, as a sender would')
     .option('--all', 'with --mx: probe every MX host and address, not just up to a healthy one')
+    .option(
+      '--check-starttls-enforced',
+      'then, on a second connection, try MAIL FROM:<> without TLS (never RCPT or DATA)',
+    )
     .version(version, '-V, --version', 'print the version')
     // Both commands share option names: each option belongs to the command it follows.
     .enablePositionalOptions()
@@ -164,6 +173,18 @@ function refuseRepeatedTargets(targets: readonly Target[]): void {
   }
 }
 
+// The check says MAIL FROM in plaintext: there is none with implicit TLS,
+// and a banner check promises to send nothing but QUIT.
+function checkEnforcementRequest(raw: ProbeRaw, targets: readonly Target[]): void {
+  if (!raw.checkStarttlsEnforced) return;
+  if (raw.banner) throw new UsageError('--check-starttls-enforced cannot go with --banner');
+  if (targets.some((target) => target.implicitTls)) {
+    throw new UsageError(
+      '--check-starttls-enforced needs a plaintext start: not with --tls or smtps://',
+    );
+  }
+}
+
 const IMPLIED_STOP = 'an --expect asserts that MAIL FROM or RCPT TO is refused';
 
 const SINGLE_RUN: BatchPlan = { count: 1, intervalMs: 0, concurrency: 1 };
@@ -178,6 +199,9 @@ export async function toCliRequest(
 
   if (command.kind === 'probe') {
     const { raw } = command;
+    if ((raw.mx || raw.all) && raw.checkStarttlsEnforced) {
+      throw new UsageError('--check-starttls-enforced does not go with --mx: name one host');
+    }
     if (raw.mx || raw.all) return toMxRequest(command.targets, raw, format, thresholds, input.env);
     const [first, ...more] = collectTargets(command.targets, raw.targetsFile);
     const [head, ...tail] = [first!, ...more].map((t) => naming(t, () => toTarget(t.spec, raw)));
@@ -186,7 +210,12 @@ export async function toCliRequest(
     refuseRepeatedTargets(targets);
     const batch = toBatchPlan(raw);
     checkProbeCount(targets.length, batch);
-    const probe = { ...shared, mode: raw.banner ? 'banner' : 'session' } as const;
+    checkEnforcementRequest(raw, targets);
+    const probe = {
+      ...shared,
+      mode: raw.banner ? 'banner' : 'session',
+      checkStartTlsEnforced: raw.checkStarttlsEnforced === true,
+    } as const;
     checkExpectationsReachable(expectations, probe);
     return {
       probe: { ...probe, expectations },

@@ -13,6 +13,8 @@ import type { ExtensionSet } from '../protocol/extensions.js';
 import type { SessionEvent } from '../session/events.js';
 import type { Exchange } from '../session/log.js';
 import type { ProbeResult } from '../session/probe.js';
+import type { ExtensionComparison } from '../session/tls-policy.js';
+import type { EnforcementResult } from '../session/tls-enforcement.js';
 import type { ProbeError } from '../errors.js';
 import { tlsJson } from './tls-json.js';
 import { formatHostPort, type Target } from '../transport/target.js';
@@ -64,6 +66,10 @@ export function buildReport(result: ProbeResult, run: RunInfo, mx?: JsonObject):
     extensions: {
       beforeTls: extensionsJson(result.extensions),
       afterTls: extensionsJson(result.extensionsAfterTls),
+    },
+    starttlsPolicy: {
+      comparison: result.comparison ? comparisonJson(result.comparison) : null,
+      enforcement: result.enforcement ? enforcementJson(result.enforcement) : null,
     },
     tls: result.tls ? tlsJson(result.tls) : null,
     transaction: transactionJson(result),
@@ -240,6 +246,32 @@ function extensionsJson(extensions: ExtensionSet | undefined): Json {
     keyword: extension.keyword,
     params: [...extension.params],
   }));
+}
+
+function comparisonJson(comparison: ExtensionComparison): JsonObject {
+  return {
+    both: [...comparison.both],
+    beforeTlsOnly: comparison.beforeTlsOnly.map((extension) => extension.keyword),
+    afterTlsOnly: comparison.afterTlsOnly.map((extension) => extension.keyword),
+    changed: comparison.changed.map(({ keyword, beforeTls, afterTls }) => ({
+      keyword,
+      beforeTls: [...beforeTls],
+      afterTls: [...afterTls],
+    })),
+    authBeforeTls: [...comparison.authBeforeTls],
+    cleartextAuthBeforeTls: [...comparison.cleartextAuthBeforeTls],
+    authAfterTls: [...comparison.authAfterTls],
+    starttlsAfterTls: comparison.startTlsAfterTls,
+  };
+}
+
+function enforcementJson(enforcement: EnforcementResult): JsonObject {
+  return {
+    status: enforcement.status,
+    reply: enforcement.reply ? replyJson(enforcement.reply) : null,
+    problem: enforcement.problem ?? null,
+    exchanges: enforcement.exchanges.map(exchangeJson),
+  };
 }
 
 function transactionJson(result: ProbeResult): Json {

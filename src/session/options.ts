@@ -84,6 +84,11 @@ export interface ProbeOptions {
   readonly family?: AddressFamily;
   /** Check the connected address's PTR (on whenever a resolver is given; --no-rdns). */
   readonly reverseDns?: boolean | undefined;
+  /**
+   * Once the session is over, try MAIL FROM:<> without TLS on a second
+   * connection (--check-starttls-enforced, tls-enforcement.ts).
+   */
+  readonly checkStartTlsEnforced?: boolean | undefined;
 }
 
 /** AUTH as asked for on the command line; the secret has been read already. */

@@ -30,6 +30,14 @@ import { Session, type StageTiming } from './session.js';
 import { transact, type TransactionResult } from './transaction.js';
 import { describeStage, type Stage } from './stage.js';
 import { shouldStartTls, startTls, upgrade } from './starttls.js';
+import { compareExtensions, reportComparison, type ExtensionComparison } from './tls-policy.js';
+import {
+  describeEnforcement,
+  judgeFailure,
+  judgeMailReply,
+  tryMailWithoutTls,
+  type EnforcementResult,
+} from './tls-enforcement.js';
 
 /** Everything a probe learned, whether it succeeded or not. */
 export interface ProbeResult {
@@ -42,6 +50,10 @@ export interface ProbeResult {
   readonly greeting: Reply | undefined;
   readonly extensions: ExtensionSet | undefined;
   readonly extensionsAfterTls: ExtensionSet | undefined;
+  /** The two EHLO replies side by side, when EHLO was said again inside TLS. */
+  readonly comparison?: ExtensionComparison | undefined;
+  /** MAIL FROM without TLS on a second connection (--check-starttls-enforced). */
+  readonly enforcement?: EnforcementResult | undefined;
   readonly tls: TlsSession | undefined;
   /** Set in send mode once the envelope was answered. */
   readonly transaction: TransactionResult | undefined;
@@ -65,6 +77,7 @@ interface Findings {
   greeting?: Reply;
   extensions?: ExtensionSet;
   extensionsAfterTls?: ExtensionSet;
+  comparison?: ExtensionComparison;
   tls?: TlsSession;
 }
 
@@ -77,6 +90,7 @@ export async function runProbe(
   const startedAt = performance.now();
   const startedAtDate = new Date();
   const log = new SessionLog(startedAt);
+  const display = observe;
   observe = log.observer(observe);
   const deadline = startDeadline(options.timeouts.deadlineMs, signal);
   signal = deadline.signal;
@@ -99,15 +113,24 @@ export async function runProbe(
     session?.connection.close();
   }
 
-  // A QUIT the server never answered (it closed instead) is an exchange too.
-  log.closePending();
+  // The side checks after the session are part of the probe too:
+  // --deadline bounds them and totalMs counts them.
+  let enforcement: EnforcementResult | undefined;
+  let rdns: ReverseDns | undefined;
   const address = session?.connection.remoteAddress;
-  // Reverse DNS is part of the probe: --deadline bounds it, totalMs counts it.
-  const rdns =
-    options.resolver && options.reverseDns !== false && address
-      ? await reportReverseDns(options.resolver, address, log, findings.greeting, observe, signal)
-      : undefined;
-  deadline.clear();
+  try {
+    if (options.checkStartTlsEnforced && !error) {
+      enforcement = await checkEnforcement(options, log.startedAt, display, observe, signal);
+    }
+    // A QUIT the server never answered (it closed instead) is an exchange too.
+    log.closePending();
+    if (options.resolver && options.reverseDns !== false && address) {
+      const { resolver } = options;
+      rdns = await reportReverseDns(resolver, address, log, findings.greeting, observe, signal);
+    }
+  } finally {
+    deadline.clear();
+  }
   const totalMs = performance.now() - startedAt;
 
   const expectations = judgeExpectations(options.expectations ?? [], log);
@@ -121,6 +144,8 @@ export async function runProbe(
     greeting: findings.greeting,
     extensions: findings.extensions,
     extensionsAfterTls: findings.extensionsAfterTls,
+    comparison: findings.comparison,
+    enforcement,
     tls: findings.tls ?? log.tls,
     transaction: findings.transaction,
     log,
@@ -247,10 +272,58 @@ async function secure(
   if (shouldStartTls(options, findings.extensions!)) {
     findings.tls = await startTls(session, options);
     findings.extensionsAfterTls = await hello(session, name, options.timeouts.replyMs);
+    findings.comparison = compareExtensions(findings.extensions!, findings.extensionsAfterTls);
+    reportComparison(session, findings.comparison);
   } else if (!options.target.implicitTls && options.startTls === 'auto') {
     const message = 'the server does not offer STARTTLS: mail to it travels in plaintext';
     session.emit({ type: 'warning', warning: { code: 'no-starttls', message } });
   }
+}
+
+/**
+ * Runs the STARTTLS enforcement check on a connection of its own. Its
+ * exchanges go to the transcript and to a log of their own, so that the
+ * session's exchanges and --expect stay those of the probe; its verdict
+ * is a note or a warning of the run (`report`). It never throws.
+ */
+async function checkEnforcement(
+  options: ProbeOptions,
+  startedAt: number,
+  display: SessionObserver,
+  report: SessionObserver,
+  signal: AbortSignal,
+): Promise<EnforcementResult> {
+  const text = 'checking on a second connection whether MAIL FROM needs STARTTLS first (no RCPT)';
+  report({ type: 'note', text });
+  const log = new SessionLog(startedAt);
+  const observe = log.observer(display);
+  let result: EnforcementResult;
+  let session: Session | undefined;
+
+  try {
+    const connected = await openConnection(options, observe, signal);
+    session = new Session(connected.connection, observe, connected.connectedAt);
+    let reply: Reply | undefined;
+    await untilAborted(session, signal, async () => {
+      reply = await tryMailWithoutTls(session!, options);
+    });
+    result = { status: judgeMailReply(reply!), reply, problem: undefined, exchanges: [] };
+  } catch (caught) {
+    const judged = judgeFailure(caught);
+    const problem = judged.status === 'unknown' ? toProbeError(caught).message : undefined;
+    result = { ...judged, reply: judged.reply, problem, exchanges: [] };
+    if (session && leavesSessionOpen(toProbeError(caught)))
+      await courtesyQuit(session, options, signal);
+  } finally {
+    session?.connection.close();
+  }
+
+  log.closePending();
+  result = { ...result, exchanges: log.exchanges };
+  const { text: verdict, warn } = describeEnforcement(result, options.target.port);
+  const warning = { code: 'starttls-not-enforced', message: verdict };
+  report(warn ? { type: 'warning', warning } : { type: 'note', text: verdict });
+  return result;
 }
 
 // After 354 every line is message text, QUIT included: the only clean way

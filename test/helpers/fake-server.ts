@@ -84,12 +84,18 @@ export interface FakeServer {
 /** How long a script waits for the client before giving up on it. */
 const CLIENT_WAIT_MS = 5_000;
 
+/** Scripts for successive connections: the n-th connection plays the n-th (the last beyond). */
+export interface ConnectionScripts {
+  readonly connections: readonly (readonly Step[])[];
+}
+
 /**
- * Starts a server that plays the script on every connection; by default on
- * 127.0.0.1 port 0, or at another loopback address and port (::1, 127.0.0.3).
+ * Starts a server that plays the script on every connection (or each
+ * connection its own script); by default on 127.0.0.1 port 0, or at another
+ * loopback address and port (::1, 127.0.0.3).
  */
 export async function startFakeServer(
-  script: readonly Step[],
+  scripts: readonly Step[] | ConnectionScripts,
   host = '127.0.0.1',
   port = 0,
 ): Promise<FakeServer> {
@@ -100,6 +106,7 @@ export async function startFakeServer(
 
   const server: Server = createServer((socket) => {
     const index = received.push(Buffer.alloc(0)) - 1;
+    const script = 'connections' in scripts ? scriptFor(scripts, index) : scripts;
     const record = (chunk: Buffer): void => {
       received[index] = Buffer.concat([received[index]!, chunk]);
     };
@@ -129,6 +136,11 @@ export async function startFakeServer(
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
+}
+
+function scriptFor(scripts: ConnectionScripts, index: number): readonly Step[] {
+  const { connections } = scripts;
+  return connections[Math.min(index, connections.length - 1)] ?? [];
 }
 
 /** Buffers what the client sends and hands it out by line or in any amount. */
