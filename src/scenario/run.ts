@@ -14,8 +14,8 @@ import {
   leavesSessionOpen,
   startDeadline,
   untilAborted,
-  type ProbeResult,
-} from '../session/probe.js';
+} from '../session/lifetime.js';
+import type { ProbeResult } from '../session/probe.js';
 import { Session, type StageTiming } from '../session/session.js';
 import type { Scenario } from './script.js';
 import { playSteps, type ReplyTracker, type ScenarioFindings, type StepContext } from './steps.js';

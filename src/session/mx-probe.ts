@@ -12,7 +12,8 @@ import type { Target } from '../transport/target.js';
 import type { SessionObserver } from './events.js';
 import { findMailRoute, type MailRoute, type MxRecord } from './mail-route.js';
 import type { ProbeOptions } from './options.js';
-import { runProbe, startDeadline, type ProbeResult } from './probe.js';
+import { startDeadline } from './lifetime.js';
+import { runProbe, type ProbeResult } from './probe.js';
 import { SessionLog } from './log.js';
 
 /** One address of one MX host, and how its probe went. */

@@ -4,15 +4,7 @@
  * its own; this file only puts them in order and decides what a failure
  * leaves to do.
  */
-import {
-  abortError,
-  CannotSendError,
-  DeadlineExceeded,
-  ReplyError,
-  TlsPolicyError,
-  toProbeError,
-  type ProbeError,
-} from '../errors.js';
+import { abortError, toProbeError, type ProbeError } from '../errors.js';
 import type { ExtensionSet } from '../protocol/extensions.js';
 import type { Reply } from '../protocol/reply.js';
 import type { TlsSession } from '../transport/tls-session.js';
@@ -31,13 +23,8 @@ import { transact, type TransactionResult } from './transaction.js';
 import { describeStage, type Stage } from './stage.js';
 import { shouldStartTls, startTls, upgrade } from './starttls.js';
 import { compareExtensions, reportComparison, type ExtensionComparison } from './tls-policy.js';
-import {
-  describeEnforcement,
-  judgeFailure,
-  judgeMailReply,
-  tryMailWithoutTls,
-  type EnforcementResult,
-} from './tls-enforcement.js';
+import { checkEnforcement, type EnforcementResult } from './tls-enforcement.js';
+import { courtesyQuit, leavesSessionOpen, startDeadline, untilAborted } from './lifetime.js';
 
 /** Everything a probe learned, whether it succeeded or not. */
 export interface ProbeResult {
@@ -157,48 +144,6 @@ export async function runProbe(
   };
 }
 
-/**
- * Starts the overall deadline. It aborts like a signal does, with its own
- * reason, so that every wait under way (connect, handshake, reply, drain)
- * ends at once.
- */
-export function startDeadline(
-  ms: number,
-  signal: AbortSignal | undefined,
-): { signal: AbortSignal; clear: () => void } {
-  const controller = new AbortController();
-  const timer = setTimeout(() => controller.abort(new DeadlineExceeded(ms)), ms);
-  const combined = signal ? AbortSignal.any([signal, controller.signal]) : controller.signal;
-  return { signal: combined, clear: () => clearTimeout(timer) };
-}
-
-/** Runs the work; an interruption fails whatever wait is under way, naming it. */
-export async function untilAborted(
-  session: Session,
-  signal: AbortSignal | undefined,
-  work: () => Promise<void>,
-): Promise<void> {
-  const { connection } = session;
-  const onAbort = (): void => {
-    const stage = connection.waitingStage;
-    const what = stage && describeWait(stage);
-    connection.abort(abortError(signal!.reason, stage, what, connection.unfinishedReply()));
-  };
-
-  signal?.addEventListener('abort', onAbort, { once: true });
-  try {
-    await work();
-  } finally {
-    signal?.removeEventListener('abort', onAbort);
-  }
-}
-
-function describeWait(stage: Stage): string {
-  if (stage === 'greeting') return 'the greeting';
-  if (stage === 'tls') return 'the TLS handshake';
-  return `the reply to ${describeStage(stage)}`;
-}
-
 async function converse(
   session: Session,
   options: ProbeOptions,
@@ -280,52 +225,6 @@ async function secure(
   }
 }
 
-/**
- * Runs the STARTTLS enforcement check on a connection of its own. Its
- * exchanges go to the transcript and to a log of their own, so that the
- * session's exchanges and --expect stay those of the probe; its verdict
- * is a note or a warning of the run (`report`). It never throws.
- */
-async function checkEnforcement(
-  options: ProbeOptions,
-  startedAt: number,
-  display: SessionObserver,
-  report: SessionObserver,
-  signal: AbortSignal,
-): Promise<EnforcementResult> {
-  const text = 'checking on a second connection whether MAIL FROM needs STARTTLS first (no RCPT)';
-  report({ type: 'note', text });
-  const log = new SessionLog(startedAt);
-  const observe = log.observer(display);
-  let result: EnforcementResult;
-  let session: Session | undefined;
-
-  try {
-    const connected = await openConnection(options, observe, signal);
-    session = new Session(connected.connection, observe, connected.connectedAt);
-    let reply: Reply | undefined;
-    await untilAborted(session, signal, async () => {
-      reply = await tryMailWithoutTls(session!, options);
-    });
-    result = { status: judgeMailReply(reply!), reply, problem: undefined, exchanges: [] };
-  } catch (caught) {
-    const judged = judgeFailure(caught);
-    const problem = judged.status === 'unknown' ? toProbeError(caught).message : undefined;
-    result = { ...judged, reply: judged.reply, problem, exchanges: [] };
-    if (session && leavesSessionOpen(toProbeError(caught)))
-      await courtesyQuit(session, options, signal);
-  } finally {
-    session?.connection.close();
-  }
-
-  log.closePending();
-  result = { ...result, exchanges: log.exchanges };
-  const { text: verdict, warn } = describeEnforcement(result, options.target.port);
-  const warning = { code: 'starttls-not-enforced', message: verdict };
-  report(warn ? { type: 'warning', warning } : { type: 'note', text: verdict });
-  return result;
-}
-
 // After 354 every line is message text, QUIT included: the only clean way
 // out is to close, and the server then discards the transaction.
 function closeInData(session: Session): void {
@@ -333,32 +232,4 @@ function closeInData(session: Session): void {
     type: 'note',
     text: 'closing after 354 without sending the message (--quit-after data): nothing is delivered',
   });
-}
-
-/**
- * Says the QUIT after a refusal: an interruption or a late fault during it
- * is noted, while the refusal stays the verdict.
- */
-export async function courtesyQuit(
-  session: Session,
-  options: ProbeOptions,
-  signal: AbortSignal | undefined,
-): Promise<void> {
-  try {
-    await untilAborted(session, signal, () => quit(session, options.timeouts.quitMs));
-  } catch (error) {
-    const problem = error instanceof Error ? error.message : String(error);
-    session.emit({ type: 'note', text: `QUIT not completed: ${problem}` });
-  }
-}
-
-/**
- * Tells whether the server still expects a QUIT: after a refusal, a
- * certificate we chose to reject, or a message that cannot go as asked it
- * does (RFC 5321 §3.1 even after a 554 greeting). After a timeout, a reset
- * or garbage, there is nobody sensible left to say it to.
- */
-export function leavesSessionOpen(error: ProbeError): boolean {
-  if (error instanceof ReplyError) return error.reply.code !== 421;
-  return error instanceof TlsPolicyError || error instanceof CannotSendError;
 }

@@ -5,12 +5,16 @@
  * QUIT ends the open transaction (RFC 5321 §4.1.1.10).
  */
 import { ReplyError, toProbeError } from '../errors.js';
+import { openConnection } from './connect.js';
+import type { SessionObserver } from './events.js';
+import { courtesyQuit, leavesSessionOpen, untilAborted } from './lifetime.js';
+import { SessionLog } from './log.js';
 import { classifyReplyCode, replyText, type Reply } from '../protocol/reply.js';
 import type { Exchange } from './log.js';
 import { defaultEhloName, greet, hello } from './hello.js';
 import type { ProbeOptions } from './options.js';
 import { quit } from './quit.js';
-import type { Session } from './session.js';
+import { Session } from './session.js';
 
 /**
  * What MAIL FROM without TLS drew: `required` (refused, naming TLS),
@@ -99,4 +103,50 @@ export function describeEnforcement(
 function replyLine(reply: Reply): string {
   const text = replyText(reply);
   return text === '' ? String(reply.code) : `${reply.code} ${text}`;
+}
+
+/**
+ * Runs the STARTTLS enforcement check on a connection of its own. Its
+ * exchanges go to the transcript and to a log of their own, so that the
+ * session's exchanges and --expect stay those of the probe; its verdict
+ * is a note or a warning of the run (`report`). It never throws.
+ */
+export async function checkEnforcement(
+  options: ProbeOptions,
+  startedAt: number,
+  display: SessionObserver,
+  report: SessionObserver,
+  signal: AbortSignal,
+): Promise<EnforcementResult> {
+  const text = 'checking on a second connection whether MAIL FROM needs STARTTLS first (no RCPT)';
+  report({ type: 'note', text });
+  const log = new SessionLog(startedAt);
+  const observe = log.observer(display);
+  let result: EnforcementResult;
+  let session: Session | undefined;
+
+  try {
+    const connected = await openConnection(options, observe, signal);
+    session = new Session(connected.connection, observe, connected.connectedAt);
+    let reply: Reply | undefined;
+    await untilAborted(session, signal, async () => {
+      reply = await tryMailWithoutTls(session!, options);
+    });
+    result = { status: judgeMailReply(reply!), reply, problem: undefined, exchanges: [] };
+  } catch (caught) {
+    const judged = judgeFailure(caught);
+    const problem = judged.status === 'unknown' ? toProbeError(caught).message : undefined;
+    result = { ...judged, reply: judged.reply, problem, exchanges: [] };
+    if (session && leavesSessionOpen(toProbeError(caught)))
+      await courtesyQuit(session, options, signal);
+  } finally {
+    session?.connection.close();
+  }
+
+  log.closePending();
+  result = { ...result, exchanges: log.exchanges };
+  const { text: verdict, warn } = describeEnforcement(result, options.target.port);
+  const warning = { code: 'starttls-not-enforced', message: verdict };
+  report(warn ? { type: 'warning', warning } : { type: 'note', text: verdict });
+  return result;
 }
