@@ -20,6 +20,7 @@ import { worstExitCode } from '../errors.js';
 import type { TargetRuns } from '../session/batch.js';
 import { summariseRuns, type Distribution } from './statistics.js';
 import { rdnsJson } from './route-json.js';
+import { daneJson } from './dane-json.js';
 
 /** The version of the report's shape; see docs/json.md. */
 export const REPORT_VERSION = 1;
@@ -76,6 +77,7 @@ export function buildReport(result: ProbeResult, run: RunInfo, mx?: JsonObject):
     })),
     mx: mx ?? null,
     rdns: result.rdns ? rdnsJson(result.rdns) : null,
+    dane: result.dane ? daneJson(result.dane) : null,
     warnings: log.warnings.map((warning) => ({
       code: warning.code,
       message: warning.message,
