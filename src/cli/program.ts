@@ -56,7 +56,7 @@ export interface CliRequest {
   /** With `run`: the scenario to play instead of a probe. */
   readonly scenario?: Scenario | undefined;
   /** With --mx: walk the domain's mail route (the target is the domain). */
-  readonly mx?: { readonly all: boolean } | undefined;
+  readonly mx?: { readonly all: boolean; readonly mtaSts: boolean } | undefined;
 }
 
 /** Which command was given, with its target and options as parsed. */
@@ -67,7 +67,7 @@ export type ParsedCommand =
 
 type ProbeRaw = RawConnectionOptions &
   RawReportOptions &
-  RawBatchOptions & { banner?: boolean; mx?: boolean; all?: boolean };
+  RawBatchOptions & { banner?: boolean; mx?: boolean; all?: boolean; mtaSts?: boolean };
 type SendRaw = RawConnectionOptions & RawReportOptions & RawSendOptions;
 type RunRaw = RawConnectionOptions & RawReportOptions & RawRunOptions;
 
@@ -91,6 +91,7 @@ export function buildProgram(
     .option('--banner', 'read the greeting, then QUIT: nothing else is sent')
     .option('--mx', 'the target is a domain: probe its MX hosts in order, as a sender would')
     .option('--all', 'with --mx: probe every MX host and address, not just up to a healthy one')
+    .option('--no-mta-sts', "with --mx: skip the domain's MTA-STS policy (RFC 8461)")
     .version(version, '-V, --version', 'print the version')
     // Both commands share option names: each option belongs to the command it follows.
     .enablePositionalOptions()
@@ -179,6 +180,7 @@ export async function toCliRequest(
   if (command.kind === 'probe') {
     const { raw } = command;
     if (raw.mx || raw.all) return toMxRequest(command.targets, raw, format, thresholds, input.env);
+    if (raw.mtaSts === false) throw new UsageError('--no-mta-sts goes with --mx');
     const [first, ...more] = collectTargets(command.targets, raw.targetsFile);
     const [head, ...tail] = [first!, ...more].map((t) => naming(t, () => toTarget(t.spec, raw)));
     const { quiet, color, ...shared } = toConnectionRequest(first!.spec, raw, input.env);
@@ -228,7 +230,7 @@ function toMxRequest(
     thresholds,
     batch: SINGLE_RUN,
     dump: undefined,
-    mx: { all: raw.all === true },
+    mx: { all: raw.all === true, mtaSts: raw.mtaSts !== false },
   };
 }
 

@@ -36,7 +36,12 @@ type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 export type JsonObject = { [key: string]: Json };
 
 /** The whole run as one JSON-ready object; `mx` is the route walked by --mx. */
-export function buildReport(result: ProbeResult, run: RunInfo, mx?: JsonObject): JsonObject {
+export function buildReport(
+  result: ProbeResult,
+  run: RunInfo,
+  mx?: JsonObject,
+  mtaSts?: JsonObject,
+): JsonObject {
   const { target, log } = result;
   return {
     reportVersion: REPORT_VERSION,
@@ -78,6 +83,7 @@ export function buildReport(result: ProbeResult, run: RunInfo, mx?: JsonObject):
     mx: mx ?? null,
     rdns: result.rdns ? rdnsJson(result.rdns) : null,
     dane: result.dane ? daneJson(result.dane) : null,
+    mtaSts: mtaSts ?? null,
     warnings: log.warnings.map((warning) => ({
       code: warning.code,
       message: warning.message,
