@@ -32,6 +32,10 @@ export interface RawConnectionOptions extends RawTlsOptions {
   ipv4?: boolean;
   ipv6?: boolean;
   rdns: boolean;
+  dane: boolean;
+  daneRequire?: boolean;
+  /** Present on the main command only: --mx brings a resolver of its own. */
+  mx?: boolean;
 }
 
 /** The part of a request the shared options decide. */
@@ -76,6 +80,8 @@ export function addConnectionOptions(command: Command): Command {
     .option('-4, --ipv4', 'connect to IPv4 addresses only')
     .option('-6, --ipv6', 'connect to IPv6 addresses only')
     .option('--no-rdns', "skip the reverse DNS check of the server's address")
+    .option('--no-dane', 'skip the DANE check (TLSA records) made with --dns-server or --mx')
+    .option('--dane-require', 'fail (exit 6) unless a DNSSEC-validated TLSA record matches')
     .option('-q, --quiet', 'print only the result line')
     .option('--no-color', 'no colour, even on a terminal (NO_COLOR and FORCE_COLOR are honoured)');
 }
@@ -106,6 +112,7 @@ export function toConnectionRequest(
   const tlsSettings = toTlsSettings(raw);
   if (raw.ipv4 && raw.ipv6) throw new UsageError('-4 and -6 exclude each other: give one');
   const servers = raw.dnsServer === undefined ? undefined : [parseDnsServer(raw.dnsServer)];
+  checkDaneOptions(raw);
 
   return {
     target: parsedTarget,
@@ -129,9 +136,23 @@ export function toConnectionRequest(
     resolver: servers && makeResolver(servers, connectMs),
     family: raw.ipv4 ? 4 : raw.ipv6 ? 6 : undefined,
     reverseDns: raw.rdns,
+    dane: raw.daneRequire ? 'require' : raw.dane === false ? 'off' : 'check',
     quiet: raw.quiet === true,
     color: raw.color,
   };
+}
+
+// DANE is looked up through smtp-probe's own resolver only: the system's
+// lookup does not tell whether DNSSEC validated the answer.
+function checkDaneOptions(raw: RawConnectionOptions): void {
+  if (!raw.daneRequire) return;
+  if (raw.dane === false) throw new UsageError('--dane-require and --no-dane exclude each other');
+  if (raw.dnsServer === undefined && !raw.mx) {
+    throw new UsageError(
+      '--dane-require needs --dns-server or --mx',
+      'DANE needs a DNS server that validates DNSSEC and reports it (the AD bit)',
+    );
+  }
 }
 
 /**

@@ -19,6 +19,9 @@ Examples:
   smtp-probe --mx example.test --all -4 --dns-server 127.0.0.1:5353
                                              every MX host and IPv4 address, asking that server
   smtp-probe mx.example.test --dns-server [::1]:53 --json | jq .rdns
+  smtp-probe --mx example.test --dns-server [::1]:53 --dane-require
+                                             exit 6 unless a DNSSEC-validated TLSA record matches
+  smtp-probe --mx example.test --json | jq .mtaSts      the MTA-STS policy against the MX hosts
   smtp-probe mx.example.test --format nagios --warning 2s --critical cert-days=7
                                              Nagios/Icinga check (docs/monitoring.md)
   smtp-probe mx.example.test --format prometheus > smtp.prom.tmp; mv smtp.prom.tmp smtp.prom

@@ -12,6 +12,9 @@ import { buildReport, stringifyJson } from '../report/json.js';
 import { mxJson } from '../report/route-json.js';
 import { probeMailRoute, type MxHooks, type MxOutcome } from '../session/mx-probe.js';
 import type { Resolver } from '../dns/resolver.js';
+import { UsageError } from '../errors.js';
+import { checkMtaSts, describeMtaSts, type MtaStsCheck } from '../session/mta-sts.js';
+import { mtaStsJson } from '../report/mta-sts-json.js';
 import { formatHostPort } from '../transport/target.js';
 import { version } from '../version.js';
 import type { CliIo } from './main.js';
@@ -54,17 +57,19 @@ export async function runMailRoute(
   for (const warning of outcome.route?.warnings ?? []) {
     outcome.deciding.log.add({ type: 'warning', warning });
   }
+  const mtaSts = await checkRoutePolicy(request, outcome, resolver, io.env, signal);
 
   if (!text) {
     const report = buildReport(
       outcome.deciding,
       { version, mode: probe.mode },
       mxJson(outcome, all),
+      mtaSts && mtaStsJson(mtaSts),
     );
     io.stdout.write(`${stringifyJson(report, 2)}\n`);
     return outcome.exitCode;
   }
-  print(closingLines(outcome, style, renderer));
+  print(closingLines(outcome, style, renderer, mtaSts));
   const failure = outcome.deciding.failure;
   if (outcome.exitCode !== 0 && failure) {
     io.stderr.write(`smtp-probe: ${escapeText(failure.message).text}\n`);
@@ -76,18 +81,65 @@ function closingLines(
   outcome: MxOutcome,
   style: ReturnType<typeof createStyle>,
   renderer: TranscriptRenderer,
+  mtaSts: MtaStsCheck | undefined,
 ): string[] {
   const warnings = [...(outcome.route?.warnings ?? [])];
+  const policy = mtaSts && describeMtaSts(mtaSts);
+  if (policy?.warning) warnings.push(policy.warning);
   if (outcome.backupOnly) {
     warnings.push(...outcome.deciding.log.warnings.filter((w) => w.code === 'mx-backup-only'));
   }
   const hint = outcome.deciding.failure?.hint;
   return [
     renderer.note(describeRoute(outcome)),
+    ...(policy?.note ? [renderer.note(policy.note)] : []),
     ...warnings.map((warning) => renderer.warning(warning.message)),
     ...renderMxTable(outcome, style),
     '',
     renderMxVerdict(outcome, style),
     ...(outcome.exitCode !== 0 && hint ? [style.dim(`hint: ${escapeText(hint).text}`)] : []),
   ];
+}
+
+/**
+ * The MTA-STS policy of the domain, checked against its MX hosts once the
+ * route is walked; undefined when there is no route (a DNS failure, the
+ * null MX) or --no-mta-sts.
+ */
+async function checkRoutePolicy(
+  request: CliRequest & { probe: { resolver?: Resolver | undefined } },
+  outcome: MxOutcome,
+  resolver: Resolver,
+  env: NodeJS.ProcessEnv,
+  signal: AbortSignal | undefined,
+): Promise<MtaStsCheck | undefined> {
+  const { route } = outcome;
+  if (!route || route.nullMx || request.mx?.mtaSts === false) return undefined;
+
+  const { probe } = request;
+  const settings = {
+    ca: probe.ca,
+    family: probe.family,
+    timeoutMs: probe.timeouts.replyMs,
+    port: policyPort(env),
+    userAgent: `smtp-probe/${version}`,
+  };
+  const hosts = route.hosts.map((host) => host.exchange);
+  const check = await checkMtaSts(resolver, route.domain, hosts, settings, signal);
+  const { warning } = describeMtaSts(check);
+  if (warning) outcome.deciding.log.add({ type: 'warning', warning });
+  return check;
+}
+
+// For tests only (docs/testing.md): the port of the policy server, which
+// cannot listen on 443 there. The host stays mta-sts.DOMAIN, resolved
+// through smtp-probe's own resolver, so the fetch cannot be aimed elsewhere.
+function policyPort(env: NodeJS.ProcessEnv): number {
+  const text = env['SMTP_PROBE_MTA_STS_PORT'];
+  if (text === undefined || text === '') return 443;
+  const port = Number(text);
+  if (!/^\d+$/.test(text) || port < 1 || port > 65_535) {
+    throw new UsageError(`SMTP_PROBE_MTA_STS_PORT is not a port: "${text}"`);
+  }
+  return port;
 }

@@ -56,7 +56,7 @@ export interface CliRequest {
   /** With `run`: the scenario to play instead of a probe. */
   readonly scenario?: Scenario | undefined;
   /** With --mx: walk the domain's mail route (the target is the domain). */
-  readonly mx?: { readonly all: boolean } | undefined;
+  readonly mx?: { readonly all: boolean; readonly mtaSts: boolean } | undefined;
 }
 
 /** Which command was given, with its target and options as parsed. */
@@ -72,6 +72,7 @@ type ProbeRaw = RawConnectionOptions &
     mx?: boolean;
     all?: boolean;
     checkStarttlsEnforced?: boolean;
+    mtaSts?: boolean;
   };
 type SendRaw = RawConnectionOptions & RawReportOptions & RawSendOptions;
 type RunRaw = RawConnectionOptions & RawReportOptions & RawRunOptions;
@@ -100,6 +101,7 @@ export function buildProgram(
       '--check-starttls-enforced',
       'then, on a second connection, try MAIL FROM:<> without TLS (never RCPT or DATA)',
     )
+    .option('--no-mta-sts', "with --mx: skip the domain's MTA-STS policy (RFC 8461)")
     .version(version, '-V, --version', 'print the version')
     // Both commands share option names: each option belongs to the command it follows.
     .enablePositionalOptions()
@@ -203,6 +205,7 @@ export async function toCliRequest(
       throw new UsageError('--check-starttls-enforced does not go with --mx: name one host');
     }
     if (raw.mx || raw.all) return toMxRequest(command.targets, raw, format, thresholds, input.env);
+    if (raw.mtaSts === false) throw new UsageError('--no-mta-sts goes with --mx');
     const [first, ...more] = collectTargets(command.targets, raw.targetsFile);
     const [head, ...tail] = [first!, ...more].map((t) => naming(t, () => toTarget(t.spec, raw)));
     const { quiet, color, ...shared } = toConnectionRequest(first!.spec, raw, input.env);
@@ -257,7 +260,7 @@ function toMxRequest(
     thresholds,
     batch: SINGLE_RUN,
     dump: undefined,
-    mx: { all: raw.all === true },
+    mx: { all: raw.all === true, mtaSts: raw.mtaSts !== false },
   };
 }
 

@@ -47,6 +47,9 @@ function refuseProbeOptions(raw: RawConnectionOptions & RawRunOptions): void {
   if (raw.ehlo !== undefined) {
     throw new UsageError('--ehlo has no place in run: the scenario says send EHLO NAME');
   }
+  if (raw.daneRequire) {
+    throw new UsageError('--dane-require has no place in run: a scenario makes no DANE check');
+  }
   if (raw.starttls !== 'auto') {
     throw new UsageError('--starttls has no place in run: the scenario says starttls or not');
   }

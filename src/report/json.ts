@@ -22,6 +22,7 @@ import { worstExitCode } from '../errors.js';
 import type { TargetRuns } from '../session/batch.js';
 import { summariseRuns, type Distribution } from './statistics.js';
 import { rdnsJson } from './route-json.js';
+import { daneJson } from './dane-json.js';
 
 /** The version of the report's shape; see docs/json.md. */
 export const REPORT_VERSION = 1;
@@ -37,7 +38,12 @@ type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 export type JsonObject = { [key: string]: Json };
 
 /** The whole run as one JSON-ready object; `mx` is the route walked by --mx. */
-export function buildReport(result: ProbeResult, run: RunInfo, mx?: JsonObject): JsonObject {
+export function buildReport(
+  result: ProbeResult,
+  run: RunInfo,
+  mx?: JsonObject,
+  mtaSts?: JsonObject,
+): JsonObject {
   const { target, log } = result;
   return {
     reportVersion: REPORT_VERSION,
@@ -82,6 +88,8 @@ export function buildReport(result: ProbeResult, run: RunInfo, mx?: JsonObject):
     })),
     mx: mx ?? null,
     rdns: result.rdns ? rdnsJson(result.rdns) : null,
+    dane: result.dane ? daneJson(result.dane) : null,
+    mtaSts: mtaSts ?? null,
     warnings: log.warnings.map((warning) => ({
       code: warning.code,
       message: warning.message,

@@ -142,7 +142,9 @@ async function* probeHost(
     const target: Target = { ...hostTarget(options.target, address), isAddressLiteral: true };
     // The certificate is checked against the MX host's name, as a sender would.
     const sni = options.sni ?? (isIP(host) === 0 ? host : undefined);
-    const result = await runProbe({ ...options, target, sni }, observe, signal);
+    // DANE looks up the TLSA records of the MX host's name (RFC 7672 §2.2.1).
+    const daneHost = isIP(host) === 0 ? host : undefined;
+    const result = await runProbe({ ...options, target, sni, daneHost }, observe, signal);
     yield { mx, address, result };
     if (signal?.aborted) return;
   }

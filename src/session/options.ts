@@ -17,6 +17,9 @@ import type { Stage } from './stage.js';
 
 export type StartTlsPolicy = 'auto' | 'require' | 'never';
 
+/** What to do about DANE: see ProbeOptions.dane. */
+export type DanePolicy = 'check' | 'require' | 'off';
+
 /** Every bounded wait, in milliseconds. */
 export interface Timeouts {
   readonly resolveMs: number;
@@ -89,6 +92,14 @@ export interface ProbeOptions {
    * connection (--check-starttls-enforced, tls-enforcement.ts).
    */
   readonly checkStartTlsEnforced?: boolean | undefined;
+  /**
+   * The TLSA check after the handshake (RFC 7672), whenever a resolver is
+   * given: `check` reports, `require` makes anything but a match fatal
+   * (--dane-require), `off` skips it (--no-dane). Undefined: `check`.
+   */
+  readonly dane?: DanePolicy | undefined;
+  /** The host whose TLSA records apply (the MX name with --mx); default: the target host. */
+  readonly daneHost?: string | undefined;
 }
 
 /** AUTH as asked for on the command line; the secret has been read already. */

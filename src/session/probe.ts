@@ -17,6 +17,7 @@ import { defaultEhloName, greet, hello } from './hello.js';
 import type { ProbeOptions } from './options.js';
 import { quit } from './quit.js';
 import { reportReverseDns, type ReverseDns } from './reverse-dns.js';
+import type { DaneCheck } from './dane.js';
 import { authenticate } from './auth.js';
 import { Session, type StageTiming } from './session.js';
 import { transact, type TransactionResult } from './transaction.js';
@@ -51,6 +52,8 @@ export interface ProbeResult {
   readonly error: ProbeError | undefined;
   /** The reverse DNS of the address, when a resolver was given (reverse-dns.ts). */
   readonly rdns?: ReverseDns | undefined;
+  /** The DANE check of the TLS session, when a resolver was given (dane.ts). */
+  readonly dane?: DaneCheck | undefined;
   /**
    * What decides the verdict: the error, unless an --expect asked for it,
    * or an expectation that was not met (see decideFailure).
@@ -66,6 +69,7 @@ interface Findings {
   extensionsAfterTls?: ExtensionSet;
   comparison?: ExtensionComparison;
   tls?: TlsSession;
+  dane?: DaneCheck;
 }
 
 /** Runs one probe; never throws for anything the server or network does. */
@@ -91,7 +95,7 @@ export async function runProbe(
     const connected = await openConnection(options, observe, signal);
     timings.push(...connected.timings);
     session = new Session(connected.connection, observe, connected.connectedAt);
-    await untilAborted(session, signal, () => converse(session!, options, findings));
+    await untilAborted(session, signal, () => converse(session!, options, findings, signal));
   } catch (caught) {
     error = toProbeError(caught);
     observe({ type: 'failed', error, secure: session?.connection.secure ?? false });
@@ -100,6 +104,7 @@ export async function runProbe(
     session?.connection.close();
   }
 
+  if (!error && !findings.tls) error = await requireDaneAfterAll(options, observe);
   // The side checks after the session are part of the probe too:
   // --deadline bounds them and totalMs counts them.
   let enforcement: EnforcementResult | undefined;
@@ -139,15 +144,34 @@ export async function runProbe(
     expectations,
     error,
     rdns,
+    dane: findings.dane,
     failure,
     exitCode: failure?.exitCode ?? 0,
   };
+}
+
+// A run that never set up TLS (a banner check, --quit-after) had no DANE
+// to check: with --dane-require that fails it, after its QUIT.
+async function requireDaneAfterAll(
+  options: ProbeOptions,
+  observe: SessionObserver,
+): Promise<ProbeError | undefined> {
+  if (options.dane !== 'require') return undefined;
+  try {
+    (await import('./dane-step.js')).enforceDane(options, undefined);
+    return undefined;
+  } catch (caught) {
+    const error = toProbeError(caught);
+    observe({ type: 'failed', error, secure: false });
+    return error;
+  }
 }
 
 async function converse(
   session: Session,
   options: ProbeOptions,
   findings: Findings,
+  signal: AbortSignal | undefined,
 ): Promise<void> {
   const { timeouts } = options;
   const stopsAfter = (stage: Stage): boolean => options.quitAfter === stage;
@@ -157,6 +181,7 @@ async function converse(
     const hint =
       'this port may expect plaintext SMTP and STARTTLS: try without --tls (port 25 or 587)';
     findings.tls = await upgrade(session, options, hint);
+    await checkDane(session, options, findings, signal);
     session.startGreetingClock();
   }
   // Nothing has been said yet, so there is nobody to say QUIT to.
@@ -169,7 +194,7 @@ async function converse(
   findings.extensions = await hello(session, name, timeouts.replyMs);
   if (stopsAfter('ehlo')) return done();
 
-  await secure(session, options, findings, name);
+  await secure(session, options, findings, name, signal);
   if (options.mode === 'session' || stopsAfter('tls')) return done();
 
   const extensions = findings.extensionsAfterTls ?? findings.extensions;
@@ -213,9 +238,11 @@ async function secure(
   options: ProbeOptions,
   findings: Findings,
   name: string,
+  signal: AbortSignal | undefined,
 ): Promise<void> {
   if (shouldStartTls(options, findings.extensions!)) {
     findings.tls = await startTls(session, options);
+    await checkDane(session, options, findings, signal);
     findings.extensionsAfterTls = await hello(session, name, options.timeouts.replyMs);
     findings.comparison = compareExtensions(findings.extensions!, findings.extensionsAfterTls);
     reportComparison(session, findings.comparison);
@@ -223,6 +250,20 @@ async function secure(
     const message = 'the server does not offer STARTTLS: mail to it travels in plaintext';
     session.emit({ type: 'warning', warning: { code: 'no-starttls', message } });
   }
+}
+
+// The DANE code is loaded only with a resolver: the common run, without
+// one, does not pay for it. The check is kept before --dane-require judges it.
+async function checkDane(
+  session: Session,
+  options: ProbeOptions,
+  findings: Findings,
+  signal: AbortSignal | undefined,
+): Promise<void> {
+  if (!options.resolver || options.dane === 'off' || !findings.tls) return;
+  const { enforceDane, runDaneStep } = await import('./dane-step.js');
+  findings.dane = await runDaneStep(session, options, findings.tls, signal);
+  enforceDane(options, findings.dane);
 }
 
 // After 354 every line is message text, QUIT included: the only clean way

@@ -24,16 +24,23 @@ export interface TrustAnchors {
 
 /** Walks the chain from the server's certificate to the last issuer known, bounded. */
 export function readChain(socket: TLSSocket, anchors: TrustAnchors): ChainCertificate[] {
-  const chain: ChainCertificate[] = [];
+  return walkChain(socket).map((peer) => summariseChainCertificate(peer, anchors.fingerprints));
+}
+
+/** The same chain as DER bytes, for matching TLSA records (src/session/dane.ts). */
+export function readChainDer(socket: TLSSocket): Buffer[] {
+  return walkChain(socket).map((peer) => peer.raw);
+}
+
+function walkChain(socket: TLSSocket): DetailedPeerCertificate[] {
+  const chain: DetailedPeerCertificate[] = [];
   const seen = new Set<DetailedPeerCertificate>();
   let peer: DetailedPeerCertificate | undefined = socket.getPeerCertificate(true);
 
   while (peer?.raw !== undefined && !seen.has(peer) && chain.length < MAX_CHAIN) {
     seen.add(peer);
     // The trust store's copy of a root the server also sent comes next: one is enough.
-    if (chain.at(-1)?.fingerprint256 !== peer.fingerprint256) {
-      chain.push(summariseChainCertificate(peer, anchors.fingerprints));
-    }
+    if (chain.at(-1)?.fingerprint256 !== peer.fingerprint256) chain.push(peer);
     peer = peer.issuerCertificate;
   }
   return chain;

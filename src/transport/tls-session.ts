@@ -4,7 +4,7 @@
  * the certificate verifies, with the reason in plain words when it does not.
  */
 import { checkServerIdentity, type TLSSocket } from 'node:tls';
-import { describeChainShape, readChain, trustAnchors } from './certificate-chain.js';
+import { describeChainShape, readChain, readChainDer, trustAnchors } from './certificate-chain.js';
 import {
   certificateNames,
   summariseCertificate,
@@ -45,6 +45,8 @@ export interface TlsSession {
   readonly certificate: CertificateSummary | undefined;
   /** The server's certificate and its issuers, as linked (see certificate-chain.ts). */
   readonly chain: readonly ChainCertificate[];
+  /** The same chain as DER bytes, in the same order; never in a report. */
+  readonly chainDer: readonly Buffer[];
   /** What is wrong with the chain's shape, in words; empty when nothing is. */
   readonly chainNotes: readonly string[];
   readonly ocsp: OcspStaple;
@@ -80,6 +82,7 @@ export function describeTlsSession(socket: TLSSocket, details: TlsSessionDetails
     handshakeMs: details.handshakeMs,
     certificate: present ? summariseCertificate(peer) : undefined,
     chain,
+    chainDer: present ? readChainDer(socket) : [],
     chainNotes: describeChainShape(chain),
     ocsp: readStaple(details.staple),
     settings: details.settings,

@@ -17,7 +17,12 @@ export type ZoneRecord =
       readonly type: 'MX';
       readonly data: { preference: number; exchange: string };
     }
-  | { readonly name: string; readonly type: 'TXT'; readonly data: string };
+  | { readonly name: string; readonly type: 'TXT'; readonly data: string }
+  | {
+      readonly name: string;
+      readonly type: 'TLSA';
+      readonly data: { usage: number; selector: number; matchingType: number; certificate: Buffer };
+    };
 
 /** How the server misbehaves, by name (lowercase, no trailing dot). */
 export interface DnsBehaviour {

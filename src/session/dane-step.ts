@@ -1,0 +1,58 @@
+/**
+ * The DANE check as a step of a probe: right after the TLS handshake, so
+ * that with --dane-require a failing server gets no mail, as it would get
+ * none from a DANE sender.
+ */
+import { TlsPolicyError } from '../errors.js';
+import type { TlsSession } from '../transport/tls-session.js';
+import { checkDane, daneRequiredError, describeDane, type DaneCheck } from './dane.js';
+import type { ProbeOptions } from './options.js';
+import type { Session } from './session.js';
+
+/** The host whose TLSA records apply: the MX name, else the target's name. */
+export function daneHost(options: ProbeOptions): string | undefined {
+  if (options.daneHost !== undefined) return options.daneHost;
+  return options.target.isAddressLiteral ? undefined : options.target.host;
+}
+
+/** Checks DANE when a resolver is in use; undefined when it was not checked. */
+export async function runDaneStep(
+  session: Session,
+  options: ProbeOptions,
+  tls: TlsSession,
+  signal: AbortSignal | undefined,
+): Promise<DaneCheck | undefined> {
+  const { resolver } = options;
+  if (!resolver || options.dane === 'off') return undefined;
+  const host = daneHost(options);
+  if (host === undefined) {
+    const text =
+      'DANE not checked: TLSA records belong to host names, and the target is an address';
+    session.emit({ type: 'note', text });
+    return undefined;
+  }
+
+  const check = await checkDane(resolver, host, options.target.port, tls, signal);
+  const { notes, warning } = describeDane(check);
+  for (const text of notes) session.emit({ type: 'note', text });
+  if (warning) session.emit({ type: 'warning', warning });
+  return check;
+}
+
+/** With --dane-require, throws unless the check was made and found a match. */
+export function enforceDane(options: ProbeOptions, check: DaneCheck | undefined): void {
+  if (options.dane !== 'require') return;
+  if (check === undefined) {
+    const why = daneHost(options) === undefined ? 'the target is an address' : 'no TLS session';
+    throw requireWithoutCheck(why);
+  }
+  if (check.status !== 'valid') throw daneRequiredError(check);
+}
+
+/** The --dane-require error when there was nothing to check: no TLS, or no host name. */
+export function requireWithoutCheck(why: string): TlsPolicyError {
+  return new TlsPolicyError(`--dane-require: DANE could not be checked: ${why}`, {
+    stage: 'tls',
+    hint: 'DANE needs TLS with a server reached by host name, or --mx DOMAIN',
+  });
+}

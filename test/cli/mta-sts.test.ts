@@ -1,0 +1,167 @@
+/**
+ * MTA-STS with --mx: the TXT record from a DNS server of the test's own,
+ * the policy from an HTTPS server on 127.0.0.1 (its port through the test
+ * hook SMTP_PROBE_MTA_STS_PORT, the host still mta-sts.DOMAIN resolved by
+ * that DNS server), its certificate issued by a CA made for the run.
+ */
+import { createServer, type Server } from 'node:https';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../helpers/cli.js';
+import { makeCertificateAuthority, type CertificatePair } from '../helpers/certificates.js';
+import { dnsServerPerTest, type ZoneRecord } from '../helpers/dns-server.js';
+import { expectLine, fakeServerPerTest, send, type Step } from '../helpers/fake-server.js';
+import { parseReport } from '../helpers/schema.js';
+import { removeTempFiles, writeTempFile } from '../helpers/temp-files.js';
+import { EHLO_PLAIN, GREETING_220, REPLY_221_BYE } from '../fixtures/replies.js';
+
+const dns = dnsServerPerTest();
+const { serve } = fakeServerPerTest();
+const DOMAIN = 'example.test';
+const MX = 'mx.example.test';
+const POLICY_HOST = `mta-sts.${DOMAIN}`;
+
+let policyCert: CertificatePair;
+let caFile: string;
+let https: Server | undefined;
+
+beforeAll(async () => {
+  const ca = await makeCertificateAuthority('mta-sts test CA');
+  policyCert = await ca.issue({ names: [POLICY_HOST] });
+  caFile = writeTempFile('mta-sts-ca.pem', ca.cert);
+});
+
+afterEach(async () => {
+  await new Promise<void>((resolve) => (https ? https.close(() => resolve()) : resolve()));
+  https = undefined;
+});
+
+afterAll(removeTempFiles);
+
+const SESSION: Step[] = [
+  send(GREETING_220),
+  expectLine(/^EHLO /),
+  send(EHLO_PLAIN),
+  expectLine(/^QUIT$/),
+  send(REPLY_221_BYE),
+];
+
+/** Serves one answer for every request on 127.0.0.1; resolves with the port. */
+async function servePolicy(status: number, body: string): Promise<number> {
+  https = createServer({ cert: policyCert.cert, key: policyCert.key }, (request, response) => {
+    const right = request.url === '/.well-known/mta-sts.txt';
+    response.writeHead(right ? status : 404, { 'Content-Type': 'text/plain' });
+    response.end(right ? body : 'not here');
+  });
+  await new Promise<void>((resolve) => https!.listen(0, '127.0.0.1', resolve));
+  return (https.address() as { port: number }).port;
+}
+
+const policy = (mode: string, ...mx: string[]): string =>
+  ['version: STSv1', `mode: ${mode}`, ...mx.map((m) => `mx: ${m}`), 'max_age: 86400', ''].join(
+    '\r\n',
+  );
+
+/** Walks DOMAIN's route with the policy served as given; text and --json runs. */
+async function walk(policyText: string | undefined, status = 200, ...extra: string[]) {
+  const smtp = await serve(SESSION);
+  const port = smtp.split(':')[1]!;
+  const zone: ZoneRecord[] = [
+    { name: DOMAIN, type: 'MX', data: { preference: 10, exchange: MX } },
+    { name: MX, type: 'A', data: '127.0.0.1' },
+    { name: POLICY_HOST, type: 'A', data: '127.0.0.1' },
+  ];
+  if (policyText !== undefined) {
+    zone.push({ name: `_mta-sts.${DOMAIN}`, type: 'TXT', data: 'v=STSv1; id=20261204T1' });
+  }
+  const server = await dns(zone);
+  const httpsPort = await servePolicy(status, policyText ?? '');
+  const env = { SMTP_PROBE_MTA_STS_PORT: String(httpsPort) };
+  const args = [DOMAIN, '--mx', '--port', port, '--dns-server', server.address, '--no-rdns'];
+  const run = await runCli([...args, '--ca', caFile, ...extra], env);
+  const json = await runCli([...args, '--ca', caFile, '--json', ...extra], env);
+  return { run, report: parseReport(json.stdout), dns: server, httpsPort };
+}
+
+describe('MTA-STS with --mx', () => {
+  it('when the policy is enforce and names the MX host then it is valid', async () => {
+    const { run, report, httpsPort } = await walk(policy('enforce', MX));
+
+    expect(run.exitCode).toBe(0);
+    expect(run.stdout).toContain(`MTA-STS: enforce, every MX host matches the policy (mx: ${MX})`);
+    expect(report.mtaSts).toEqual({
+      domain: DOMAIN,
+      status: 'valid',
+      id: '20261204T1',
+      policyUrl: `https://${POLICY_HOST}:${httpsPort}/.well-known/mta-sts.txt`,
+      mode: 'enforce',
+      mx: [MX],
+      maxAge: 86400,
+      hosts: [{ host: MX, matches: true }],
+      problem: null,
+      summary: `MTA-STS: enforce, every MX host matches the policy (mx: ${MX})`,
+    });
+  });
+
+  it('when the policy names *.example.test then the MX host matches it', async () => {
+    const { report } = await walk(policy('testing', '*.example.test'));
+    expect(report.mtaSts).toMatchObject({ status: 'valid', mode: 'testing' });
+  });
+
+  it('when the MX host is not among the mx patterns then a warning says senders would not deliver', async () => {
+    const { run, report } = await walk(policy('enforce', 'mail.other.test', '*.mx.example.test'));
+
+    expect(run.exitCode).toBe(0);
+    expect(report.mtaSts.status).toBe('mx-mismatch');
+    expect(report.mtaSts.hosts).toEqual([{ host: MX, matches: false }]);
+    const warning = report.warnings.find((w: { code: string }) => w.code === 'mta-sts-mx-mismatch');
+    expect(warning.message).toBe(
+      `MTA-STS: enforce, ${MX} not among the policy's mx (mail.other.test, *.mx.example.test): ` +
+        'a sender applying the policy would not deliver to it',
+    );
+    expect(run.stdout).toContain('a sender applying the policy would not deliver to it');
+  });
+
+  it('when there is no _mta-sts record then MTA-STS is not in use and nothing is fetched', async () => {
+    const { run, report } = await walk(undefined);
+    expect(run.stdout).toContain(`MTA-STS: not in use (no v=STSv1 record at _mta-sts.${DOMAIN})`);
+    expect(report.mtaSts).toMatchObject({ status: 'none', id: null, mode: null });
+  });
+
+  it('when the policy server answers 404 then the fetch failed', async () => {
+    const { report } = await walk(policy('enforce', MX), 404);
+    expect(report.mtaSts).toMatchObject({
+      status: 'fetch-failed',
+      problem: 'the server answered HTTP 404',
+    });
+  });
+
+  it('when the policy certificate is not trusted then the policy is not used', async () => {
+    const smtp = await serve(SESSION);
+    const zone: ZoneRecord[] = [
+      { name: DOMAIN, type: 'MX', data: { preference: 10, exchange: MX } },
+      { name: MX, type: 'A', data: '127.0.0.1' },
+      { name: POLICY_HOST, type: 'A', data: '127.0.0.1' },
+      { name: `_mta-sts.${DOMAIN}`, type: 'TXT', data: 'v=STSv1; id=1' },
+    ];
+    const server = await dns(zone);
+    const env = { SMTP_PROBE_MTA_STS_PORT: String(await servePolicy(200, policy('enforce', MX))) };
+    const args = [DOMAIN, '--mx', '--port', smtp.split(':')[1]!, '--dns-server', server.address];
+    const report = parseReport((await runCli([...args, '--no-rdns', '--json'], env)).stdout);
+    expect(report.mtaSts.status).toBe('fetch-failed');
+    expect(report.mtaSts.problem).toMatch(
+      /^the certificate of mta-sts\.example\.test is not valid/,
+    );
+  });
+
+  it('when --no-mta-sts is given then no _mta-sts record is asked for', async () => {
+    const { report, dns: server } = await walk(policy('enforce', MX), 200, '--no-mta-sts');
+    expect(report.mtaSts).toBeNull();
+    expect(server.queries.some((query) => query.name.startsWith('_mta-sts'))).toBe(false);
+  });
+
+  it('when --no-mta-sts is given without --mx then it is a usage error', async () => {
+    const run = await runCli(['127.0.0.1:2525', '--no-mta-sts']);
+    expect(run.exitCode).toBe(2);
+    expect(run.stderr).toContain('--no-mta-sts goes with --mx');
+  });
+});
