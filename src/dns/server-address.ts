@@ -2,7 +2,7 @@
  * Where DNS queries go: the server given with --dns-server, or the
  * system's nameservers as Node reads them from /etc/resolv.conf.
  */
-import { getServers } from 'node:dns';
+import { getServers } from 'node:dns/promises';
 import { isIP, isIPv4, isIPv6 } from 'node:net';
 import { UsageError } from '../errors.js';
 

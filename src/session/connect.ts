@@ -2,7 +2,6 @@
  * The connect stage: resolve the host, try its addresses in turn as telnet
  * does, and start implicit TLS when asked.
  */
-import { isIPv6 } from 'node:net';
 import { ConnectError, type ProbeError } from '../errors.js';
 import { SmtpConnection } from '../transport/connection.js';
 import { connectTcp, resolveAddresses } from '../transport/dial.js';
@@ -68,5 +67,6 @@ export async function openConnection(
 // A name that resolved to IPv6 addresses only: from an IPv4-only network
 // it cannot be reached at all, which is worth saying in so many words.
 function onlyIPv6(isAddressLiteral: boolean, addresses: readonly string[]): boolean {
-  return !isAddressLiteral && addresses.length > 0 && addresses.every((address) => isIPv6(address));
+  // These are addresses already: a colon tells IPv6 (net.isIPv6 costs ~5 ms the first time).
+  return !isAddressLiteral && addresses.length > 0 && addresses.every((a) => a.includes(':'));
 }
