@@ -96,9 +96,19 @@ function closingLines(
     ...warnings.map((warning) => renderer.warning(warning.message)),
     ...renderMxTable(outcome, style),
     '',
-    renderMxVerdict(outcome, style),
+    renderMxVerdict(outcome, style, (host) => enforcedAgainst(mtaSts, host)),
     ...(outcome.exitCode !== 0 && hint ? [style.dim(`hint: ${escapeText(hint).text}`)] : []),
   ];
+}
+
+// The words for a sender that would refuse the host: one enforcing the
+// domain's MTA-STS policy when the policy (enforce) does not list it.
+function enforcedAgainst(mtaSts: MtaStsCheck | undefined, host: string): string | undefined {
+  if (mtaSts?.policy?.mode !== 'enforce') return undefined;
+  const listed = mtaSts.hosts.find((entry) => entry.host === host)?.matches;
+  return listed === false
+    ? "enforces the domain's MTA-STS policy, which does not list it"
+    : undefined;
 }
 
 /**

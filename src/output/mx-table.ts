@@ -45,7 +45,11 @@ export function renderMxTable(outcome: MxOutcome, style: Style): string[] {
 }
 
 /** The verdict of the walk, naming the host that answered or what failed. */
-export function renderMxVerdict(outcome: MxOutcome, style: Style): string {
+export function renderMxVerdict(
+  outcome: MxOutcome,
+  style: Style,
+  refusedBy: ((host: string) => string | undefined) | undefined = undefined,
+): string {
   const { deciding, exitCode } = outcome;
   if (exitCode !== 0) {
     const message = escapeText(deciding.failure?.message ?? 'failed').text;
@@ -54,5 +58,9 @@ export function renderMxVerdict(outcome: MxOutcome, style: Style): string {
   const chosen = outcome.attempts.find((attempt) => attempt.result === deciding)!;
   const where = `${escapeText(chosen.mx.exchange).text} (preference ${chosen.mx.preference})`;
   const backup = outcome.backupOnly ? ', a backup MX: every more preferred one failed' : '';
-  return style.strong(`result: OK: mail would be delivered to ${where}${backup} (exit 0)`);
+  // A policy the host fails (MTA-STS in enforce mode) would stop a sender
+  // that honours it: the verdict must not claim delivery without saying so.
+  const refusal = refusedBy?.(chosen.mx.exchange);
+  const but = refusal ? `, except by a sender that ${refusal}` : '';
+  return style.strong(`result: OK: mail would be delivered to ${where}${backup}${but} (exit 0)`);
 }

@@ -119,6 +119,10 @@ describe('MTA-STS with --mx', () => {
         'a sender applying the policy would not deliver to it',
     );
     expect(run.stdout).toContain('a sender applying the policy would not deliver to it');
+    // The verdict says so too: it must not claim delivery without the exception.
+    expect(run.stdout).toMatch(
+      /^result: OK: mail would be delivered to \S+ \(preference 10\), except by a sender that enforces the domain's MTA-STS policy, which does not list it \(exit 0\)$/m,
+    );
   });
 
   it('when there is no _mta-sts record then MTA-STS is not in use and nothing is fetched', async () => {
