@@ -96,9 +96,22 @@ function closingLines(
     ...warnings.map((warning) => renderer.warning(warning.message)),
     ...renderMxTable(outcome, style),
     '',
-    renderMxVerdict(outcome, style, (host) => enforcedAgainst(mtaSts, host)),
+    renderMxVerdict(
+      outcome,
+      style,
+      (host) => daneAgainst(outcome) ?? enforcedAgainst(mtaSts, host),
+    ),
     ...(outcome.exitCode !== 0 && hint ? [style.dim(`hint: ${escapeText(hint).text}`)] : []),
   ];
+}
+
+// A DANE sender would not deliver to the deciding host either when its
+// authenticated TLSA records match nothing, or defer when they cannot be had.
+function daneAgainst(outcome: MxOutcome): string | undefined {
+  const status = outcome.deciding.dane?.status;
+  if (status === 'no-match') return 'uses DANE, whose TLSA records match no certificate of it';
+  if (status === 'lookup-failed') return 'uses DANE, which would defer: its TLSA lookup fails';
+  return undefined;
 }
 
 // The words for a sender that would refuse the host: one enforcing the

@@ -144,11 +144,12 @@ function summarise(check: Omit<MtaStsCheck, 'summary'>): string {
       return `MTA-STS: ${mode}, every MX host matches the policy (mx: ${patterns})`;
     case 'mx-mismatch': {
       const strays = check.hosts.filter((host) => !host.matches).map((host) => host.host);
+      const [is, them] = strays.length === 1 ? ['is', 'it'] : ['are', 'them'];
       const outcome =
         mode === 'enforce'
-          ? 'a sender applying the policy would not deliver to it'
+          ? `a sender applying the policy would not deliver to ${them}`
           : 'in testing mode senders still deliver, and only report the failure (TLSRPT)';
-      return `MTA-STS: ${mode}, ${strays.join(', ')} not among the policy's mx (${patterns}): ${outcome}`;
+      return `MTA-STS: ${mode}, ${strays.join(', ')} ${is} not among the policy's mx (${patterns}): ${outcome}`;
     }
     case 'invalid-policy':
       return `MTA-STS: the policy at ${check.policyUrl} is not valid (${check.problem}): senders ignore it`;

@@ -98,6 +98,10 @@ async function walkRoute(
     };
   }
 
+  if (route.hosts.length > MAX_MX_HOSTS) {
+    const message = `${MAX_MX_HOSTS} of ${route.hosts.length} MX hosts are tried (the limit); the rest are not`;
+    route = { ...route, warnings: [...route.warnings, { code: 'mx-limit', message }] };
+  }
   const attempts: MxAttempt[] = [];
   for (const mx of route.hosts.slice(0, MAX_MX_HOSTS)) {
     if (signal.aborted) break;

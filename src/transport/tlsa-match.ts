@@ -31,6 +31,7 @@ export interface TlsaMatch {
 const DANE_TA = 2;
 const DANE_EE = 3;
 const HASHES: Record<number, string | null> = { 0: null, 1: 'sha256', 2: 'sha512' };
+const DIGEST_BYTES: Record<number, number> = { 1: 32, 2: 64 };
 
 /** "3 1 1", the way TLSA records are written in zone files. */
 export function formatTlsaParameters(record: TlsaRecord): string {
@@ -71,6 +72,13 @@ function whyUnusable(record: TlsaRecord): string | undefined {
     return `unknown selector ${record.selector}`;
   }
   if (!(record.matchingType in HASHES)) return `unknown matching type ${record.matchingType}`;
+  // A digest of the wrong length can match nothing: the record is broken,
+  // which is worth saying rather than "no match".
+  const length = DIGEST_BYTES[record.matchingType];
+  if (length !== undefined && record.data.length !== length) {
+    return `malformed: matching type ${record.matchingType} needs ${length} bytes of data, not ${record.data.length}`;
+  }
+  if (record.data.length === 0) return 'malformed: no certificate association data';
   return undefined;
 }
 

@@ -258,6 +258,33 @@ describe('DANE', () => {
     expect(report.dane).toMatchObject({ tlsaName: `_${port}._tcp.${HOST}`, status: 'valid' });
   });
 
+  it('when --mx is given and no TLSA record matches then the verdict names the DANE exception', async () => {
+    const target = await serve(starttlsSession(presented));
+    const port = Number(target.split(':')[1]);
+    const zone: ZoneRecord[] = [
+      { name: 'example.test', type: 'MX', data: { preference: 10, exchange: HOST } },
+      { name: HOST, type: 'A', data: '127.0.0.1' },
+      tlsa(port, 3, 1, 1, randomBytes(32)),
+    ];
+    const server = await dns(zone, AUTHENTICATED);
+    const args = ['example.test', '--mx', '--port', String(port), '--dns-server', server.address];
+    const run = await runCli([...args, '--no-rdns', '--no-mta-sts']);
+
+    expect(run.exitCode).toBe(0);
+    expect(run.stdout).toMatch(
+      /^result: OK: mail would be delivered to mx\.example\.test \(preference 10\), except by a sender that uses DANE, whose TLSA records match no certificate of it \(exit 0\)$/m,
+    );
+  });
+
+  it('when a record holds a digest of the wrong length then it is reported malformed, not a mismatch', async () => {
+    const { report } = await probe((p) => [tlsa(p, 3, 1, 1, randomBytes(3))]);
+
+    expect(report.dane.status).toBe('unusable');
+    expect(report.dane.records[0].unusableReason).toBe(
+      'malformed: matching type 1 needs 32 bytes of data, not 3',
+    );
+  });
+
   it('when the server offers no STARTTLS and --dane-require is given then exit 6 after QUIT', async () => {
     const target = await serve([
       send(GREETING_220),

@@ -115,7 +115,7 @@ describe('MTA-STS with --mx', () => {
     expect(report.mtaSts.hosts).toEqual([{ host: MX, matches: false }]);
     const warning = report.warnings.find((w: { code: string }) => w.code === 'mta-sts-mx-mismatch');
     expect(warning.message).toBe(
-      `MTA-STS: enforce, ${MX} not among the policy's mx (mail.other.test, *.mx.example.test): ` +
+      `MTA-STS: enforce, ${MX} is not among the policy's mx (mail.other.test, *.mx.example.test): ` +
         'a sender applying the policy would not deliver to it',
     );
     expect(run.stdout).toContain('a sender applying the policy would not deliver to it');
