@@ -6,7 +6,7 @@
 import { isIP } from 'node:net';
 import { lookupAddresses } from '../dns/addresses.js';
 import type { Resolver } from '../dns/resolver.js';
-import { NullMxError, toProbeError, worstExitCode, type ProbeError } from '../errors.js';
+import { NullMxError, toProbeError, type ProbeError } from '../errors.js';
 import type { ProtocolWarning } from '../protocol/reply.js';
 import type { Target } from '../transport/target.js';
 import type { SessionObserver } from './events.js';
@@ -169,9 +169,24 @@ function decide(route: MailRoute, attempts: readonly MxAttempt[]): MxOutcome {
       exitCode: 0,
     };
   }
-  const exitCode = worstExitCode(attempts.map((attempt) => attempt.result.exitCode));
-  const deciding = attempts.find((attempt) => attempt.result.exitCode === exitCode)!.result;
-  return { domain: route.domain, route, attempts, deciding, backupOnly: false, exitCode };
+  // Of failed attempts, the one that got furthest says most: a certificate
+  // refused (--tls-verify, --dane-require) on a reachable host, rather than
+  // a dead address of the same host tried before it.
+  const deciding = attempts.reduce((a, b) => (progress(b.result) > progress(a.result) ? b : a));
+  const { exitCode } = deciding.result;
+  return {
+    domain: route.domain,
+    route,
+    attempts,
+    deciding: deciding.result,
+    backupOnly: false,
+    exitCode,
+  };
+}
+
+// How far a probe got: its timed stages (connect, greeting, EHLO, TLS…).
+function progress(result: ProbeResult): number {
+  return result.timings.length;
 }
 
 function backupWarning(attempt: MxAttempt): ProtocolWarning {

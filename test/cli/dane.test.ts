@@ -276,6 +276,26 @@ describe('DANE', () => {
     );
   });
 
+  it('when --dane-require fails on the only reachable address then the verdict is the DANE failure', async () => {
+    const target = await serve(starttlsSession(presented));
+    const port = Number(target.split(':')[1]);
+    const zone: ZoneRecord[] = [
+      { name: 'example.test', type: 'MX', data: { preference: 10, exchange: HOST } },
+      // Nothing listens at 127.0.0.2: its connect is refused before the live address is tried.
+      { name: HOST, type: 'A', data: '127.0.0.2' },
+      { name: HOST, type: 'A', data: '127.0.0.1' },
+      tlsa(port, 3, 1, 1, randomBytes(32)),
+    ];
+    const server = await dns(zone, AUTHENTICATED);
+    const args = ['example.test', '--mx', '--port', String(port), '--dns-server', server.address];
+    const run = await runCli([...args, '--no-rdns', '--no-mta-sts', '--dane-require', '--json']);
+    const report = parseReport(run.stdout);
+
+    expect(run.exitCode).toBe(6);
+    expect(report.verdict).toMatchObject({ code: 'tls-policy', stage: 'tls' });
+    expect(report.mx.attempts.map((a: { exitCode: number }) => a.exitCode)).toEqual([4, 6]);
+  });
+
   it('when a record holds a digest of the wrong length then it is reported malformed, not a mismatch', async () => {
     const { report } = await probe((p) => [tlsa(p, 3, 1, 1, randomBytes(3))]);
 
