@@ -112,7 +112,15 @@ export async function runProbe(
   const address = session?.connection.remoteAddress;
   try {
     if (options.checkStartTlsEnforced && !error) {
-      enforcement = await checkEnforcement(options, log.startedAt, display, observe, signal);
+      enforcement = findings.extensions?.has('STARTTLS')
+        ? await checkEnforcement(
+            atAddress(options, address),
+            log.startedAt,
+            display,
+            observe,
+            signal,
+          )
+        : nothingToEnforce(observe);
     }
     // A QUIT the server never answered (it closed instead) is an exchange too.
     log.closePending();
@@ -264,6 +272,22 @@ async function checkDane(
   const { enforceDane, runDaneStep } = await import('./dane-step.js');
   findings.dane = await runDaneStep(session, options, findings.tls, signal);
   enforceDane(options, findings.dane);
+}
+
+// The second connection goes to the address the probe reached: a name with
+// several addresses could otherwise test another server than the one shown.
+function atAddress(options: ProbeOptions, address: string | undefined): ProbeOptions {
+  if (address === undefined) return options;
+  const target = { ...options.target, host: address, isAddressLiteral: true };
+  return { ...options, target };
+}
+
+// A server that offers no STARTTLS has nothing to enforce: the warning
+// that it does not offer it has been given already.
+function nothingToEnforce(observe: SessionObserver): EnforcementResult {
+  const problem = 'the server offers no STARTTLS: there is nothing to enforce';
+  observe({ type: 'note', text: `STARTTLS enforcement not checked: ${problem}` });
+  return { status: 'unknown', reply: undefined, problem, exchanges: [] };
 }
 
 // After 354 every line is message text, QUIT included: the only clean way

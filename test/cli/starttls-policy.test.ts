@@ -286,6 +286,30 @@ describe('--check-starttls-enforced', () => {
     });
   });
 
+  it('when the server offers no STARTTLS then there is nothing to enforce and no second connection', async () => {
+    const { target, server } = await fake([
+      send(GREETING_220),
+      expectLine(/^EHLO /),
+      send(EHLO_NO_STARTTLS),
+      expectLine(/^QUIT$/),
+      send(REPLY_221_BYE),
+      close(),
+    ]);
+    const run = await runCli([target, EHLO, CHECK, '--json']);
+    await server.settled();
+    const report = parseReport(run.stdout);
+
+    expect(run.exitCode).toBe(0);
+    expect(server.received).toHaveLength(1);
+    expect(report.starttlsPolicy.enforcement).toMatchObject({
+      status: 'unknown',
+      problem: 'the server offers no STARTTLS: there is nothing to enforce',
+    });
+    expect(report.warnings.map((w: { code: string }) => w.code)).not.toContain(
+      'starttls-not-enforced',
+    );
+  });
+
   it('when the session itself fails then no second connection is made', async () => {
     const { target, server } = await fake([send(GREETING_554), expectLine(/^QUIT$/), close()]);
     const run = await runCli([target, EHLO, CHECK]);
