@@ -14,7 +14,7 @@ import { describeSize, findQueueId } from '../session/message.js';
 import type { ProbeOptions } from '../session/options.js';
 import { quit } from '../session/quit.js';
 import type { Session } from '../session/session.js';
-import { upgrade } from '../session/starttls.js';
+import { requireTrusted, upgrade } from '../session/starttls.js';
 import type { Reply } from '../protocol/reply.js';
 import type { TlsSession } from '../transport/tls-session.js';
 import type { ExpectationOutcome } from '../session/expectations.js';
@@ -150,6 +150,7 @@ async function connect(step: ReplyingStep, context: StepContext): Promise<void> 
     const hint =
       'this port may expect plaintext SMTP: try without --tls, and starttls in the script';
     findings.tls = await upgrade(session, options, hint);
+    requireTrusted(options, findings.tls);
     session.startGreetingClock();
   }
   findings.greeting = await session.readGreeting(limit(step, options.timeouts.greetingMs));
@@ -185,6 +186,7 @@ async function startTls(step: ReplyingStep, context: StepContext): Promise<void>
   const hint = 'the server accepted STARTTLS but its TLS is broken';
   const timeouts = { ...options.timeouts, tlsMs: limit(step, options.timeouts.tlsMs) };
   context.findings.tls = await upgrade(session, { ...options, timeouts }, hint);
+  requireTrusted(options, context.findings.tls);
   context.state.extensions = undefined;
 }
 

@@ -22,7 +22,7 @@ import { authenticate } from './auth.js';
 import { Session, type StageTiming } from './session.js';
 import { transact, type TransactionResult } from './transaction.js';
 import { describeStage, type Stage } from './stage.js';
-import { shouldStartTls, startTls, upgrade } from './starttls.js';
+import { requireTrusted, shouldStartTls, startTls, upgrade } from './starttls.js';
 import { compareExtensions, reportComparison, type ExtensionComparison } from './tls-policy.js';
 import { checkEnforcement, type EnforcementResult } from './tls-enforcement.js';
 import { courtesyQuit, leavesSessionOpen, startDeadline, untilAborted } from './lifetime.js';
@@ -190,6 +190,7 @@ async function converse(
       'this port may expect plaintext SMTP and STARTTLS: try without --tls (port 25 or 587)';
     findings.tls = await upgrade(session, options, hint);
     await checkDane(session, options, findings, signal);
+    requireTrusted(options, findings.tls);
     session.startGreetingClock();
   }
   // Nothing has been said yet, so there is nobody to say QUIT to.
@@ -251,6 +252,7 @@ async function secure(
   if (shouldStartTls(options, findings.extensions!)) {
     findings.tls = await startTls(session, options);
     await checkDane(session, options, findings, signal);
+    requireTrusted(options, findings.tls);
     findings.extensionsAfterTls = await hello(session, name, options.timeouts.replyMs);
     findings.comparison = compareExtensions(findings.extensions!, findings.extensionsAfterTls);
     reportComparison(session, findings.comparison);

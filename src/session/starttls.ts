@@ -37,7 +37,11 @@ export async function startTls(session: Session, options: ProbeOptions): Promise
   return upgrade(session, options, hint);
 }
 
-/** Runs a TLS handshake on the session's connection and reports it. */
+/**
+ * Runs a TLS handshake on the session's connection and reports it. The
+ * --tls-verify verdict is apart (requireTrusted), so that what is learnt
+ * of the session first — DANE — is reported even when it fails.
+ */
 export async function upgrade(
   session: Session,
   options: ProbeOptions,
@@ -46,7 +50,11 @@ export async function upgrade(
   const tls = await session.connection.upgradeToTls(tlsUpgrade(options, hintOnPlaintext));
   session.record('tls', tls.handshakeMs);
   session.emit({ type: 'tls', session: tls });
+  return tls;
+}
 
+/** With --tls-verify, a certificate that does not verify ends the session (exit 6). */
+export function requireTrusted(options: ProbeOptions, tls: TlsSession): void {
   if (options.tlsVerify && !tls.verification.trusted) {
     const reason = untrustedReason(tls);
     throw new TlsPolicyError(`--tls-verify: the certificate is not trusted (${reason})`, {
@@ -54,7 +62,6 @@ export async function upgrade(
       hint: 'use --ca FILE to trust a private CA, or leave out --tls-verify to only report this',
     });
   }
-  return tls;
 }
 
 function tlsUpgrade(options: ProbeOptions, hintOnPlaintext: string): TlsUpgrade {

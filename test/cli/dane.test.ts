@@ -296,6 +296,19 @@ describe('DANE', () => {
     expect(report.mx.attempts.map((a: { exitCode: number }) => a.exitCode)).toEqual([4, 6]);
   });
 
+  it('when --tls-verify fails on an untrusted certificate then the DANE check is still made and shown', async () => {
+    const { run, report } = await probe(
+      (p) => [tlsa(p, 3, 1, 1, sha256(spki(leaf.cert)))],
+      AUTHENTICATED,
+      '--tls-verify',
+    );
+
+    expect(run.exitCode).toBe(6);
+    expect(report.verdict).toMatchObject({ code: 'tls-policy' });
+    expect(report.dane).toMatchObject({ status: 'valid' });
+    expect(run.stdout).toMatch(/DANE: valid/);
+  });
+
   it('when a record holds a digest of the wrong length then it is reported malformed, not a mismatch', async () => {
     const { report } = await probe((p) => [tlsa(p, 3, 1, 1, randomBytes(3))]);
 
