@@ -59,7 +59,8 @@ describe('--count', () => {
     expect(repeat.reports).toHaveLength(3);
     const greeting = repeat.statistics.stages.find((s: Parsed) => s.stage === 'greeting');
     expect(greeting.count).toBe(3);
-    expect(greeting.minMs).toBeGreaterThanOrEqual(119);
+    // The fake server shares the test's event loop: a stamp may come a few ms late.
+    expect(greeting.minMs).toBeGreaterThanOrEqual(115);
     expect(greeting.maxMs).toBeLessThan(120 + SLACK_MS);
     expect(greeting.minMs).toBeLessThanOrEqual(greeting.medianMs);
     expect(greeting.medianMs).toBeLessThanOrEqual(greeting.p95Ms);

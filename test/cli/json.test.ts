@@ -30,8 +30,10 @@ import {
 const EHLO = '--ehlo=probe.test';
 const { serve } = fakeServerPerTest();
 
-// Scheduling on a shared machine adds delay, never removes it: the
-// reported figure is at least what was injected and not far above.
+// The fake server runs in the test's own process: a busy event loop can
+// stamp the connect a few ms late, so the figure may read a little under
+// the injected delay; scheduling otherwise only adds to it.
+const EARLY_MS = 5;
 const SLACK_MS = 80;
 
 let pair: CertificatePair;
@@ -59,7 +61,7 @@ function slowSession(greetingMs: number, ehloMs: number): Step[] {
 }
 
 function expectNear(reported: number, injected: number): void {
-  expect(reported).toBeGreaterThanOrEqual(injected - 1);
+  expect(reported).toBeGreaterThanOrEqual(injected - EARLY_MS);
   expect(reported).toBeLessThan(injected + SLACK_MS);
 }
 
@@ -195,7 +197,7 @@ describe('--format ndjson', () => {
     ]);
     const [, greeting] = events;
     expectNear(greeting!.latencyMs, 100);
-    expect(greeting!.atMs).toBeGreaterThanOrEqual(99);
+    expect(greeting!.atMs).toBeGreaterThanOrEqual(100 - EARLY_MS);
     const report = events.at(-1)!.report;
     expect(report.exchanges).toHaveLength(3);
     expect(report.exitCode).toBe(0);

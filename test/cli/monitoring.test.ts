@@ -18,10 +18,11 @@ const NAGIOS = ['--format', 'nagios'];
 const { serve } = fakeServerPerTest();
 
 /** Asserts a measured time lies between the injected delay and the delay plus slack. */
-// Node's timers may fire up to a millisecond before their time as
-// performance.now() reads it; scheduling on a busy machine only adds.
+// The fake server shares the test's event loop: on a busy machine the
+// connect can be stamped a few ms late, so a figure may read a little
+// under the injected delay; scheduling otherwise only adds to it.
 function expectNear(seconds: number, delayMs: number): void {
-  expect(seconds * 1000).toBeGreaterThanOrEqual(delayMs - 1);
+  expect(seconds * 1000).toBeGreaterThanOrEqual(delayMs - 5);
   expect(seconds * 1000).toBeLessThanOrEqual(delayMs + SLACK_MS);
 }
 
