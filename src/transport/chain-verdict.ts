@@ -41,6 +41,12 @@ export function explainChainError(code: string, chain: readonly ChainCertificate
   if (leaf === undefined || last === undefined) return CHAIN_PROBLEMS[code] ?? inWords(code);
 
   if (code === 'CERT_HAS_EXPIRED') return describeExpiry(chain);
+  // OpenSSL says "purpose" both for a server certificate without
+  // serverAuth and for an issuer that is no CA: the chain tells which.
+  const notCa = chain.slice(1).find((certificate) => !certificate.isCa);
+  if ((code === 'INVALID_PURPOSE' || code === 'INVALID_CA') && notCa) {
+    return `the issuer "${notCa.subject}" is not a CA (basicConstraints), yet issues a certificate`;
+  }
   if (code === 'CERT_NOT_YET_VALID') return describeNotYetValid(chain);
   if (code === 'DEPTH_ZERO_SELF_SIGNED_CERT') {
     return 'self-signed certificate: its own issuer, and not in the trust store';

@@ -126,6 +126,19 @@ describe('the presented chain', () => {
     );
   });
 
+  it('when an intermediate is not a CA then the reason names it, not the server certificate', async () => {
+    const notCa = await root.intermediate('Not A CA', { notCa: true });
+    const underIt = await notCa.issue({ names: ['mx.probe.test'], ips: ['127.0.0.1'] });
+    const target = await serve(chainOf(underIt, notCa), underIt.key);
+    const run = await runCli([target, EHLO, '--ca', caFile, '--json']);
+    const { tls } = parseReport(run.stdout);
+
+    expect(tls.verification.trusted).toBe(false);
+    expect(tls.verification.chainProblem).toBe(
+      'the issuer "CN=Not A CA" is not a CA (basicConstraints), yet issues a certificate',
+    );
+  });
+
   it('when the chain is sent out of order then it is shown in issuing order', async () => {
     const target = await serve(chainOf(leaf, root, intermediate), leaf.key);
     const run = await runCli([target, EHLO, '--ca', caFile, '--json']);

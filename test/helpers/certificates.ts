@@ -47,7 +47,7 @@ export async function makeSelfSigned(options: CertificateOptions = {}): Promise<
 export interface CertificateAuthority extends CertificatePair {
   issue(options?: CertificateOptions): Promise<CertificatePair>;
   /** An intermediate CA under this one; its `cert` is the intermediate alone. */
-  intermediate(name: string): Promise<CertificateAuthority>;
+  intermediate(name: string, options?: { notCa?: boolean }): Promise<CertificateAuthority>;
 }
 
 /** Makes a private CA, for tests of --ca and of successful verification. */
@@ -85,7 +85,11 @@ async function authority(
     return { cert: leaf.toString('pem'), key: await exportKey(leafKeys.privateKey) };
   };
 
-  const intermediate = async (name: string): Promise<CertificateAuthority> => {
+  // `notCa` makes a broken intermediate: it signs, but its basicConstraints say it may not.
+  const intermediate = async (
+    name: string,
+    { notCa = false }: { notCa?: boolean } = {},
+  ): Promise<CertificateAuthority> => {
     const subKeys = await generateKeys();
     const subCert = await x509.X509CertificateGenerator.create({
       serialNumber: serial(),
@@ -95,7 +99,7 @@ async function authority(
       signingAlgorithm: ALGORITHM,
       publicKey: subKeys.publicKey,
       signingKey: keys.privateKey,
-      extensions: caExtensions(),
+      extensions: notCa ? [new x509.BasicConstraintsExtension(false)] : caExtensions(),
     });
     return authority(subCert, subKeys);
   };
