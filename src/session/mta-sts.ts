@@ -132,6 +132,12 @@ async function fetchText(
   // RFC 8461 §3.3: only a 200 counts; a redirect is not followed.
   if (response.statusCode !== 200)
     throw new Error(`the server answered HTTP ${response.statusCode}`);
+  // §3.3 also asks for text/plain: senders may refuse a policy served as
+  // anything else (an HTML error page with 200, say).
+  const type = response.contentType?.split(';')[0]?.trim().toLowerCase();
+  if (type !== 'text/plain') {
+    throw new Error(`the policy is served as ${type ?? 'no Content-Type'}, not text/plain`);
+  }
   return response.body;
 }
 

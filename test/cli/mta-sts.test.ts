@@ -46,10 +46,10 @@ const SESSION: Step[] = [
 ];
 
 /** Serves one answer for every request on 127.0.0.1; resolves with the port. */
-async function servePolicy(status: number, body: string): Promise<number> {
+async function servePolicy(status: number, body: string, type = 'text/plain'): Promise<number> {
   https = createServer({ cert: policyCert.cert, key: policyCert.key }, (request, response) => {
     const right = request.url === '/.well-known/mta-sts.txt';
-    response.writeHead(right ? status : 404, { 'Content-Type': 'text/plain' });
+    response.writeHead(right ? status : 404, { 'Content-Type': type });
     response.end(right ? body : 'not here');
   });
   await new Promise<void>((resolve) => https!.listen(0, '127.0.0.1', resolve));
@@ -123,6 +123,28 @@ describe('MTA-STS with --mx', () => {
     expect(run.stdout).toMatch(
       /^result: OK: mail would be delivered to \S+ \(preference 10\), except by a sender that enforces the domain's MTA-STS policy, which does not list it \(exit 0\)$/m,
     );
+  });
+
+  it('when the policy is served as HTML then it is not taken as a policy', async () => {
+    const smtp = await serve(SESSION);
+    const port = smtp.split(':')[1]!;
+    const zone: ZoneRecord[] = [
+      { name: DOMAIN, type: 'MX', data: { preference: 10, exchange: MX } },
+      { name: MX, type: 'A', data: '127.0.0.1' },
+      { name: POLICY_HOST, type: 'A', data: '127.0.0.1' },
+      { name: `_mta-sts.${DOMAIN}`, type: 'TXT', data: 'v=STSv1; id=20261204T1' },
+    ];
+    const server = await dns(zone);
+    const httpsPort = await servePolicy(200, policy('enforce', MX), 'text/html');
+    const env = { SMTP_PROBE_MTA_STS_PORT: String(httpsPort) };
+    const args = [DOMAIN, '--mx', '--port', port, '--dns-server', server.address, '--no-rdns'];
+    const run = await runCli([...args, '--ca', caFile, '--json'], env);
+    const report = parseReport(run.stdout);
+
+    expect(report.mtaSts).toMatchObject({
+      status: 'fetch-failed',
+      problem: 'the policy is served as text/html, not text/plain',
+    });
   });
 
   it('when there is no _mta-sts record then MTA-STS is not in use and nothing is fetched', async () => {
