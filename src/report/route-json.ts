@@ -31,6 +31,10 @@ export function mxJson(outcome: MxOutcome, all: boolean): JsonObject {
         error: result.failure ? errorJson(result.failure) : null,
         greetingMs: greeting ? round(greeting.ms) : null,
         totalMs: round(result.totalMs),
+        // Each address may present another certificate and DANE status:
+        // with --all the report's own tls and dane are the deciding one's only.
+        tlsTrusted: result.tls ? result.tls.verification.trusted : null,
+        dane: result.dane?.status ?? null,
       };
     }),
   };

@@ -294,6 +294,11 @@ describe('DANE', () => {
     expect(run.exitCode).toBe(6);
     expect(report.verdict).toMatchObject({ code: 'tls-policy', stage: 'tls' });
     expect(report.mx.attempts.map((a: { exitCode: number }) => a.exitCode)).toEqual([4, 6]);
+    expect(report.mx.attempts.map((a: { dane: string | null }) => a.dane)).toEqual([
+      null,
+      'no-match',
+    ]);
+    expect(report.mx.attempts[1].tlsTrusted).toBe(false);
   });
 
   it('when --tls-verify fails on an untrusted certificate then the DANE check is still made and shown', async () => {
