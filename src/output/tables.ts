@@ -35,7 +35,8 @@ export function renderStatistics(runs: TargetRuns, style: Style): string[] {
   const statistics = summariseRuns(runs.results);
   const exitCode = worstExitCode(runs.results.map((result) => result.exitCode));
   const failed = statistics.failures === 0 ? 'none failed' : `${statistics.failures} failed`;
-  const heading = `${describeTarget(runs)}: ${statistics.runs} probes, ${failed} (exit ${exitCode})`;
+  const probes = `${statistics.runs} ${statistics.runs === 1 ? 'probe' : 'probes'}`;
+  const heading = `${describeTarget(runs)}: ${probes}, ${failed} (exit ${exitCode})`;
 
   const row = (figures: Distribution): string[] => [
     figures.name,
@@ -101,6 +102,7 @@ function describeResult(runs: TargetRuns): string {
   const { failure } = worst;
   if (!failure) return 'OK';
   const where = failure.stage ? ` at ${describeStage(failure.stage)}` : '';
+  if (failure.code === 'interrupted') return `INTERRUPTED${where}`;
   return failure.code === 'expectation-failed' ? `NOT AS EXPECTED${where}` : `FAILED${where}`;
 }
 

@@ -84,7 +84,8 @@ export function failureState(failure: ProbeError): NagiosStateName {
 
 export function describeFailure(failure: ProbeError): string {
   const stage = failure.stage ? ` at ${describeStage(failure.stage)}` : '';
-  return `failed${stage} (exit ${failure.exitCode}): ${failure.message}`;
+  const what = failure.code === 'interrupted' ? 'interrupted' : 'failed';
+  return `${what}${stage} (exit ${failure.exitCode}): ${failure.message}`;
 }
 
 function describeSuccess(result: ProbeResult): string {

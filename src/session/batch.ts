@@ -7,7 +7,8 @@
 import type { Target } from '../transport/target.js';
 import type { SessionObserver } from './events.js';
 import type { ProbeOptions } from './options.js';
-import { runProbe, type ProbeResult } from './probe.js';
+import { abortError } from '../errors.js';
+import { failedProbe, runProbe, type ProbeResult } from './probe.js';
 
 /** Every probe of one target, in order. */
 export interface TargetRuns {
@@ -55,8 +56,12 @@ export async function runBatch(
 
   const workers = Math.min(schedule.concurrency, targets.length);
   await Promise.all(Array.from({ length: workers }, worker));
-  // Targets an interruption kept from starting are left out.
-  return outcome.filter((runs) => runs !== undefined);
+  // A target an interruption kept from starting is still reported: as interrupted.
+  return targets.map((target, index) => {
+    if (outcome[index]) return outcome[index];
+    const notMade = failedProbe(target, abortError(signal?.reason, undefined, 'its first probe'));
+    return { target, results: [notMade] };
+  });
 }
 
 async function probeRepeatedly(
@@ -74,9 +79,19 @@ async function probeRepeatedly(
     results.push(result);
     hooks.probed?.(index, run, result);
 
-    if (run === schedule.count || signal?.aborted) break;
+    if (run === schedule.count) break;
     const waitMs = schedule.intervalMs - (performance.now() - startedAt);
-    if (waitMs > 0 && !(await sleep(waitMs, signal))) break;
+    if (signal?.aborted || (waitMs > 0 && !(await sleep(waitMs, signal)))) {
+      // The probes not made are one interrupted result, so that no output
+      // can read a run cut short as a run that passed — unless the probe
+      // just made was itself cut short, and says so already.
+      const next = `probe ${run + 1} of ${schedule.count}`;
+      const interruption = abortError(signal?.reason, undefined, next);
+      if (result.exitCode !== interruption.exitCode) {
+        results.push(failedProbe(options.target, interruption));
+      }
+      break;
+    }
   }
   return results;
 }

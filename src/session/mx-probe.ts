@@ -6,15 +6,14 @@
 import { isIP } from 'node:net';
 import { lookupAddresses } from '../dns/addresses.js';
 import type { Resolver } from '../dns/resolver.js';
-import { NullMxError, toProbeError, type ProbeError } from '../errors.js';
+import { NullMxError, toProbeError } from '../errors.js';
 import type { ProtocolWarning } from '../protocol/reply.js';
 import type { Target } from '../transport/target.js';
 import type { SessionObserver } from './events.js';
 import { findMailRoute, type MailRoute, type MxRecord } from './mail-route.js';
 import type { ProbeOptions } from './options.js';
 import { startDeadline } from './lifetime.js';
-import { runProbe, type ProbeResult } from './probe.js';
-import { SessionLog } from './log.js';
+import { failedProbe, runProbe, type ProbeResult } from './probe.js';
 
 /** One address of one MX host, and how its probe went. */
 export interface MxAttempt {
@@ -205,26 +204,4 @@ function aliasWarning(host: string): ProtocolWarning {
 
 function hostTarget(domainTarget: Target, host: string): Target {
   return { ...domainTarget, host, isAddressLiteral: isIP(host) !== 0 };
-}
-
-/** The result of a probe that ended before any connection: DNS said no. */
-export function failedProbe(target: Target, error: ProbeError): ProbeResult {
-  const log = new SessionLog();
-  return {
-    target,
-    startedAt: new Date(),
-    address: undefined,
-    timings: [],
-    totalMs: log.elapsed(),
-    greeting: undefined,
-    extensions: undefined,
-    extensionsAfterTls: undefined,
-    tls: undefined,
-    transaction: undefined,
-    log,
-    expectations: [],
-    error,
-    failure: error,
-    exitCode: error.exitCode,
-  };
 }

@@ -300,3 +300,28 @@ function closeInData(session: Session): void {
     text: 'closing after 354 without sending the message (--quit-after data): nothing is delivered',
   });
 }
+
+/**
+ * The result of a probe that ended before any connection: DNS said no (an
+ * MX host), or an interruption came first (probes of a batch not made).
+ */
+export function failedProbe(target: Target, error: ProbeError): ProbeResult {
+  const log = new SessionLog();
+  return {
+    target,
+    startedAt: new Date(),
+    address: undefined,
+    timings: [],
+    totalMs: log.elapsed(),
+    greeting: undefined,
+    extensions: undefined,
+    extensionsAfterTls: undefined,
+    tls: undefined,
+    transaction: undefined,
+    log,
+    expectations: [],
+    error,
+    failure: error,
+    exitCode: error.exitCode,
+  };
+}

@@ -174,7 +174,61 @@ describe('--deadline over many probes', () => {
     );
 
     expect(exitCode).toBe(130);
-    expect(parseOutput(out.text)).toMatchObject({ kind: 'repeat', runs: 0, ok: false });
+    const repeat = parseOutput(out.text);
+    expect(repeat).toMatchObject({
+      kind: 'repeat',
+      runs: 1,
+      failures: 1,
+      ok: false,
+      exitCode: 130,
+    });
+    expect(repeat.reports[0].verdict).toMatchObject({ code: 'interrupted' });
+  });
+});
+
+describe('interrupted between probes', () => {
+  it.each([
+    [['--format', 'nagios'], 3, /^SMTP UNKNOWN - .*interrupted .*probe 2 of 10/],
+    [['-q'], 130, /INTERRUPTED/],
+    [['--json'], 130, /"exitCode": 130/],
+    [['--format', 'prometheus'], 130, /^smtp_probe_success\{target="[^"]+"\} 0$/m],
+  ])(
+    'when %j is interrupted in the wait then the run does not read as passed',
+    async (args, code, said) => {
+      const target = await serve(banner(0));
+      const controller = new AbortController();
+      const out = { text: '', write: (t: string) => (out.text += t) };
+      setTimeout(() => controller.abort('SIGINT'), 300);
+      const exitCode = await main(
+        [target, '--banner', '-c', '10', '--interval', '2s', ...args],
+        { stdout: out, stderr: { write: () => true }, env: {} },
+        controller.signal,
+      );
+
+      expect(exitCode).toBe(code);
+      expect(out.text).toMatch(said);
+    },
+  );
+
+  it('when targets never started then each is listed as interrupted', async () => {
+    const slow = await serve([silent(5_000)]);
+    const other = await serve(banner(0));
+    const controller = new AbortController();
+    const out = { text: '', write: (t: string) => (out.text += t) };
+    setTimeout(() => controller.abort('SIGINT'), 300);
+    const args = [slow, other, '--banner', '--concurrency', '1', '--json'];
+    const exitCode = await main(
+      args,
+      { stdout: out, stderr: { write: () => true }, env: {} },
+      controller.signal,
+    );
+    const reports = parseOutput(out.text);
+
+    expect(exitCode).toBe(130);
+    expect(reports.map((r: Parsed) => [r.target.display, r.verdict?.code])).toEqual([
+      [slow, 'interrupted'],
+      [other, 'interrupted'],
+    ]);
   });
 });
 
