@@ -59,7 +59,7 @@ export function requireTrusted(options: ProbeOptions, tls: TlsSession): void {
     const reason = untrustedReason(tls);
     throw new TlsPolicyError(`--tls-verify: the certificate is not trusted (${reason})`, {
       stage: 'tls',
-      hint: 'use --ca FILE to trust a private CA, or leave out --tls-verify to only report this',
+      hint: untrustedHint(tls),
     });
   }
 }
@@ -95,4 +95,13 @@ function describeNameMismatch(verification: TlsVerification): string {
   const names = verification.certificateNames;
   const held = names.length === 0 ? 'no names' : names.join(', ');
   return `name mismatch: ${verification.checkedName} checked, the certificate is for ${held}`;
+}
+
+// A chain that verifies but names another host needs another name, not another CA.
+function untrustedHint(tls: TlsSession): string {
+  const { chainProblem, nameMatches } = tls.verification;
+  if (chainProblem === undefined && !nameMatches) {
+    return 'the chain verifies but names other hosts: check the target, or give --sni NAME';
+  }
+  return 'use --ca FILE to trust a private CA, or leave out --tls-verify to only report this';
 }
