@@ -18,7 +18,12 @@ import type { OutputFormat, RawReportOptions } from './report-options.js';
 
 type MxRaw = RawConnectionOptions &
   RawReportOptions &
-  RawBatchOptions & { banner?: boolean; mx?: boolean; all?: boolean };
+  RawBatchOptions & {
+    banner?: boolean;
+    mx?: boolean;
+    all?: boolean;
+    checkStarttlsEnforced?: boolean;
+  };
 
 /** The probe of an --mx run: the domain as target, a resolver always. */
 export function toMxProbe(
@@ -44,7 +49,9 @@ export function toMxProbe(
   // MX records live only in DNS.
   const resolver = shared.resolver ?? makeResolver(systemDnsServers(), shared.timeouts.resolveMs);
   const mode = raw.banner ? 'banner' : 'session';
-  const probe = { ...shared, resolver, mode, expectations: [] } as const;
+  // Each MX attempt checks STARTTLS enforcement at its own address.
+  const checkStartTlsEnforced = raw.checkStarttlsEnforced === true;
+  const probe = { ...shared, resolver, mode, checkStartTlsEnforced, expectations: [] } as const;
   return { probe, quiet, color, format, targets: [shared.target] };
 }
 

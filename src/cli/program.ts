@@ -201,10 +201,15 @@ export async function toCliRequest(
 
   if (command.kind === 'probe') {
     const { raw } = command;
-    if ((raw.mx || raw.all) && raw.checkStarttlsEnforced) {
-      throw new UsageError('--check-starttls-enforced does not go with --mx: name one host');
+    if (raw.mx || raw.all) {
+      checkEnforcementRequest(raw, []);
+      if (raw.checkStarttlsEnforced && raw.tls) {
+        throw new UsageError(
+          '--check-starttls-enforced needs a plaintext start: not with --tls or smtps://',
+        );
+      }
+      return toMxRequest(command.targets, raw, format, thresholds, input.env);
     }
-    if (raw.mx || raw.all) return toMxRequest(command.targets, raw, format, thresholds, input.env);
     if (raw.mtaSts === false) throw new UsageError('--no-mta-sts goes with --mx');
     const [first, ...more] = collectTargets(command.targets, raw.targetsFile);
     const [head, ...tail] = [first!, ...more].map((t) => naming(t, () => toTarget(t.spec, raw)));

@@ -225,3 +225,25 @@ describe('smtp-probe --mx', () => {
     expect(server.queries).toEqual([]);
   });
 });
+
+describe('smtp-probe --mx --check-starttls-enforced', () => {
+  it('when asked with --mx then each attempt makes the check (here: nothing to enforce)', async () => {
+    const port = await smtpPort();
+    const zone = [mx(10, 'a.example.test'), a('a.example.test')];
+    const run = await probeMx(zone, port, '--check-starttls-enforced', '--json');
+    const report = parseReport(run.stdout);
+
+    expect(run.exitCode).toBe(0);
+    expect(report.starttlsPolicy.enforcement).toMatchObject({
+      status: 'unknown',
+      problem: 'the server offers no STARTTLS: there is nothing to enforce',
+    });
+  });
+
+  it('when asked with --mx and --tls then it is a usage error', async () => {
+    const run = await runCli(['--mx', 'example.test', '--tls', '--check-starttls-enforced']);
+
+    expect(run.exitCode).toBe(2);
+    expect(run.stderr).toContain('--check-starttls-enforced needs a plaintext start');
+  });
+});
