@@ -13,6 +13,8 @@ export type AddressFamily = 4 | 6 | undefined;
 export interface HostAddresses {
   readonly addresses: readonly string[];
   readonly aliases: readonly string[];
+  /** The name at the end of the alias chain, when the host is an alias. */
+  readonly canonicalName?: string | undefined;
 }
 
 /**
@@ -33,7 +35,11 @@ export async function lookupAddresses(
   );
   const addresses = answers.flatMap((answer) => usableAddresses(answer));
   if (addresses.length > 0) {
-    return { addresses, aliases: [...new Set(answers.flatMap((answer) => answer.aliases))] };
+    const aliases = [...new Set(answers.flatMap((answer) => answer.aliases))];
+    // The address records are owned by the last name of the chain.
+    const owner = answers.flatMap((answer) => answer.records)[0]?.name.replace(/\.$/, '');
+    const canonicalName = aliases.length > 0 ? owner : undefined;
+    return { addresses, aliases, canonicalName };
   }
 
   const failed = settled.find((outcome) => outcome.status === 'rejected');

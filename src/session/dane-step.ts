@@ -32,11 +32,31 @@ export async function runDaneStep(
     return undefined;
   }
 
-  const check = await checkDane(resolver, host, options.target.port, tls, signal);
+  const check = await checkAliasFirst(resolver, host, options, tls, signal);
   const { notes, warning } = describeDane(check);
   for (const text of notes) session.emit({ type: 'note', text });
   if (warning) session.emit({ type: 'warning', warning });
   return check;
+}
+
+// An MX host that is an alias: the TLSA records at the end of its chain
+// come first; only when there are none there do the host's own apply. Both
+// names may then be the certificate's (RFC 7672 §2.2.2).
+async function checkAliasFirst(
+  resolver: NonNullable<ProbeOptions['resolver']>,
+  host: string,
+  options: ProbeOptions,
+  tls: TlsSession,
+  signal: AbortSignal | undefined,
+): Promise<DaneCheck> {
+  const { port } = options.target;
+  const target = options.daneAliasTarget;
+  if (target === undefined || target === host) return checkDane(resolver, host, port, tls, signal);
+
+  const names = [target, host];
+  const expanded = await checkDane(resolver, target, port, tls, signal, names);
+  if (expanded.status !== 'no-records') return expanded;
+  return checkDane(resolver, host, port, tls, signal, names);
 }
 
 /** With --dane-require, throws unless the check was made and found a match. */

@@ -46,8 +46,8 @@ export function tlsaName(host: string, port: number): string {
 
 /**
  * Looks up and judges the TLSA records of host:port against the session's
- * chain; never throws for DNS failures. See RFC 7672 §2.2.2 for the CNAME
- * expansion of the host that this check does not make.
+ * chain; never throws for DNS failures. `referenceNames` are the names the
+ * certificate may carry (for an alias: its target and itself, RFC 7672 §2.2.2).
  */
 export async function checkDane(
   resolver: Resolver,
@@ -55,6 +55,7 @@ export async function checkDane(
   port: number,
   tls: TlsSession,
   signal?: AbortSignal,
+  referenceNames: readonly string[] = [host],
 ): Promise<DaneCheck> {
   const name = tlsaName(host, port);
   let answer: DnsAnswer;
@@ -69,7 +70,7 @@ export async function checkDane(
   }
 
   const records = answer.records.flatMap(toTlsaRecord);
-  const hostNames = [host.replace(/\.$/, '')];
+  const hostNames = referenceNames.map((each) => each.replace(/\.$/, ''));
   const matches = records.map((record) => matchTlsa(record, tls.chainDer, hostNames));
   const found = { tlsaName: name, authenticated: answer.authenticated, rcode: answer.rcode };
   const status = judge(answer, matches);

@@ -123,12 +123,13 @@ async function* probeHost(
   const host = mx.exchange;
   let addresses: readonly string[];
   let aliases: readonly string[] = [];
+  let canonicalName: string | undefined;
   try {
     const found =
       isIP(host) !== 0
-        ? { addresses: [host], aliases: [] }
+        ? { addresses: [host], aliases: [], canonicalName: undefined }
         : await lookupAddresses(options.resolver, host, options.family, signal);
-    ({ addresses, aliases } = found);
+    ({ addresses, aliases, canonicalName } = found);
   } catch (error) {
     hooks.observer(mx, undefined);
     yield {
@@ -147,7 +148,9 @@ async function* probeHost(
     const sni = options.sni ?? (isIP(host) === 0 ? host : undefined);
     // DANE looks up the TLSA records of the MX host's name (RFC 7672 §2.2.1).
     const daneHost = isIP(host) === 0 ? host : undefined;
-    const result = await runProbe({ ...options, target, sni, daneHost }, observe, signal);
+    const daneAliasTarget = canonicalName;
+    const probing = { ...options, target, sni, daneHost, daneAliasTarget };
+    const result = await runProbe(probing, observe, signal);
     yield { mx, address, result };
     if (signal?.aborted) return;
   }

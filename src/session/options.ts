@@ -100,6 +100,11 @@ export interface ProbeOptions {
   readonly dane?: DanePolicy | undefined;
   /** The host whose TLSA records apply (the MX name with --mx); default: the target host. */
   readonly daneHost?: string | undefined;
+  /**
+   * When daneHost is an alias, the name its CNAME chain ends at: its TLSA
+   * records are asked for first, then daneHost's (RFC 7672 §2.2.2).
+   */
+  readonly daneAliasTarget?: string | undefined;
 }
 
 /** AUTH as asked for on the command line; the secret has been read already. */

@@ -276,6 +276,31 @@ describe('DANE', () => {
     );
   });
 
+  it.each([
+    ['the end of its chain', 'real.example.test'],
+    ["itself, when the chain's end has none", 'alias.example.test'],
+  ])('when the MX host is an alias then TLSA records are asked at %s', async (_where, owner) => {
+    const target = await serve(starttlsSession(presented));
+    const port = Number(target.split(':')[1]);
+    const data = { usage: 3, selector: 1, matchingType: 1, certificate: sha256(spki(leaf.cert)) };
+    const zone: ZoneRecord[] = [
+      {
+        name: 'example.test',
+        type: 'MX',
+        data: { preference: 10, exchange: 'alias.example.test' },
+      },
+      { name: 'alias.example.test', type: 'CNAME', data: 'real.example.test' },
+      { name: 'real.example.test', type: 'A', data: '127.0.0.1' },
+      { name: `_${port}._tcp.${owner}`, type: 'TLSA', data },
+    ];
+    const server = await dns(zone, AUTHENTICATED);
+    const args = ['example.test', '--mx', '--port', String(port), '--dns-server', server.address];
+    const run = await runCli([...args, '--no-rdns', '--no-mta-sts', '--json']);
+    const report = parseReport(run.stdout);
+
+    expect(report.dane).toMatchObject({ tlsaName: `_${port}._tcp.${owner}`, status: 'valid' });
+  });
+
   it('when --dane-require fails on the only reachable address then the verdict is the DANE failure', async () => {
     const target = await serve(starttlsSession(presented));
     const port = Number(target.split(':')[1]);

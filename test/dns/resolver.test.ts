@@ -94,7 +94,11 @@ describe('lookupAddresses', () => {
   it('when the name is an alias then the CNAME is reported with the addresses', async () => {
     const server = await dns(ZONE);
     const found = await lookupAddresses(resolverFor(server.address), 'alias.example.test', 4);
-    expect(found).toEqual({ addresses: ['127.0.0.1'], aliases: ['alias.example.test'] });
+    expect(found).toEqual({
+      addresses: ['127.0.0.1'],
+      aliases: ['alias.example.test'],
+      canonicalName: 'mx.example.test',
+    });
   });
 
   it('when the host does not exist then the error says no such host', async () => {
