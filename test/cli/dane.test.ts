@@ -8,21 +8,10 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
 import { makeCertificateAuthority, type CertificatePair } from '../helpers/certificates.js';
 import { dnsServerPerTest, type DnsBehaviour, type ZoneRecord } from '../helpers/dns-server.js';
-import {
-  expectLine,
-  fakeServerPerTest,
-  send,
-  startTls,
-  type Step,
-} from '../helpers/fake-server.js';
+import { expectLine, fakeServerPerTest, send } from '../helpers/fake-server.js';
+import { tlsSession } from '../helpers/monitoring-scripts.js';
 import { parseReport } from '../helpers/schema.js';
-import {
-  EHLO_AFTER_TLS,
-  EHLO_WITH_STARTTLS,
-  GREETING_220,
-  REPLY_220_STARTTLS,
-  REPLY_221_BYE,
-} from '../fixtures/replies.js';
+import { GREETING_220, REPLY_221_BYE } from '../fixtures/replies.js';
 
 const dns = dnsServerPerTest();
 const { serve } = fakeServerPerTest();
@@ -43,21 +32,6 @@ beforeAll(async () => {
   otherName = { cert: `${other.cert.trimEnd()}\n${ca.cert.trimEnd()}\n`, key: other.key };
 });
 
-function starttlsSession(pair: CertificatePair): Step[] {
-  return [
-    send(GREETING_220),
-    expectLine(/^EHLO /),
-    send(EHLO_WITH_STARTTLS),
-    expectLine(/^STARTTLS$/),
-    send(REPLY_220_STARTTLS),
-    startTls(pair),
-    expectLine(/^EHLO /),
-    send(EHLO_AFTER_TLS),
-    expectLine(/^QUIT$/),
-    send(REPLY_221_BYE),
-  ];
-}
-
 const sha256 = (bytes: Buffer): Buffer => createHash('sha256').update(bytes).digest();
 const sha512 = (bytes: Buffer): Buffer => createHash('sha512').update(bytes).digest();
 const der = (pem: string): Buffer => new X509Certificate(pem).raw;
@@ -76,7 +50,7 @@ async function probe(
   behaviour: DnsBehaviour = AUTHENTICATED,
   ...extra: string[]
 ) {
-  const target = await serve(starttlsSession(presented));
+  const target = await serve(tlsSession(presented));
   const port = Number(target.split(':')[1]);
   const zone: ZoneRecord[] = [{ name: HOST, type: 'A', data: '127.0.0.1' }, ...records(port)];
   const server = await dns(zone, behaviour);
@@ -133,7 +107,7 @@ describe('DANE', () => {
   });
 
   it('when a 2 0 1 record names the CA but the certificate is for another host then it fails', async () => {
-    const target = await serve(starttlsSession(otherName));
+    const target = await serve(tlsSession(otherName));
     const port = Number(target.split(':')[1]);
     const zone: ZoneRecord[] = [
       { name: HOST, type: 'A', data: '127.0.0.1' },
@@ -224,7 +198,7 @@ describe('DANE', () => {
   });
 
   it('when the TLSA lookup gets SERVFAIL then the check says a DANE sender would defer', async () => {
-    const target = await serve(starttlsSession(presented));
+    const target = await serve(tlsSession(presented));
     const port = Number(target.split(':')[1]);
     const name = `_${port}._tcp.${HOST}`;
     const server = await dns([{ name: HOST, type: 'A', data: '127.0.0.1' }], {
@@ -243,7 +217,7 @@ describe('DANE', () => {
   });
 
   it('when --mx is given then the TLSA records of the MX host are checked', async () => {
-    const target = await serve(starttlsSession(presented));
+    const target = await serve(tlsSession(presented));
     const port = Number(target.split(':')[1]);
     const zone: ZoneRecord[] = [
       { name: 'example.test', type: 'MX', data: { preference: 10, exchange: HOST } },
@@ -259,7 +233,7 @@ describe('DANE', () => {
   });
 
   it('when --mx is given and no TLSA record matches then the verdict names the DANE exception', async () => {
-    const target = await serve(starttlsSession(presented));
+    const target = await serve(tlsSession(presented));
     const port = Number(target.split(':')[1]);
     const zone: ZoneRecord[] = [
       { name: 'example.test', type: 'MX', data: { preference: 10, exchange: HOST } },
@@ -280,7 +254,7 @@ describe('DANE', () => {
     ['the end of its chain', 'real.example.test'],
     ["itself, when the chain's end has none", 'alias.example.test'],
   ])('when the MX host is an alias then TLSA records are asked at %s', async (_where, owner) => {
-    const target = await serve(starttlsSession(presented));
+    const target = await serve(tlsSession(presented));
     const port = Number(target.split(':')[1]);
     const data = { usage: 3, selector: 1, matchingType: 1, certificate: sha256(spki(leaf.cert)) };
     const zone: ZoneRecord[] = [
@@ -302,7 +276,7 @@ describe('DANE', () => {
   });
 
   it('when --dane-require fails on the only reachable address then the verdict is the DANE failure', async () => {
-    const target = await serve(starttlsSession(presented));
+    const target = await serve(tlsSession(presented));
     const port = Number(target.split(':')[1]);
     const zone: ZoneRecord[] = [
       { name: 'example.test', type: 'MX', data: { preference: 10, exchange: HOST } },
@@ -366,7 +340,7 @@ describe('DANE', () => {
   });
 
   it('when the target is an address then no TLSA is looked up, and --dane-require fails', async () => {
-    const target = await serve(starttlsSession(presented));
+    const target = await serve(tlsSession(presented));
     const server = await dns([], AUTHENTICATED);
     const args = [target, '--dns-server', server.address, '--no-rdns'];
     const run = await runCli([...args, '--dane-require']);
@@ -383,7 +357,7 @@ describe('DANE', () => {
   });
 
   it('when no resolver is in use then dane is null', async () => {
-    const target = await serve(starttlsSession(presented));
+    const target = await serve(tlsSession(presented));
     const run = await runCli([target, '--ehlo', 'probe.example.test', '--json']);
     expect(parseReport(run.stdout).dane).toBeNull();
   });

@@ -13,19 +13,12 @@ import {
   fakeServerPerTest,
   send,
   silent,
-  startTls,
   type Step,
 } from '../helpers/fake-server.js';
+import { tlsSession } from '../helpers/monitoring-scripts.js';
 import { parseEvents, parseReport, type Parsed } from '../helpers/schema.js';
 import { removeTempFiles, writeTempFile } from '../helpers/temp-files.js';
-import {
-  EHLO_AFTER_TLS,
-  EHLO_PLAIN,
-  EHLO_WITH_STARTTLS,
-  GREETING_220,
-  REPLY_220_STARTTLS,
-  REPLY_221_BYE,
-} from '../fixtures/replies.js';
+import { EHLO_PLAIN, GREETING_220, REPLY_221_BYE } from '../fixtures/replies.js';
 
 const EHLO = '--ehlo=probe.test';
 const { serve } = fakeServerPerTest();
@@ -112,19 +105,7 @@ describe('--json', () => {
   });
 
   it('when STARTTLS runs then TLS and the extensions on both sides are reported', async () => {
-    const target = await serve([
-      send(GREETING_220),
-      expectLine(/^EHLO /),
-      send(EHLO_WITH_STARTTLS),
-      expectLine(/^STARTTLS$/),
-      send(REPLY_220_STARTTLS),
-      startTls(pair),
-      expectLine(/^EHLO /),
-      send(EHLO_AFTER_TLS),
-      expectLine(/^QUIT$/),
-      send(REPLY_221_BYE),
-      close(),
-    ]);
+    const target = await serve(tlsSession(pair));
     const report = parseReport((await runCli([target, EHLO, '--ca', caFile, '--json'])).stdout);
 
     expect(report.ok).toBe(true);
