@@ -56,7 +56,8 @@ export function addReportOptions(command: Command): Command {
     .option('--json', 'same as --format json')
     .option(
       '--warning <threshold>',
-      'with --format nagios: WARNING above a time (2s, greeting=1s) or below cert-days=N (repeatable)',
+      'with --format nagios: WARNING above a time (2s, greeting=1s) ' +
+        'or below cert-days=N (repeatable)',
       collect,
       [],
     )

@@ -95,7 +95,10 @@ export function reverseName(address: string): string {
   return `${nibbles.reverse().join('.')}.ip6.arpa`;
 }
 
-/** Compares two addresses as addresses: ::1 equals 0:0:0:0:0:0:0:1, ::ffff:a.b.c.d equals a.b.c.d. */
+/**
+ * Compares two addresses as addresses: ::1 equals 0:0:0:0:0:0:0:1, and
+ * ::ffff:a.b.c.d equals a.b.c.d.
+ */
 export function sameAddress(a: string, b: string): boolean {
   const normal = (address: string): string => {
     const plain = address.replace(/^::ffff:(?=\d+\.)/i, '');

@@ -8,7 +8,7 @@ import type { Style } from './style.js';
 import type { ProbeResult } from '../session/probe.js';
 import { describeOutcome } from '../session/expectations.js';
 import { describeStage } from '../session/stage.js';
-import { replyText, type Reply } from '../protocol/reply.js';
+import { formatReply } from '../protocol/reply.js';
 
 /** The lines that close a transcript. */
 export function renderSummary(
@@ -125,7 +125,7 @@ export function renderTransaction(result: ProbeResult, renderer: TranscriptRende
   const lines = [`recipients: ${accepted.length} accepted, ${refused.length} refused`];
   for (const { address, reply } of refused) {
     lines.push(
-      `  refused ${renderer.escapeText(address)}: ${renderer.escapeText(replyLine(reply))}`,
+      `  refused ${renderer.escapeText(address)}: ${renderer.escapeText(formatReply(reply))}`,
     );
   }
   if (delivery) {
@@ -143,9 +143,4 @@ function describeSend(result: ProbeResult, renderer: TranscriptRenderer): string
   const id = delivery?.queueId ? ` as ${renderer.escapeText(delivery.queueId)}` : '';
   const message = delivery ? `, message accepted${id}` : '';
   return `: ${accepted.length} recipients accepted, ${refused.length} refused${message}`;
-}
-
-function replyLine(reply: Reply): string {
-  const text = replyText(reply);
-  return text === '' ? String(reply.code) : `${reply.code} ${text}`;
 }

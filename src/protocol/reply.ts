@@ -100,3 +100,9 @@ export function replyText(reply: Reply): string {
   );
   return [first ?? '', ...continuation].filter((text) => text !== '').join(' ');
 }
+
+/** A reply in one line for messages: `550 5.1.1 user unknown`, or the code alone. */
+export function formatReply(reply: Reply): string {
+  const text = replyText(reply);
+  return text === '' ? String(reply.code) : `${reply.code} ${text}`;
+}

@@ -80,7 +80,8 @@ function judgeRepeat(results: readonly ProbeResult[], thresholds: readonly Thres
   if (failed.length > 0) {
     const last = failed.at(-1)!;
     const state = failed.map((r) => failureState(r.failure!)).reduce(worse);
-    const said = `${target} ${failed.length} of ${probes} failed; the last ${describeFailure(last.failure!)}`;
+    const lastly = describeFailure(last.failure!);
+    const said = `${target} ${failed.length} of ${probes} failed; the last ${lastly}`;
     return { state, text: said, items, target };
   }
 

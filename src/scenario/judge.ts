@@ -4,7 +4,7 @@
  * is a refusal, which fails the run with that stage's exit status.
  */
 import { ExpectationError, ReplyError } from '../errors.js';
-import { replyText, type Reply } from '../protocol/reply.js';
+import { formatReply, type Reply } from '../protocol/reply.js';
 import type { SessionObserver } from '../session/events.js';
 import { matchesReply, type ExpectationOutcome } from '../session/expectations.js';
 import { describeStage, type Stage } from '../session/stage.js';
@@ -38,7 +38,8 @@ export function judgeReply(
       emit({ type: 'note', text: `line ${clause.line} met: ${clause.text}` });
       continue;
     }
-    const message = `${describeStep(file, clause)}: not met, ${describeStage(stage)} was answered ${describeReply(reply)}`;
+    const answered = `${describeStage(stage)} was answered ${formatReply(reply)}`;
+    const message = `${describeStep(file, clause)}: not met, ${answered}`;
     if (!clause.soft) throw new ExpectationError([message], stage);
     emit({ type: 'warning', warning: { code: 'expectation-soft', message } });
   }
@@ -68,11 +69,6 @@ function outcomeOf(
   return {
     expectation: { stage, matcher: clause.matchers[0]!, source, inScenario: true },
     status: met ? 'met' : 'failed',
-    got: describeReply(reply),
+    got: formatReply(reply),
   };
-}
-
-function describeReply(reply: Reply): string {
-  const text = replyText(reply);
-  return text === '' ? String(reply.code) : `${reply.code} ${text}`;
 }

@@ -149,7 +149,8 @@ class Parser {
     const last = this.steps.at(-1)!;
     if (last.kind === 'wait' || last.kind === 'close') {
       throw new ScenarioSyntaxError(
-        `expect must follow a step that draws a reply (connect, send, starttls, auth, data, quit), not ${last.kind}`,
+        'expect must follow a step that draws a reply ' +
+          `(connect, send, starttls, auth, data, quit), not ${last.kind}`,
       );
     }
     return last;

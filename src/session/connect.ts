@@ -57,7 +57,8 @@ export async function openConnection(
 
   if (lastError instanceof ConnectError && onlyIPv6(target.isAddressLiteral, addresses)) {
     throw new ConnectError(
-      `${target.host} has only IPv6 addresses and none is reachable from here: ${lastError.message}`,
+      `${target.host} has only IPv6 addresses and none is reachable from here: ` +
+        lastError.message,
       { cause: lastError, hint: 'this machine may have no IPv6 route; probe from one that has' },
     );
   }

@@ -95,14 +95,16 @@ function summarise(check: Omit<DaneCheck, 'summary'>): string {
       return `DANE: valid (${formatTlsaParameters(match.record)} matches ${what})`;
     }
     case 'no-match':
-      return 'DANE: TLSA records but none matches the certificate — a DANE sender would not deliver';
+      return `DANE: TLSA records but none matches the certificate — ${NOT_DELIVERED}`;
     case 'unauthenticated':
       return (
         `DANE: records not DNSSEC-authenticated (AD bit clear): a DANE sender ignores the ` +
         `TLSA records at ${name} (RFC 7672 §2.2)`
       );
     case 'unusable':
-      return `DANE: the TLSA records at ${name} are all unusable for SMTP: DANE gives no protection`;
+      return (
+        `DANE: the TLSA records at ${name} are all unusable for SMTP: ` + 'DANE gives no protection'
+      );
     case 'no-records':
       return `DANE: not in use (no TLSA records at ${name})`;
     case 'lookup-failed':
@@ -142,7 +144,9 @@ export function describeDane(check: DaneCheck): {
 export function daneRequiredError(check: DaneCheck): TlsPolicyError {
   return new TlsPolicyError(`--dane-require: ${check.summary.replace(/^DANE: /, '')}`, {
     stage: 'tls',
-    hint: 'publish DNSSEC-signed TLSA records that match the certificate, or leave out --dane-require',
+    hint:
+      'publish DNSSEC-signed TLSA records that match the certificate, ' +
+      'or leave out --dane-require',
   });
 }
 
@@ -168,3 +172,5 @@ function shortHex(data: Buffer): string {
   const hex = data.toString('hex');
   return hex.length > 16 ? `${hex.slice(0, 16)}…` : hex;
 }
+
+const NOT_DELIVERED = 'a DANE sender would not deliver';

@@ -5,7 +5,7 @@
  * was not is a failure with its own exit status.
  */
 import { ExpectationError, ReplyError, UsageError, type ProbeError } from '../errors.js';
-import { formatEnhancedStatusCode, replyText, type Reply } from '../protocol/reply.js';
+import { formatEnhancedStatusCode, formatReply, type Reply } from '../protocol/reply.js';
 import { stripLineEnding } from '../protocol/reply-reader.js';
 import type { SessionLog } from './log.js';
 import { describeStage, type Stage } from './stage.js';
@@ -148,7 +148,7 @@ export function judgeExpectations(
 
     const wrong = replies.find((reply) => !matchesReply(expectation.matcher, reply));
     const decisive = wrong ?? replies.at(-1)!;
-    return { expectation, status: wrong ? 'failed' : 'met', got: describeReply(decisive) };
+    return { expectation, status: wrong ? 'failed' : 'met', got: formatReply(decisive) };
   });
 }
 
@@ -183,7 +183,8 @@ export function describeOutcome(outcome: ExpectationOutcome): string {
   if (status === 'met') return `${expected}: met (${got})`;
   if (status === 'failed') return `${expected}: not met, ${stage} was answered ${got}`;
   if (outcome.unanswered) return `${expected}: not met, ${stage} was sent but never answered`;
-  return `${expected}: not met, ${stage} was never ${expectation.stage === 'greeting' ? 'received' : 'sent'}`;
+  const never = expectation.stage === 'greeting' ? 'received' : 'sent';
+  return `${expected}: not met, ${stage} was never ${never}`;
 }
 
 function repliesFor(expectation: Expectation, log: SessionLog): Reply[] {
@@ -195,9 +196,4 @@ function repliesFor(expectation: Expectation, log: SessionLog): Reply[] {
     expectation.overTls ? exchange.secure && !firstSecure : exchange.secure === firstSecure,
   );
   return side.map((exchange) => exchange.reply!);
-}
-
-function describeReply(reply: Reply): string {
-  const text = replyText(reply);
-  return text === '' ? String(reply.code) : `${reply.code} ${text}`;
 }

@@ -155,10 +155,14 @@ function summarise(check: Omit<MtaStsCheck, 'summary'>): string {
         mode === 'enforce'
           ? `a sender applying the policy would not deliver to ${them}`
           : 'in testing mode senders still deliver, and only report the failure (TLSRPT)';
-      return `MTA-STS: ${mode}, ${strays.join(', ')} ${is} not among the policy's mx (${patterns}): ${outcome}`;
+      const outside = `${strays.join(', ')} ${is} not among the policy's mx (${patterns})`;
+      return `MTA-STS: ${mode}, ${outside}: ${outcome}`;
     }
     case 'invalid-policy':
-      return `MTA-STS: the policy at ${check.policyUrl} is not valid (${check.problem}): senders ignore it`;
+      return (
+        `MTA-STS: the policy at ${check.policyUrl} is not valid (${check.problem}): ` +
+        'senders ignore it'
+      );
     case 'invalid-record':
       return `MTA-STS: ${check.problem}`;
     case 'fetch-failed':

@@ -98,7 +98,8 @@ async function walkRoute(
   }
 
   if (route.hosts.length > MAX_MX_HOSTS) {
-    const message = `${MAX_MX_HOSTS} of ${route.hosts.length} MX hosts are tried (the limit); the rest are not`;
+    const tried = `${MAX_MX_HOSTS} of ${route.hosts.length} MX hosts are tried (the limit)`;
+    const message = `${tried}; the rest are not`;
     route = { ...route, warnings: [...route.warnings, { code: 'mx-limit', message }] };
   }
   const attempts: MxAttempt[] = [];
@@ -193,7 +194,8 @@ function progress(result: ProbeResult): number {
 
 function backupWarning(attempt: MxAttempt): ProtocolWarning {
   const message =
-    `only a backup MX answered well: ${attempt.mx.exchange} (preference ${attempt.mx.preference}); ` +
+    `only a backup MX answered well: ${attempt.mx.exchange} ` +
+    `(preference ${attempt.mx.preference}); ` +
     'mail is delivered, but every more preferred MX failed';
   return { code: 'mx-backup-only', message };
 }

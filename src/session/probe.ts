@@ -222,7 +222,8 @@ async function converse(
 
   const { transaction, quitAfter } = options;
   if (options.quitAfterReason) {
-    const text = `stopping after ${describeStage(quitAfter!)}: ${options.quitAfterReason}, so nothing is delivered`;
+    const stage = describeStage(quitAfter!);
+    const text = `stopping after ${stage}: ${options.quitAfterReason}, so nothing is delivered`;
     session.emit({ type: 'note', text });
   }
   findings.transaction = await transact(

@@ -9,7 +9,7 @@ import { openConnection } from './connect.js';
 import type { SessionObserver } from './events.js';
 import { courtesyQuit, leavesSessionOpen, untilAborted } from './lifetime.js';
 import { SessionLog } from './log.js';
-import { classifyReplyCode, replyText, type Reply } from '../protocol/reply.js';
+import { classifyReplyCode, formatReply, replyText, type Reply } from '../protocol/reply.js';
 import type { Exchange } from './log.js';
 import { defaultEhloName, greet, hello } from './hello.js';
 import type { ProbeOptions } from './options.js';
@@ -78,7 +78,7 @@ export function describeEnforcement(
   result: EnforcementResult,
   port: number,
 ): { text: string; warn: boolean } {
-  const drew = result.reply ? `MAIL FROM:<> without TLS drew ${replyLine(result.reply)}` : '';
+  const drew = result.reply ? `MAIL FROM:<> without TLS drew ${formatReply(result.reply)}` : '';
   switch (result.status) {
     case 'required':
       return { text: `STARTTLS is enforced: ${drew}`, warn: false };
@@ -98,11 +98,6 @@ export function describeEnforcement(
     case 'unknown':
       return { text: `STARTTLS enforcement not checked: ${result.problem ?? drew}`, warn: false };
   }
-}
-
-function replyLine(reply: Reply): string {
-  const text = replyText(reply);
-  return text === '' ? String(reply.code) : `${reply.code} ${text}`;
 }
 
 /**

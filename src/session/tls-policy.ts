@@ -80,7 +80,10 @@ export function reportComparison(session: Session, comparison: ExtensionComparis
   }
 }
 
-/** The one line of lists: `extensions: both: … · before TLS only: … · after TLS only: …`. */
+/**
+ * The one line of lists:
+ * `extensions: both: … · before TLS only: … · after TLS only: …`.
+ */
 export function describeComparison(comparison: ExtensionComparison): string {
   const parts = [
     `both: ${listOrNone(comparison.both)}`,

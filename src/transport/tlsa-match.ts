@@ -65,7 +65,8 @@ export function matchTlsa(
 
 function whyUnusable(record: TlsaRecord): string | undefined {
   if (record.usage === 0 || record.usage === 1) {
-    return `usage ${record.usage} (PKIX-${record.usage === 0 ? 'TA' : 'EE'}) is not for SMTP (RFC 7672 §3.1.3)`;
+    const pkix = record.usage === 0 ? 'TA' : 'EE';
+    return `usage ${record.usage} (PKIX-${pkix}) is not for SMTP (RFC 7672 §3.1.3)`;
   }
   if (record.usage !== DANE_TA && record.usage !== DANE_EE) return `unknown usage ${record.usage}`;
   if (record.selector !== 0 && record.selector !== 1) {
@@ -76,7 +77,8 @@ function whyUnusable(record: TlsaRecord): string | undefined {
   // which is worth saying rather than "no match".
   const length = DIGEST_BYTES[record.matchingType];
   if (length !== undefined && record.data.length !== length) {
-    return `malformed: matching type ${record.matchingType} needs ${length} bytes of data, not ${record.data.length}`;
+    const needs = `matching type ${record.matchingType} needs ${length} bytes of data`;
+    return `malformed: ${needs}, not ${record.data.length}`;
   }
   if (record.data.length === 0) return 'malformed: no certificate association data';
   return undefined;
