@@ -120,48 +120,54 @@ describe('--count', () => {
 });
 
 describe('--count over TLS', () => {
-  it('when smtp-server is probed twice with STARTTLS then each probe has its TLS figures', async () => {
-    const authority = await makeCertificateAuthority();
-    const pair = await authority.issue({ names: ['mx.probe.test'], ips: ['127.0.0.1'] });
-    const caFile = writeTempFile('batch-ca.pem', authority.cert);
-    const real = await startRealServer({ pair });
-    try {
-      const target = `127.0.0.1:${real.port}`;
-      const args = ['--ehlo=probe.test', '--ca', caFile, '-c', '2', '--interval', '0', '--json'];
-      const repeat = parseOutput((await runCli([target, ...args])).stdout);
+  it(
+    'when smtp-server is probed twice with STARTTLS ' + 'then each probe has its TLS figures',
+    async () => {
+      const authority = await makeCertificateAuthority();
+      const pair = await authority.issue({ names: ['mx.probe.test'], ips: ['127.0.0.1'] });
+      const caFile = writeTempFile('batch-ca.pem', authority.cert);
+      const real = await startRealServer({ pair });
+      try {
+        const target = `127.0.0.1:${real.port}`;
+        const args = ['--ehlo=probe.test', '--ca', caFile, '-c', '2', '--interval', '0', '--json'];
+        const repeat = parseOutput((await runCli([target, ...args])).stdout);
 
-      expect(repeat).toMatchObject({ ok: true, runs: 2, failures: 0 });
-      const stages = repeat.statistics.stages.map((s: Parsed) => s.stage);
-      expect(stages).toEqual([
-        'connect',
-        'greeting',
-        'ehlo',
-        'starttls',
-        'tls',
-        'ehlo_tls',
-        'quit',
-      ]);
-      for (const report of repeat.reports) {
-        expect(report.tls.verification.trusted).toBe(true);
+        expect(repeat).toMatchObject({ ok: true, runs: 2, failures: 0 });
+        const stages = repeat.statistics.stages.map((s: Parsed) => s.stage);
+        expect(stages).toEqual([
+          'connect',
+          'greeting',
+          'ehlo',
+          'starttls',
+          'tls',
+          'ehlo_tls',
+          'quit',
+        ]);
+        for (const report of repeat.reports) {
+          expect(report.tls.verification.trusted).toBe(true);
+        }
+      } finally {
+        await real.close();
       }
-    } finally {
-      await real.close();
-    }
-  });
+    },
+  );
 });
 
 describe('--deadline over many probes', () => {
-  it('when the probes would take longer than --deadline then the whole run ends there', async () => {
-    const target = await serve(banner(0));
-    const started = performance.now();
-    const args = ['--banner', '-c', '10', '--interval', '300ms', '--deadline', '700ms', '--json'];
-    const run = await runCli([target, ...args]);
-    const repeat = parseOutput(run.stdout);
+  it(
+    'when the probes would take longer than ' + '--deadline then the whole run ends there',
+    async () => {
+      const target = await serve(banner(0));
+      const started = performance.now();
+      const args = ['--banner', '-c', '10', '--interval', '300ms', '--deadline', '700ms', '--json'];
+      const run = await runCli([target, ...args]);
+      const repeat = parseOutput(run.stdout);
 
-    expect(performance.now() - started).toBeLessThan(2_000);
-    expect(run.exitCode).toBe(5);
-    expect(repeat.runs).toBeLessThan(5);
-  });
+      expect(performance.now() - started).toBeLessThan(2_000);
+      expect(run.exitCode).toBe(5);
+      expect(repeat.runs).toBeLessThan(5);
+    },
+  );
 
   it('when interrupted before any probe then a repeat document with no probes comes', async () => {
     const controller = new AbortController();
@@ -233,33 +239,39 @@ describe('interrupted between probes', () => {
 });
 
 describe('several targets', () => {
-  it('when one of three fails then the table shows each and the worst exit status wins', async () => {
-    const good = await serve(banner(0));
-    const refusing = await serve(banner(0, GREETING_554));
-    const run = await runCli([good, '127.0.0.1:1', refusing, '--banner']);
+  it(
+    'when one of three fails then the table shows each ' + 'and the worst exit status wins',
+    async () => {
+      const good = await serve(banner(0));
+      const refusing = await serve(banner(0, GREETING_554));
+      const run = await runCli([good, '127.0.0.1:1', refusing, '--banner']);
 
-    expect(run.exitCode).toBe(4);
-    const table = run.stdout.slice(run.stdout.lastIndexOf('target '));
-    expect(table.split('\n').slice(0, 4)).toEqual([
-      expect.stringMatching(/^target +result +exit +total +greeting$/),
-      expect.stringMatching(new RegExp(`^${good} +OK +0 +\\S+ \\S+ +\\S+ \\S+$`)),
-      expect.stringMatching(/^127\.0\.0\.1:1 +FAILED at connect +4 +\S+ \S+ +-$/),
-      expect.stringMatching(new RegExp(`^${refusing} +FAILED at greeting +25 `)),
-    ]);
-  });
+      expect(run.exitCode).toBe(4);
+      const table = run.stdout.slice(run.stdout.lastIndexOf('target '));
+      expect(table.split('\n').slice(0, 4)).toEqual([
+        expect.stringMatching(/^target +result +exit +total +greeting$/),
+        expect.stringMatching(new RegExp(`^${good} +OK +0 +\\S+ \\S+ +\\S+ \\S+$`)),
+        expect.stringMatching(/^127\.0\.0\.1:1 +FAILED at connect +4 +\S+ \S+ +-$/),
+        expect.stringMatching(new RegExp(`^${refusing} +FAILED at greeting +25 `)),
+      ]);
+    },
+  );
 
-  it('when JSON is asked for then an array holds one valid report per target, in order', async () => {
-    const good = await serve(banner(0));
-    const silentServer = await serve([silent(2_000)]);
-    const run = await runCli([good, silentServer, '--banner', '--json', '--timeout', '200ms']);
-    const reports = parseOutput(run.stdout);
+  it(
+    'when JSON is asked for then an array holds one ' + 'valid report per target, in order',
+    async () => {
+      const good = await serve(banner(0));
+      const silentServer = await serve([silent(2_000)]);
+      const run = await runCli([good, silentServer, '--banner', '--json', '--timeout', '200ms']);
+      const reports = parseOutput(run.stdout);
 
-    expect(run.exitCode).toBe(5);
-    expect(reports.map((r: Parsed) => [r.target.display, r.exitCode])).toEqual([
-      [good, 0],
-      [silentServer, 5],
-    ]);
-  });
+      expect(run.exitCode).toBe(5);
+      expect(reports.map((r: Parsed) => [r.target.display, r.exitCode])).toEqual([
+        [good, 0],
+        [silentServer, 5],
+      ]);
+    },
+  );
 
   it('when NDJSON is asked for then every event names its target and probe', async () => {
     const first = await serve(banner(0));
@@ -325,30 +337,37 @@ describe('several targets', () => {
 });
 
 describe('several targets for monitoring', () => {
-  it('when one of two fails then the Nagios line is CRITICAL and its perfdata names each target', async () => {
-    const good = await serve(banner(0));
-    const run = await runCli([good, '127.0.0.1:1', '--banner', '--format', 'nagios']);
+  it(
+    'when one of two fails then the Nagios line is ' +
+      'CRITICAL and its perfdata names each target',
+    async () => {
+      const good = await serve(banner(0));
+      const run = await runCli([good, '127.0.0.1:1', '--banner', '--format', 'nagios']);
 
-    expect(run.exitCode).toBe(2);
-    expect(run.stderr).toBe('');
-    const [status, perfdata] = run.stdout.trimEnd().split(' | ');
-    expect(status).toMatch(
-      /^SMTP CRITICAL - 2 targets, 1 not OK; 127\.0\.0\.1:1 failed at connect \(exit 4\): /,
-    );
-    expect(perfdata).toContain(`'${good} greeting'=`);
-    expect(perfdata).toContain(`'127.0.0.1:1 total'=`);
-    expect(run.stdout.split('\n')).toHaveLength(2);
-  });
+      expect(run.exitCode).toBe(2);
+      expect(run.stderr).toBe('');
+      const [status, perfdata] = run.stdout.trimEnd().split(' | ');
+      expect(status).toMatch(
+        /^SMTP CRITICAL - 2 targets, 1 not OK; 127\.0\.0\.1:1 failed at connect \(exit 4\): /,
+      );
+      expect(perfdata).toContain(`'${good} greeting'=`);
+      expect(perfdata).toContain(`'127.0.0.1:1 total'=`);
+      expect(run.stdout.split('\n')).toHaveLength(2);
+    },
+  );
 
-  it('when a target is probed 3 times and all pass then the Nagios line is OK and counts them', async () => {
-    const target = await serve(banner(0));
-    const args = [target, '--banner', '--format', 'nagios', '-c', '3', '--interval', '0'];
-    const run = await runCli(args);
+  it(
+    'when a target is probed 3 times and all pass then ' + 'the Nagios line is OK and counts them',
+    async () => {
+      const target = await serve(banner(0));
+      const args = [target, '--banner', '--format', 'nagios', '-c', '3', '--interval', '0'];
+      const run = await runCli(args);
 
-    expect(run.exitCode).toBe(0);
-    expect(run.stdout).toMatch(/^SMTP OK - 127\.0\.0\.1:\d+ 3 probes, median \S+s \| /);
-    expect(run.stdout).toMatch(/ 'greeting'=\S+s;;;0 .*'failed'=0;;;0\n$/);
-  });
+      expect(run.exitCode).toBe(0);
+      expect(run.stdout).toMatch(/^SMTP OK - 127\.0\.0\.1:\d+ 3 probes, median \S+s \| /);
+      expect(run.stdout).toMatch(/ 'greeting'=\S+s;;;0 .*'failed'=0;;;0\n$/);
+    },
+  );
 
   it('when the median greeting passes a warning threshold then the line is WARNING', async () => {
     const target = await serve(banner(60));

@@ -68,51 +68,59 @@ const chainOf = (...pairs: { cert: string }[]): string =>
   pairs.map((pair) => pair.cert.trimEnd() + '\n').join('');
 
 describe('the presented chain', () => {
-  it('when the server sends its intermediate then the whole chain is shown and verifies', async () => {
-    const target = await serve(chainOf(leaf, intermediate), leaf.key);
-    const run = await runCli([target, EHLO, '--ca', caFile, '--tls-verify']);
+  it(
+    'when the server sends its intermediate then the ' + 'whole chain is shown and verifies',
+    async () => {
+      const target = await serve(chainOf(leaf, intermediate), leaf.key);
+      const run = await runCli([target, EHLO, '--ca', caFile, '--tls-verify']);
 
-    expect(run.exitCode).toBe(0);
-    expect(run.stdout).toMatch(
-      /^== certificate: CN=mx\.probe\.test\n== {3}issuer: CN=probe intermediate\n/m,
-    );
-    expect(run.stdout).toMatch(
-      /^== issuer 1: CN=probe intermediate \(CA\)\n== {3}issuer: CN=probe root\n/m,
-    );
-    expect(run.stdout).toContain('== issuer 2: CN=probe root (CA, self-signed, in trust store)\n');
-    expect(run.stdout).toContain('== OCSP: no response stapled\n== certificate verified\n');
-  });
+      expect(run.exitCode).toBe(0);
+      expect(run.stdout).toMatch(
+        /^== certificate: CN=mx\.probe\.test\n== {3}issuer: CN=probe intermediate\n/m,
+      );
+      expect(run.stdout).toMatch(
+        /^== issuer 1: CN=probe intermediate \(CA\)\n== {3}issuer: CN=probe root\n/m,
+      );
+      expect(run.stdout).toContain(
+        '== issuer 2: CN=probe root (CA, self-signed, in trust store)\n',
+      );
+      expect(run.stdout).toContain('== OCSP: no response stapled\n== certificate verified\n');
+    },
+  );
 
-  it('when the report is JSON then tls.chain, ocsp and settings validate against the schema', async () => {
-    const target = await serve(chainOf(leaf, intermediate), leaf.key);
-    const run = await runCli([target, EHLO, '--ca', caFile, '--json']);
-    const { tls } = parseReport(run.stdout);
+  it(
+    'when the report is JSON then tls.chain, ocsp and ' + 'settings validate against the schema',
+    async () => {
+      const target = await serve(chainOf(leaf, intermediate), leaf.key);
+      const run = await runCli([target, EHLO, '--ca', caFile, '--json']);
+      const { tls } = parseReport(run.stdout);
 
-    expect(tls.chain.map((c: { subject: string }) => c.subject)).toEqual([
-      'CN=mx.probe.test',
-      'CN=probe intermediate',
-      'CN=probe root',
-    ]);
-    expect(tls.chain[0]).toMatchObject({ isCa: false, selfIssued: false, inTrustStore: false });
-    expect(tls.chain[1]).toMatchObject({ isCa: true, signatureAlgorithm: 'ECDSA with SHA-256' });
-    expect(tls.chain[2]).toMatchObject({ isCa: true, selfIssued: true, inTrustStore: true });
-    expect(tls.certificate.fingerprint256).toBe(tls.chain[0].fingerprint256);
-    expect(tls.certificate).not.toHaveProperty('isCa');
-    expect(tls.ocsp).toEqual({
-      stapled: false,
-      bytes: 0,
-      status: null,
-      thisUpdate: null,
-      nextUpdate: null,
-    });
-    // Node.js writes an IPv6 address in the SAN in full.
-    expect(tls.verification.certificateNames).toEqual([
-      'mx.probe.test',
-      '127.0.0.1',
-      '0:0:0:0:0:0:0:1',
-    ]);
-    expect(tls.settings).toMatchObject({ sni: true, minVersion: null, clientCertificate: null });
-  });
+      expect(tls.chain.map((c: { subject: string }) => c.subject)).toEqual([
+        'CN=mx.probe.test',
+        'CN=probe intermediate',
+        'CN=probe root',
+      ]);
+      expect(tls.chain[0]).toMatchObject({ isCa: false, selfIssued: false, inTrustStore: false });
+      expect(tls.chain[1]).toMatchObject({ isCa: true, signatureAlgorithm: 'ECDSA with SHA-256' });
+      expect(tls.chain[2]).toMatchObject({ isCa: true, selfIssued: true, inTrustStore: true });
+      expect(tls.certificate.fingerprint256).toBe(tls.chain[0].fingerprint256);
+      expect(tls.certificate).not.toHaveProperty('isCa');
+      expect(tls.ocsp).toEqual({
+        stapled: false,
+        bytes: 0,
+        status: null,
+        thisUpdate: null,
+        nextUpdate: null,
+      });
+      // Node.js writes an IPv6 address in the SAN in full.
+      expect(tls.verification.certificateNames).toEqual([
+        'mx.probe.test',
+        '127.0.0.1',
+        '0:0:0:0:0:0:0:1',
+      ]);
+      expect(tls.settings).toMatchObject({ sni: true, minVersion: null, clientCertificate: null });
+    },
+  );
 
   it('when the intermediate is not sent then the chain is called incomplete (exit 6)', async () => {
     const target = await serve(leaf.cert, leaf.key);
@@ -126,18 +134,21 @@ describe('the presented chain', () => {
     );
   });
 
-  it('when an intermediate is not a CA then the reason names it, not the server certificate', async () => {
-    const notCa = await root.intermediate('Not A CA', { notCa: true });
-    const underIt = await notCa.issue({ names: ['mx.probe.test'], ips: ['127.0.0.1'] });
-    const target = await serve(chainOf(underIt, notCa), underIt.key);
-    const run = await runCli([target, EHLO, '--ca', caFile, '--json']);
-    const { tls } = parseReport(run.stdout);
+  it(
+    'when an intermediate is not a CA then the reason ' + 'names it, not the server certificate',
+    async () => {
+      const notCa = await root.intermediate('Not A CA', { notCa: true });
+      const underIt = await notCa.issue({ names: ['mx.probe.test'], ips: ['127.0.0.1'] });
+      const target = await serve(chainOf(underIt, notCa), underIt.key);
+      const run = await runCli([target, EHLO, '--ca', caFile, '--json']);
+      const { tls } = parseReport(run.stdout);
 
-    expect(tls.verification.trusted).toBe(false);
-    expect(tls.verification.chainProblem).toBe(
-      'the issuer "CN=Not A CA" is not a CA (basicConstraints), yet issues a certificate',
-    );
-  });
+      expect(tls.verification.trusted).toBe(false);
+      expect(tls.verification.chainProblem).toBe(
+        'the issuer "CN=Not A CA" is not a CA (basicConstraints), yet issues a certificate',
+      );
+    },
+  );
 
   it('when the chain is sent out of order then it is shown in issuing order', async () => {
     const target = await serve(chainOf(leaf, root, intermediate), leaf.key);
@@ -153,14 +164,17 @@ describe('the presented chain', () => {
     expect(tls.verification.trusted).toBe(true);
   });
 
-  it('when a CA certificate is sent first then the chain note says the leaf belongs there', async () => {
-    const target = await serve(intermediate.cert, intermediate.key);
-    const run = await runCli([target, EHLO, '--ca', caFile]);
+  it(
+    'when a CA certificate is sent first then the chain ' + 'note says the leaf belongs there',
+    async () => {
+      const target = await serve(intermediate.cert, intermediate.key);
+      const run = await runCli([target, EHLO, '--ca', caFile]);
 
-    expect(run.stdout).toContain(
-      "!! chain: the first certificate sent is a CA certificate: the server's own should be first\n",
-    );
-  });
+      expect(run.stdout).toContain(
+        "!! chain: the first certificate sent is a CA certificate: the server's own should be first\n",
+      );
+    },
+  );
 });
 
 describe('the reason a certificate is not trusted', () => {
@@ -201,32 +215,35 @@ describe('the reason a certificate is not trusted', () => {
 });
 
 describe('TLS options', () => {
-  it('when --sni names a host then the server picks that certificate; --no-sni sends none', async () => {
-    const other = await intermediate.issue({ names: ['other.probe.test'], ips: [] });
-    const contexts: Record<string, ReturnType<typeof createSecureContext>> = {
-      'other.probe.test': createSecureContext({
-        cert: chainOf(other, intermediate),
-        key: other.key,
-      }),
-    };
-    const seen: (string | false)[] = [];
-    const options: TlsStepOptions = {
-      SNICallback: (name, done) => done(null, contexts[name]),
-      onSecure: (socket) =>
-        seen.push((socket as TLSSocket & { servername: string | false }).servername),
-    };
-    const named = await serve(chainOf(leaf, intermediate), leaf.key, options);
-    const byName = await runCli([named, EHLO, '--ca', caFile, '--sni', 'other.probe.test']);
-    const bare = await runCli([named, EHLO, '--ca', caFile, '--no-sni', '--json']);
+  it(
+    'when --sni names a host then the server picks that ' + 'certificate; --no-sni sends none',
+    async () => {
+      const other = await intermediate.issue({ names: ['other.probe.test'], ips: [] });
+      const contexts: Record<string, ReturnType<typeof createSecureContext>> = {
+        'other.probe.test': createSecureContext({
+          cert: chainOf(other, intermediate),
+          key: other.key,
+        }),
+      };
+      const seen: (string | false)[] = [];
+      const options: TlsStepOptions = {
+        SNICallback: (name, done) => done(null, contexts[name]),
+        onSecure: (socket) =>
+          seen.push((socket as TLSSocket & { servername: string | false }).servername),
+      };
+      const named = await serve(chainOf(leaf, intermediate), leaf.key, options);
+      const byName = await runCli([named, EHLO, '--ca', caFile, '--sni', 'other.probe.test']);
+      const bare = await runCli([named, EHLO, '--ca', caFile, '--no-sni', '--json']);
 
-    expect(byName.stdout).toContain('== certificate: CN=other.probe.test\n');
-    expect(byName.stdout).toContain('== certificate verified\n');
-    expect(seen[0]).toBe('other.probe.test');
-    expect(seen[1]).toBeFalsy();
-    const { tls } = parseReport(bare.stdout);
-    expect(tls).toMatchObject({ servername: null, settings: { sni: false } });
-    expect(tls.chain[0].subject).toBe('CN=mx.probe.test');
-  });
+      expect(byName.stdout).toContain('== certificate: CN=other.probe.test\n');
+      expect(byName.stdout).toContain('== certificate verified\n');
+      expect(seen[0]).toBe('other.probe.test');
+      expect(seen[1]).toBeFalsy();
+      const { tls } = parseReport(bare.stdout);
+      expect(tls).toMatchObject({ servername: null, settings: { sni: false } });
+      expect(tls.chain[0].subject).toBe('CN=mx.probe.test');
+    },
+  );
 
   it('when a client certificate is given then the server that asks for one sees it', async () => {
     const client = await intermediate.issue({
@@ -251,16 +268,19 @@ describe('TLS options', () => {
     expect(run.stdout + run.stderr).not.toContain(keyBody);
   });
 
-  it('when --tls-min is above what the server offers then the handshake fails (exit 6)', async () => {
-    const target = await serve(chainOf(leaf, intermediate), leaf.key, { maxVersion: 'TLSv1.2' });
-    const run = await runCli([target, EHLO, '--tls-min', 'TLSv1.3']);
+  it(
+    'when --tls-min is above what the server offers ' + 'then the handshake fails (exit 6)',
+    async () => {
+      const target = await serve(chainOf(leaf, intermediate), leaf.key, { maxVersion: 'TLSv1.2' });
+      const run = await runCli([target, EHLO, '--tls-min', 'TLSv1.3']);
 
-    expect(run.exitCode).toBe(6);
-    expect(run.stderr).toBe(
-      'smtp-probe: TLS handshake failed: no TLS version in common (TLSv1.3 to TLSv1.3 ' +
-        'offered with --tls-min/--tls-max; the server offers none of them)\n',
-    );
-  });
+      expect(run.exitCode).toBe(6);
+      expect(run.stderr).toBe(
+        'smtp-probe: TLS handshake failed: no TLS version in common (TLSv1.3 to TLSv1.3 ' +
+          'offered with --tls-min/--tls-max; the server offers none of them)\n',
+      );
+    },
+  );
 
   it('when --tls-max and --ciphers are given then they are used and reported', async () => {
     const target = await serve(chainOf(leaf, intermediate), leaf.key);
@@ -293,20 +313,23 @@ describe('TLS options', () => {
     },
   );
 
-  it('when the client key does not fit the certificate then nothing of the key is shown', async () => {
-    const client = await intermediate.issue({
-      names: ['client.probe.test'],
-      ips: [],
-      client: true,
-    });
-    const certFile = writeTempFile('client2.pem', client.cert);
-    const keyFile = writeTempFile('other-key.pem', leaf.key);
-    const run = await runCli(['127.0.0.1:1', '--client-cert', certFile, '--client-key', keyFile]);
+  it(
+    'when the client key does not fit the certificate ' + 'then nothing of the key is shown',
+    async () => {
+      const client = await intermediate.issue({
+        names: ['client.probe.test'],
+        ips: [],
+        client: true,
+      });
+      const certFile = writeTempFile('client2.pem', client.cert);
+      const keyFile = writeTempFile('other-key.pem', leaf.key);
+      const run = await runCli(['127.0.0.1:1', '--client-cert', certFile, '--client-key', keyFile]);
 
-    expect(run.exitCode).toBe(2);
-    expect(run.stderr).toContain('the --client-key does not fit the certificate in');
-    expect(run.stderr).not.toContain(leaf.key.split('\n')[1]!);
-  });
+      expect(run.exitCode).toBe(2);
+      expect(run.stderr).toContain('the --client-key does not fit the certificate in');
+      expect(run.stderr).not.toContain(leaf.key.split('\n')[1]!);
+    },
+  );
 });
 
 describe('stapled OCSP and IPv6', () => {
@@ -324,17 +347,20 @@ describe('stapled OCSP and IPv6', () => {
     );
   });
 
-  it('when the server listens on ::1 then the chain is read and verified there', async (context) => {
-    if (!(await canListenOn('::1'))) {
-      context.skip('::1 is not available on this host (no IPv6 loopback)');
-    }
-    const target = await serve(chainOf(leaf, intermediate), leaf.key, {}, '::1');
-    const run = await runCli([target, EHLO, '--ca', caFile, '--tls-verify']);
+  it(
+    'when the server listens on ::1 then the chain ' + 'is read and verified there',
+    async (context) => {
+      if (!(await canListenOn('::1'))) {
+        context.skip('::1 is not available on this host (no IPv6 loopback)');
+      }
+      const target = await serve(chainOf(leaf, intermediate), leaf.key, {}, '::1');
+      const run = await runCli([target, EHLO, '--ca', caFile, '--tls-verify']);
 
-    expect(run.exitCode).toBe(0);
-    expect(run.stdout).toContain('==   checked: name ::1, ');
-    expect(run.stdout).toContain('== certificate verified\n');
-  });
+      expect(run.exitCode).toBe(0);
+      expect(run.stdout).toContain('==   checked: name ::1, ');
+      expect(run.stdout).toContain('== certificate verified\n');
+    },
+  );
 });
 
 function canListenOn(host: string): Promise<boolean> {

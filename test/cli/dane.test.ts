@@ -64,34 +64,37 @@ const codes = (report: { warnings: { code: string }[] }): string[] =>
   report.warnings.map((warning) => warning.code);
 
 describe('DANE', () => {
-  it('when a 3 1 1 record matches the key and the answer is authenticated then DANE is valid', async () => {
-    const { run, report, port } = await probe((p) => [tlsa(p, 3, 1, 1, sha256(spki(leaf.cert)))]);
+  it(
+    'when a 3 1 1 record matches the key and the answer ' + 'is authenticated then DANE is valid',
+    async () => {
+      const { run, report, port } = await probe((p) => [tlsa(p, 3, 1, 1, sha256(spki(leaf.cert)))]);
 
-    expect(run.exitCode).toBe(0);
-    expect(run.stdout).toContain("DANE: valid (3 1 1 matches the server's key)");
-    expect(report.dane).toEqual({
-      tlsaName: `_${port}._tcp.${HOST}`,
-      status: 'valid',
-      authenticated: true,
-      rcode: 'NOERROR',
-      lookupError: null,
-      summary: "DANE: valid (3 1 1 matches the server's key)",
-      records: [
-        {
-          usage: 3,
-          selector: 1,
-          matchingType: 1,
-          data: sha256(spki(leaf.cert)).toString('hex'),
-          usable: true,
-          unusableReason: null,
-          matches: true,
-          matchedCertificate: 0,
-          problem: null,
-        },
-      ],
-    });
-    expect(codes(report).filter((code) => code.startsWith('dane'))).toEqual([]);
-  });
+      expect(run.exitCode).toBe(0);
+      expect(run.stdout).toContain("DANE: valid (3 1 1 matches the server's key)");
+      expect(report.dane).toEqual({
+        tlsaName: `_${port}._tcp.${HOST}`,
+        status: 'valid',
+        authenticated: true,
+        rcode: 'NOERROR',
+        lookupError: null,
+        summary: "DANE: valid (3 1 1 matches the server's key)",
+        records: [
+          {
+            usage: 3,
+            selector: 1,
+            matchingType: 1,
+            data: sha256(spki(leaf.cert)).toString('hex'),
+            usable: true,
+            unusableReason: null,
+            matches: true,
+            matchedCertificate: 0,
+            problem: null,
+          },
+        ],
+      });
+      expect(codes(report).filter((code) => code.startsWith('dane'))).toEqual([]);
+    },
+  );
 
   it('when a 3 0 2 record holds the SHA-512 of the whole certificate then it matches', async () => {
     const { report } = await probe((p) => [tlsa(p, 3, 0, 2, sha512(der(leaf.cert)))]);
@@ -99,30 +102,36 @@ describe('DANE', () => {
     expect(report.dane.summary).toBe("DANE: valid (3 0 2 matches the server's certificate)");
   });
 
-  it('when a 2 0 1 record names the CA that issued the certificate then DANE-TA is valid', async () => {
-    const { run, report } = await probe((p) => [tlsa(p, 2, 0, 1, sha256(der(caCert)))]);
-    expect(run.exitCode).toBe(0);
-    expect(report.dane).toMatchObject({ status: 'valid' });
-    expect(report.dane.records[0]).toMatchObject({ matches: true, matchedCertificate: 1 });
-  });
+  it(
+    'when a 2 0 1 record names the CA that issued the ' + 'certificate then DANE-TA is valid',
+    async () => {
+      const { run, report } = await probe((p) => [tlsa(p, 2, 0, 1, sha256(der(caCert)))]);
+      expect(run.exitCode).toBe(0);
+      expect(report.dane).toMatchObject({ status: 'valid' });
+      expect(report.dane.records[0]).toMatchObject({ matches: true, matchedCertificate: 1 });
+    },
+  );
 
-  it('when a 2 0 1 record names the CA but the certificate is for another host then it fails', async () => {
-    const target = await serve(tlsSession(otherName));
-    const port = Number(target.split(':')[1]);
-    const zone: ZoneRecord[] = [
-      { name: HOST, type: 'A', data: '127.0.0.1' },
-      tlsa(port, 2, 0, 1, sha256(der(caCert))),
-    ];
-    const server = await dns(zone, AUTHENTICATED);
-    const args = [`${HOST}:${port}`, '--dns-server', server.address, '--no-rdns', '--json'];
-    const report = parseReport((await runCli(args)).stdout);
-    expect(report.dane.status).toBe('no-match');
-    expect(report.dane.records[0]).toMatchObject({
-      matches: false,
-      matchedCertificate: 1,
-      problem: `the certificate does not name ${HOST}`,
-    });
-  });
+  it(
+    'when a 2 0 1 record names the CA but the certificate ' + 'is for another host then it fails',
+    async () => {
+      const target = await serve(tlsSession(otherName));
+      const port = Number(target.split(':')[1]);
+      const zone: ZoneRecord[] = [
+        { name: HOST, type: 'A', data: '127.0.0.1' },
+        tlsa(port, 2, 0, 1, sha256(der(caCert))),
+      ];
+      const server = await dns(zone, AUTHENTICATED);
+      const args = [`${HOST}:${port}`, '--dns-server', server.address, '--no-rdns', '--json'];
+      const report = parseReport((await runCli(args)).stdout);
+      expect(report.dane.status).toBe('no-match');
+      expect(report.dane.records[0]).toMatchObject({
+        matches: false,
+        matchedCertificate: 1,
+        problem: `the certificate does not name ${HOST}`,
+      });
+    },
+  );
 
   it('when a 2 1 1 record names the server certificate itself then it matches no CA', async () => {
     const { report } = await probe((p) => [tlsa(p, 2, 1, 1, sha256(spki(leaf.cert)))]);
@@ -141,37 +150,48 @@ describe('DANE', () => {
     expect(report.dane.records[0]).toMatchObject({ matches: false, matchedCertificate: null });
   });
 
-  it('when no record matches and --dane-require is given then the probe fails with exit 6', async () => {
-    const { run, report } = await probe(
-      (p) => [tlsa(p, 3, 1, 1, randomBytes(32))],
-      AUTHENTICATED,
-      '--dane-require',
-    );
-    expect(run.exitCode).toBe(6);
-    expect(run.stderr).toContain('--dane-require: TLSA records but none matches the certificate');
-    expect(report.dane.status).toBe('no-match');
-    expect(report.error.code).toBe('tls-policy');
-  });
+  it(
+    'when no record matches and --dane-require is given ' + 'then the probe fails with exit 6',
+    async () => {
+      const { run, report } = await probe(
+        (p) => [tlsa(p, 3, 1, 1, randomBytes(32))],
+        AUTHENTICATED,
+        '--dane-require',
+      );
+      expect(run.exitCode).toBe(6);
+      expect(run.stderr).toContain('--dane-require: TLSA records but none matches the certificate');
+      expect(report.dane.status).toBe('no-match');
+      expect(report.error.code).toBe('tls-policy');
+    },
+  );
 
-  it('when the matching record comes without the AD bit then it is reported as not authenticated', async () => {
-    const { run, report } = await probe((p) => [tlsa(p, 3, 1, 1, sha256(spki(leaf.cert)))], {
-      authenticated: false,
-    });
-    expect(run.exitCode).toBe(0);
-    expect(run.stdout).toContain('DANE: records not DNSSEC-authenticated (AD bit clear)');
-    expect(report.dane).toMatchObject({ status: 'unauthenticated', authenticated: false });
-    expect(report.dane.records[0].matches).toBe(true);
-    expect(codes(report)).toContain('dane-unauthenticated');
-  });
+  it(
+    'when the matching record comes without the AD bit then ' +
+      'it is reported as not authenticated',
+    async () => {
+      const { run, report } = await probe((p) => [tlsa(p, 3, 1, 1, sha256(spki(leaf.cert)))], {
+        authenticated: false,
+      });
+      expect(run.exitCode).toBe(0);
+      expect(run.stdout).toContain('DANE: records not DNSSEC-authenticated (AD bit clear)');
+      expect(report.dane).toMatchObject({ status: 'unauthenticated', authenticated: false });
+      expect(report.dane.records[0].matches).toBe(true);
+      expect(codes(report)).toContain('dane-unauthenticated');
+    },
+  );
 
-  it('when the matching record comes without the AD bit and --dane-require is given then exit 6', async () => {
-    const { run } = await probe(
-      (p) => [tlsa(p, 3, 1, 1, sha256(spki(leaf.cert)))],
-      { authenticated: false },
-      '--dane-require',
-    );
-    expect(run.exitCode).toBe(6);
-  });
+  it(
+    'when the matching record comes without the AD bit and ' +
+      '--dane-require is given then exit 6',
+    async () => {
+      const { run } = await probe(
+        (p) => [tlsa(p, 3, 1, 1, sha256(spki(leaf.cert)))],
+        { authenticated: false },
+        '--dane-require',
+      );
+      expect(run.exitCode).toBe(6);
+    },
+  );
 
   it('when there is no TLSA record then DANE is not in use, and no warning is given', async () => {
     const { run, report, port } = await probe(() => []);
@@ -197,18 +217,21 @@ describe('DANE', () => {
     });
   });
 
-  it('when the TLSA lookup gets SERVFAIL then the check says a DANE sender would defer', async () => {
-    const target = await serve(tlsSession(presented));
-    const port = Number(target.split(':')[1]);
-    const name = `_${port}._tcp.${HOST}`;
-    const server = await dns([{ name: HOST, type: 'A', data: '127.0.0.1' }], {
-      rcodes: { [name]: 'SERVFAIL' },
-    });
-    const args = [`${HOST}:${port}`, '--dns-server', server.address, '--no-rdns', '--json'];
-    const report = parseReport((await runCli(args)).stdout);
-    expect(report.dane).toMatchObject({ status: 'lookup-failed', rcode: 'SERVFAIL' });
-    expect(report.dane.summary).toContain('a DANE sender would defer mail to this host');
-  });
+  it(
+    'when the TLSA lookup gets SERVFAIL then the check ' + 'says a DANE sender would defer',
+    async () => {
+      const target = await serve(tlsSession(presented));
+      const port = Number(target.split(':')[1]);
+      const name = `_${port}._tcp.${HOST}`;
+      const server = await dns([{ name: HOST, type: 'A', data: '127.0.0.1' }], {
+        rcodes: { [name]: 'SERVFAIL' },
+      });
+      const args = [`${HOST}:${port}`, '--dns-server', server.address, '--no-rdns', '--json'];
+      const report = parseReport((await runCli(args)).stdout);
+      expect(report.dane).toMatchObject({ status: 'lookup-failed', rcode: 'SERVFAIL' });
+      expect(report.dane.summary).toContain('a DANE sender would defer mail to this host');
+    },
+  );
 
   it('when --no-dane is given then no TLSA question is asked', async () => {
     const { report, dns: server } = await probe(() => [], AUTHENTICATED, '--no-dane');
@@ -232,23 +255,26 @@ describe('DANE', () => {
     expect(report.dane).toMatchObject({ tlsaName: `_${port}._tcp.${HOST}`, status: 'valid' });
   });
 
-  it('when --mx is given and no TLSA record matches then the verdict names the DANE exception', async () => {
-    const target = await serve(tlsSession(presented));
-    const port = Number(target.split(':')[1]);
-    const zone: ZoneRecord[] = [
-      { name: 'example.test', type: 'MX', data: { preference: 10, exchange: HOST } },
-      { name: HOST, type: 'A', data: '127.0.0.1' },
-      tlsa(port, 3, 1, 1, randomBytes(32)),
-    ];
-    const server = await dns(zone, AUTHENTICATED);
-    const args = ['example.test', '--mx', '--port', String(port), '--dns-server', server.address];
-    const run = await runCli([...args, '--no-rdns', '--no-mta-sts']);
+  it(
+    'when --mx is given and no TLSA record matches then ' + 'the verdict names the DANE exception',
+    async () => {
+      const target = await serve(tlsSession(presented));
+      const port = Number(target.split(':')[1]);
+      const zone: ZoneRecord[] = [
+        { name: 'example.test', type: 'MX', data: { preference: 10, exchange: HOST } },
+        { name: HOST, type: 'A', data: '127.0.0.1' },
+        tlsa(port, 3, 1, 1, randomBytes(32)),
+      ];
+      const server = await dns(zone, AUTHENTICATED);
+      const args = ['example.test', '--mx', '--port', String(port), '--dns-server', server.address];
+      const run = await runCli([...args, '--no-rdns', '--no-mta-sts']);
 
-    expect(run.exitCode).toBe(0);
-    expect(run.stdout).toMatch(
-      /^result: OK: mail would be delivered to mx\.example\.test \(preference 10\), except by a sender that uses DANE, whose TLSA records match no certificate of it \(exit 0\)$/m,
-    );
-  });
+      expect(run.exitCode).toBe(0);
+      expect(run.stdout).toMatch(
+        /^result: OK: mail would be delivered to mx\.example\.test \(preference 10\), except by a sender that uses DANE, whose TLSA records match no certificate of it \(exit 0\)$/m,
+      );
+    },
+  );
 
   it.each([
     ['the end of its chain', 'real.example.test'],
@@ -275,86 +301,107 @@ describe('DANE', () => {
     expect(report.dane).toMatchObject({ tlsaName: `_${port}._tcp.${owner}`, status: 'valid' });
   });
 
-  it('when --dane-require fails on the only reachable address then the verdict is the DANE failure', async () => {
-    const target = await serve(tlsSession(presented));
-    const port = Number(target.split(':')[1]);
-    const zone: ZoneRecord[] = [
-      { name: 'example.test', type: 'MX', data: { preference: 10, exchange: HOST } },
-      // Nothing listens at 127.0.0.2: its connect is refused before the live address is tried.
-      { name: HOST, type: 'A', data: '127.0.0.2' },
-      { name: HOST, type: 'A', data: '127.0.0.1' },
-      tlsa(port, 3, 1, 1, randomBytes(32)),
-    ];
-    const server = await dns(zone, AUTHENTICATED);
-    const args = ['example.test', '--mx', '--port', String(port), '--dns-server', server.address];
-    const run = await runCli([...args, '--no-rdns', '--no-mta-sts', '--dane-require', '--json']);
-    const report = parseReport(run.stdout);
+  it(
+    'when --dane-require fails on the only reachable address ' +
+      'then the verdict is the DANE failure',
+    async () => {
+      const target = await serve(tlsSession(presented));
+      const port = Number(target.split(':')[1]);
+      const zone: ZoneRecord[] = [
+        { name: 'example.test', type: 'MX', data: { preference: 10, exchange: HOST } },
+        // Nothing listens at 127.0.0.2: its connect is refused before the live address is tried.
+        { name: HOST, type: 'A', data: '127.0.0.2' },
+        { name: HOST, type: 'A', data: '127.0.0.1' },
+        tlsa(port, 3, 1, 1, randomBytes(32)),
+      ];
+      const server = await dns(zone, AUTHENTICATED);
+      const args = ['example.test', '--mx', '--port', String(port), '--dns-server', server.address];
+      const run = await runCli([...args, '--no-rdns', '--no-mta-sts', '--dane-require', '--json']);
+      const report = parseReport(run.stdout);
 
-    expect(run.exitCode).toBe(6);
-    expect(report.verdict).toMatchObject({ code: 'tls-policy', stage: 'tls' });
-    expect(report.mx.attempts.map((a: { exitCode: number }) => a.exitCode)).toEqual([4, 6]);
-    expect(report.mx.attempts.map((a: { dane: string | null }) => a.dane)).toEqual([
-      null,
-      'no-match',
-    ]);
-    expect(report.mx.attempts[1].tlsTrusted).toBe(false);
-  });
+      expect(run.exitCode).toBe(6);
+      expect(report.verdict).toMatchObject({ code: 'tls-policy', stage: 'tls' });
+      expect(report.mx.attempts.map((a: { exitCode: number }) => a.exitCode)).toEqual([4, 6]);
+      expect(report.mx.attempts.map((a: { dane: string | null }) => a.dane)).toEqual([
+        null,
+        'no-match',
+      ]);
+      expect(report.mx.attempts[1].tlsTrusted).toBe(false);
+    },
+  );
 
-  it('when --tls-verify fails on an untrusted certificate then the DANE check is still made and shown', async () => {
-    const { run, report } = await probe(
-      (p) => [tlsa(p, 3, 1, 1, sha256(spki(leaf.cert)))],
-      AUTHENTICATED,
-      '--tls-verify',
-    );
+  it(
+    'when --tls-verify fails on an untrusted certificate then ' +
+      'the DANE check is still made and shown',
+    async () => {
+      const { run, report } = await probe(
+        (p) => [tlsa(p, 3, 1, 1, sha256(spki(leaf.cert)))],
+        AUTHENTICATED,
+        '--tls-verify',
+      );
 
-    expect(run.exitCode).toBe(6);
-    expect(report.verdict).toMatchObject({ code: 'tls-policy' });
-    expect(report.dane).toMatchObject({ status: 'valid' });
-    expect(run.stdout).toMatch(/DANE: valid/);
-  });
+      expect(run.exitCode).toBe(6);
+      expect(report.verdict).toMatchObject({ code: 'tls-policy' });
+      expect(report.dane).toMatchObject({ status: 'valid' });
+      expect(run.stdout).toMatch(/DANE: valid/);
+    },
+  );
 
-  it('when a record holds a digest of the wrong length then it is reported malformed, not a mismatch', async () => {
-    const { report } = await probe((p) => [tlsa(p, 3, 1, 1, randomBytes(3))]);
+  it(
+    'when a record holds a digest of the wrong length then it ' +
+      'is reported malformed, not a mismatch',
+    async () => {
+      const { report } = await probe((p) => [tlsa(p, 3, 1, 1, randomBytes(3))]);
 
-    expect(report.dane.status).toBe('unusable');
-    expect(report.dane.records[0].unusableReason).toBe(
-      'malformed: matching type 1 needs 32 bytes of data, not 3',
-    );
-  });
+      expect(report.dane.status).toBe('unusable');
+      expect(report.dane.records[0].unusableReason).toBe(
+        'malformed: matching type 1 needs 32 bytes of data, not 3',
+      );
+    },
+  );
 
-  it('when the server offers no STARTTLS and --dane-require is given then exit 6 after QUIT', async () => {
-    const target = await serve([
-      send(GREETING_220),
-      expectLine(/^EHLO /),
-      send('250 mx.probe.test\r\n'),
-      expectLine(/^QUIT$/),
-      send(REPLY_221_BYE),
-    ]);
-    const port = Number(target.split(':')[1]);
-    const server = await dns([{ name: HOST, type: 'A', data: '127.0.0.1' }], AUTHENTICATED);
-    const args = [`${HOST}:${port}`, '--dns-server', server.address, '--no-rdns'];
-    const run = await runCli([...args, '--dane-require']);
-    expect(run.exitCode).toBe(6);
-    expect(run.stderr).toContain('--dane-require: DANE could not be checked: no TLS session');
-    expect(server.queries.filter((query) => query.type === 'TLSA')).toEqual([]);
-  });
+  it(
+    'when the server offers no STARTTLS and ' + '--dane-require is given then exit 6 after QUIT',
+    async () => {
+      const target = await serve([
+        send(GREETING_220),
+        expectLine(/^EHLO /),
+        send('250 mx.probe.test\r\n'),
+        expectLine(/^QUIT$/),
+        send(REPLY_221_BYE),
+      ]);
+      const port = Number(target.split(':')[1]);
+      const server = await dns([{ name: HOST, type: 'A', data: '127.0.0.1' }], AUTHENTICATED);
+      const args = [`${HOST}:${port}`, '--dns-server', server.address, '--no-rdns'];
+      const run = await runCli([...args, '--dane-require']);
+      expect(run.exitCode).toBe(6);
+      expect(run.stderr).toContain('--dane-require: DANE could not be checked: no TLS session');
+      expect(server.queries.filter((query) => query.type === 'TLSA')).toEqual([]);
+    },
+  );
 
-  it('when the target is an address then no TLSA is looked up, and --dane-require fails', async () => {
-    const target = await serve(tlsSession(presented));
-    const server = await dns([], AUTHENTICATED);
-    const args = [target, '--dns-server', server.address, '--no-rdns'];
-    const run = await runCli([...args, '--dane-require']);
-    expect(run.stdout).toContain('DANE not checked: TLSA records belong to host names');
-    expect(run.exitCode).toBe(6);
-    expect(run.stderr).toContain('the target is an address');
-    expect(server.queries).toEqual([]);
-  });
+  it(
+    'when the target is an address then no TLSA is ' + 'looked up, and --dane-require fails',
+    async () => {
+      const target = await serve(tlsSession(presented));
+      const server = await dns([], AUTHENTICATED);
+      const args = [target, '--dns-server', server.address, '--no-rdns'];
+      const run = await runCli([...args, '--dane-require']);
+      expect(run.stdout).toContain('DANE not checked: TLSA records belong to host names');
+      expect(run.exitCode).toBe(6);
+      expect(run.stderr).toContain('the target is an address');
+      expect(server.queries).toEqual([]);
+    },
+  );
 
-  it('when --dane-require comes without --dns-server or --mx then it is a usage error', async () => {
-    const run = await runCli(['127.0.0.1:2525', '--dane-require']);
-    expect(run.exitCode).toBe(2);
-    expect(run.stderr).toContain('--dane-require needs --dns-server or --mx');
-  });
+  it(
+    'when --dane-require comes without --dns-server ' + 'or --mx then it is a usage error',
+    async () => {
+      const run = await runCli(['127.0.0.1:2525', '--dane-require']);
+      expect(run.exitCode).toBe(2);
+      expect(run.stderr).toContain('--dane-require needs --dns-server or --mx');
+    },
+  );
 
   it('when no resolver is in use then dane is null', async () => {
     const target = await serve(tlsSession(presented));

@@ -53,23 +53,26 @@ describe('--expect against smtp-server', () => {
     expect(real!.messages).toHaveLength(0);
   });
 
-  it('when a refusal is asserted but the recipient is accepted then exit 10 says what came', async () => {
-    const target = await realServer();
-    const run = await sendTo(
-      target,
-      'you@probe.test',
-      '--expect',
-      'rcpt=5xx',
-      '--quit-after',
-      'rcpt',
-    );
+  it(
+    'when a refusal is asserted but the recipient is ' + 'accepted then exit 10 says what came',
+    async () => {
+      const target = await realServer();
+      const run = await sendTo(
+        target,
+        'you@probe.test',
+        '--expect',
+        'rcpt=5xx',
+        '--quit-after',
+        'rcpt',
+      );
 
-    expect(run.exitCode).toBe(10);
-    expect(run.stdout).toContain('result: NOT AS EXPECTED at RCPT TO (exit 10)');
-    expect(run.stderr).toMatch(
-      /^smtp-probe: --expect rcpt=5xx: not met, RCPT TO was answered 250 Accepted\n$/,
-    );
-  });
+      expect(run.exitCode).toBe(10);
+      expect(run.stdout).toContain('result: NOT AS EXPECTED at RCPT TO (exit 10)');
+      expect(run.stderr).toMatch(
+        /^smtp-probe: --expect rcpt=5xx: not met, RCPT TO was answered 250 Accepted\n$/,
+      );
+    },
+  );
 
   it('when the refusal differs in its enhanced code then exit 10', async () => {
     const target = await realServer();
@@ -79,13 +82,16 @@ describe('--expect against smtp-server', () => {
     expect(run.stderr).toContain('RCPT TO was answered 550 5.1.1');
   });
 
-  it('when a refusal happens where nothing was asserted then its own exit status stands', async () => {
-    const target = await realServer();
-    const run = await sendTo(target, 'nobody@probe.test', '--expect', 'greeting=/smtp-server/');
+  it(
+    'when a refusal happens where nothing was asserted ' + 'then its own exit status stands',
+    async () => {
+      const target = await realServer();
+      const run = await sendTo(target, 'nobody@probe.test', '--expect', 'greeting=/smtp-server/');
 
-    expect(run.exitCode).toBe(75);
-    expect(run.stdout).toContain('--expect greeting=/smtp-server/: met');
-  });
+      expect(run.exitCode).toBe(75);
+      expect(run.stdout).toContain('--expect greeting=/smtp-server/: met');
+    },
+  );
 
   it('when the JSON report is asked for then it carries each outcome', async () => {
     const target = await realServer();
@@ -116,15 +122,18 @@ describe('--expect against smtp-server', () => {
 });
 
 describe('--expect and STARTTLS', () => {
-  it('when STARTTLS is asserted in the first EHLO and AUTH in the second then both are met', async () => {
-    real = await startRealServer({ pair });
-    const target = `127.0.0.1:${real.port}`;
-    const asserts = ['--expect', 'ehlo=/STARTTLS/', '--expect', 'ehlo_tls=/^250.AUTH /m'];
-    const run = await runCli([target, EHLO, '--ca', caFile, '-q', ...asserts]);
+  it(
+    'when STARTTLS is asserted in the first EHLO and ' + 'AUTH in the second then both are met',
+    async () => {
+      real = await startRealServer({ pair });
+      const target = `127.0.0.1:${real.port}`;
+      const asserts = ['--expect', 'ehlo=/STARTTLS/', '--expect', 'ehlo_tls=/^250.AUTH /m'];
+      const run = await runCli([target, EHLO, '--ca', caFile, '-q', ...asserts]);
 
-    expect(run.exitCode).toBe(0);
-    expect(run.stdout).toContain('2 expectations met');
-  });
+      expect(run.exitCode).toBe(0);
+      expect(run.stdout).toContain('2 expectations met');
+    },
+  );
 
   it('when the EHLO over TLS lacks what is asserted then the message names it', async () => {
     real = await startRealServer({ pair });
@@ -146,17 +155,20 @@ describe('--expect and STARTTLS', () => {
 });
 
 describe('--expect of a refused RCPT (an open-relay check)', () => {
-  it('when the server accepts the relay then nothing is delivered and exit 10 says so', async () => {
-    const target = await realServer();
-    const run = await sendTo(target, 'stranger@elsewhere.test', '--expect', 'rcpt=5xx');
+  it(
+    'when the server accepts the relay then nothing ' + 'is delivered and exit 10 says so',
+    async () => {
+      const target = await realServer();
+      const run = await sendTo(target, 'stranger@elsewhere.test', '--expect', 'rcpt=5xx');
 
-    expect(run.exitCode).toBe(10);
-    expect(run.stdout).toContain(
-      '== stopping after RCPT TO: an --expect asserts that MAIL FROM or RCPT TO is refused',
-    );
-    expect(run.stdout).not.toMatch(/^-> DATA/m);
-    expect(real!.messages).toHaveLength(0);
-  });
+      expect(run.exitCode).toBe(10);
+      expect(run.stdout).toContain(
+        '== stopping after RCPT TO: an --expect asserts that MAIL FROM or RCPT TO is refused',
+      );
+      expect(run.stdout).not.toMatch(/^-> DATA/m);
+      expect(real!.messages).toHaveLength(0);
+    },
+  );
 
   it('when the message stage is asserted too then the contradiction is a usage error', async () => {
     const target = await realServer();

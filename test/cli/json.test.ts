@@ -120,28 +120,35 @@ describe('--json', () => {
     ]);
   });
 
-  it('when the server goes silent then the verdict names the stage and nothing is lost', async () => {
-    const target = await serve([send('220-mx.probe.test says\r\n'), silent(2_000)]);
-    const run = await runCli([target, EHLO, '--json', '--timeout', '300ms']);
-    const report = parseReport(run.stdout);
+  it(
+    'when the server goes silent then the verdict ' + 'names the stage and nothing is lost',
+    async () => {
+      const target = await serve([send('220-mx.probe.test says\r\n'), silent(2_000)]);
+      const run = await runCli([target, EHLO, '--json', '--timeout', '300ms']);
+      const report = parseReport(run.stdout);
 
-    expect(run.exitCode).toBe(5);
-    expect(report).toMatchObject({ ok: false, exitCode: 5 });
-    expect(report.verdict).toMatchObject({ code: 'timeout', stage: 'greeting' });
-    expect(report.verdict.received).toEqual(['220-mx.probe.test says']);
-    expect(report.exchanges).toEqual([]);
-  });
+      expect(run.exitCode).toBe(5);
+      expect(report).toMatchObject({ ok: false, exitCode: 5 });
+      expect(report.verdict).toMatchObject({ code: 'timeout', stage: 'greeting' });
+      expect(report.verdict.received).toEqual(['220-mx.probe.test says']);
+      expect(report.exchanges).toEqual([]);
+    },
+  );
 
-  it('when a reply holds terminal escapes and bytes that are not UTF-8 then JSON keeps them exactly', async () => {
-    const hostile = Buffer.from('220 mx \x1b[2J\x1b]0;owned\x07 \x9b31m\r\n', 'latin1');
-    const target = await serve([send(hostile), expectLine(/^QUIT$/), send(REPLY_221_BYE)]);
-    const run = await runCli([target, '--banner', '--json']);
-    const report = parseReport(run.stdout);
+  it(
+    'when a reply holds terminal escapes and bytes that are ' +
+      'not UTF-8 then JSON keeps them exactly',
+    async () => {
+      const hostile = Buffer.from('220 mx \x1b[2J\x1b]0;owned\x07 \x9b31m\r\n', 'latin1');
+      const target = await serve([send(hostile), expectLine(/^QUIT$/), send(REPLY_221_BYE)]);
+      const run = await runCli([target, '--banner', '--json']);
+      const report = parseReport(run.stdout);
 
-    expect(run.stdout).not.toMatch(/[\x1b\x07\x9b]/);
-    expect(report.greeting.lines[0]).toContain('\x1b[2J\x1b]0;owned\x07');
-    expect(Buffer.from(report.greeting.linesBase64[0], 'base64')).toEqual(hostile);
-  });
+      expect(run.stdout).not.toMatch(/[\x1b\x07\x9b]/);
+      expect(report.greeting.lines[0]).toContain('\x1b[2J\x1b]0;owned\x07');
+      expect(Buffer.from(report.greeting.linesBase64[0], 'base64')).toEqual(hostile);
+    },
+  );
 
   it('when QUIT is never answered then its exchange is kept with no reply', async () => {
     const target = await serve([send(GREETING_220), expectLine(/^QUIT$/), close()]);

@@ -36,19 +36,22 @@ async function closedPort(): Promise<string> {
 }
 
 describe('--format nagios against the fake server', () => {
-  it('when the greeting and EHLO reply are delayed then perfdata reports those delays', async () => {
-    const run = await runCli([await serve(DELAYED_SESSION), EHLO, ...NAGIOS]);
-    const status = parseStatusLine(run.stdout);
+  it(
+    'when the greeting and EHLO reply are delayed ' + 'then perfdata reports those delays',
+    async () => {
+      const run = await runCli([await serve(DELAYED_SESSION), EHLO, ...NAGIOS]);
+      const status = parseStatusLine(run.stdout);
 
-    expect(run.exitCode).toBe(0);
-    expect(run.stderr).toBe('');
-    expect(status.state).toBe('OK');
-    expectNear(perfItem(status, 'greeting').value, GREETING_DELAY_MS);
-    expectNear(perfItem(status, 'ehlo').value, EHLO_DELAY_MS);
-    expect(perfItem(status, 'total').value * 1000).toBeGreaterThanOrEqual(
-      GREETING_DELAY_MS + EHLO_DELAY_MS,
-    );
-  });
+      expect(run.exitCode).toBe(0);
+      expect(run.stderr).toBe('');
+      expect(status.state).toBe('OK');
+      expectNear(perfItem(status, 'greeting').value, GREETING_DELAY_MS);
+      expectNear(perfItem(status, 'ehlo').value, EHLO_DELAY_MS);
+      expect(perfItem(status, 'total').value * 1000).toBeGreaterThanOrEqual(
+        GREETING_DELAY_MS + EHLO_DELAY_MS,
+      );
+    },
+  );
 
   it('when the greeting is later than --warning greeting then it is WARNING, exit 1', async () => {
     const args = [EHLO, ...NAGIOS, '--warning', 'greeting=100ms', '--critical', 'greeting=5s'];
@@ -130,13 +133,16 @@ describe('--format nagios usage errors', () => {
     expect(run.stdout.startsWith(`SMTP UNKNOWN - ${start}`)).toBe(true);
   });
 
-  it('when a threshold is given without --format nagios then it is a usage error, exit 2', async () => {
-    const run = await runCli(['127.0.0.1:9', '--warning', '2s', '--format', 'json']);
+  it(
+    'when a threshold is given without --format nagios ' + 'then it is a usage error, exit 2',
+    async () => {
+      const run = await runCli(['127.0.0.1:9', '--warning', '2s', '--format', 'json']);
 
-    expect(run.exitCode).toBe(2);
-    expect(run.stdout).toBe('');
-    expect(run.stderr).toContain('--warning 2s: thresholds need --format nagios');
-  });
+      expect(run.exitCode).toBe(2);
+      expect(run.stdout).toBe('');
+      expect(run.stderr).toContain('--warning 2s: thresholds need --format nagios');
+    },
+  );
 });
 
 describe('--format prometheus against the fake server', () => {

@@ -107,23 +107,29 @@ describe('MTA-STS with --mx', () => {
     expect(report.mtaSts).toMatchObject({ status: 'valid', mode: 'testing' });
   });
 
-  it('when the MX host is not among the mx patterns then a warning says senders would not deliver', async () => {
-    const { run, report } = await walk(policy('enforce', 'mail.other.test', '*.mx.example.test'));
+  it(
+    'when the MX host is not among the mx patterns then a ' +
+      'warning says senders would not deliver',
+    async () => {
+      const { run, report } = await walk(policy('enforce', 'mail.other.test', '*.mx.example.test'));
 
-    expect(run.exitCode).toBe(0);
-    expect(report.mtaSts.status).toBe('mx-mismatch');
-    expect(report.mtaSts.hosts).toEqual([{ host: MX, matches: false }]);
-    const warning = report.warnings.find((w: { code: string }) => w.code === 'mta-sts-mx-mismatch');
-    expect(warning.message).toBe(
-      `MTA-STS: enforce, ${MX} is not among the policy's mx (mail.other.test, *.mx.example.test): ` +
-        'a sender applying the policy would not deliver to it',
-    );
-    expect(run.stdout).toContain('a sender applying the policy would not deliver to it');
-    // The verdict says so too: it must not claim delivery without the exception.
-    expect(run.stdout).toMatch(
-      /^result: OK: mail would be delivered to \S+ \(preference 10\), except by a sender that enforces the domain's MTA-STS policy, which does not list it \(exit 0\)$/m,
-    );
-  });
+      expect(run.exitCode).toBe(0);
+      expect(report.mtaSts.status).toBe('mx-mismatch');
+      expect(report.mtaSts.hosts).toEqual([{ host: MX, matches: false }]);
+      const warning = report.warnings.find(
+        (w: { code: string }) => w.code === 'mta-sts-mx-mismatch',
+      );
+      expect(warning.message).toBe(
+        `MTA-STS: enforce, ${MX} is not among the policy's mx (mail.other.test, *.mx.example.test): ` +
+          'a sender applying the policy would not deliver to it',
+      );
+      expect(run.stdout).toContain('a sender applying the policy would not deliver to it');
+      // The verdict says so too: it must not claim delivery without the exception.
+      expect(run.stdout).toMatch(
+        /^result: OK: mail would be delivered to \S+ \(preference 10\), except by a sender that enforces the domain's MTA-STS policy, which does not list it \(exit 0\)$/m,
+      );
+    },
+  );
 
   it('when the policy is served as HTML then it is not taken as a policy', async () => {
     const smtp = await serve(SESSION);
@@ -147,11 +153,14 @@ describe('MTA-STS with --mx', () => {
     });
   });
 
-  it('when there is no _mta-sts record then MTA-STS is not in use and nothing is fetched', async () => {
-    const { run, report } = await walk(undefined);
-    expect(run.stdout).toContain(`MTA-STS: not in use (no v=STSv1 record at _mta-sts.${DOMAIN})`);
-    expect(report.mtaSts).toMatchObject({ status: 'none', id: null, mode: null });
-  });
+  it(
+    'when there is no _mta-sts record then MTA-STS is ' + 'not in use and nothing is fetched',
+    async () => {
+      const { run, report } = await walk(undefined);
+      expect(run.stdout).toContain(`MTA-STS: not in use (no v=STSv1 record at _mta-sts.${DOMAIN})`);
+      expect(report.mtaSts).toMatchObject({ status: 'none', id: null, mode: null });
+    },
+  );
 
   it('when the policy server answers 404 then the fetch failed', async () => {
     const { report } = await walk(policy('enforce', MX), 404);

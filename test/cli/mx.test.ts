@@ -48,24 +48,28 @@ async function smtpPort(script = HEALTHY): Promise<number> {
 }
 
 describe('smtp-probe --mx', () => {
-  it('when the MX records come out of order then they are tried by preference, equal ones as received', async () => {
-    const port = await smtpPort();
-    const zone = [mx(20, 'b.example.test'), mx(10, 'c.example.test'), mx(10, 'a.example.test')];
-    const run = await probeMx(
-      [...zone, a('a.example.test'), a('b.example.test'), a('c.example.test')],
-      port,
-      '-4',
-      '--json',
-    );
-    const report = parseReport(run.stdout);
-    expect(run.exitCode).toBe(0);
-    expect(report.mx.records.map((r: { exchange: string }) => r.exchange)).toEqual([
-      'b.example.test',
-      'c.example.test',
-      'a.example.test',
-    ]);
-    expect(report.mx.attempts.map((t: { host: string }) => t.host)).toEqual(['c.example.test']);
-  });
+  it(
+    'when the MX records come out of order then they are ' +
+      'tried by preference, equal ones as received',
+    async () => {
+      const port = await smtpPort();
+      const zone = [mx(20, 'b.example.test'), mx(10, 'c.example.test'), mx(10, 'a.example.test')];
+      const run = await probeMx(
+        [...zone, a('a.example.test'), a('b.example.test'), a('c.example.test')],
+        port,
+        '-4',
+        '--json',
+      );
+      const report = parseReport(run.stdout);
+      expect(run.exitCode).toBe(0);
+      expect(report.mx.records.map((r: { exchange: string }) => r.exchange)).toEqual([
+        'b.example.test',
+        'c.example.test',
+        'a.example.test',
+      ]);
+      expect(report.mx.attempts.map((t: { host: string }) => t.host)).toEqual(['c.example.test']);
+    },
+  );
 
   it('when the domain has no MX then its own address is the implicit MX', async () => {
     const port = await smtpPort();
@@ -90,39 +94,43 @@ describe('smtp-probe --mx', () => {
     );
   });
 
-  it('when the first MX refuses, the second is silent and the third works then the third is a backup (exit 0, warned)', async () => {
-    const port = await smtpPort();
-    const quiet = await startFakeServer([silent(3_000)], '127.0.0.3', port);
-    try {
-      const zone = [
-        mx(10, 'refused.example.test'),
-        mx(20, 'silent.example.test'),
-        mx(30, 'good.example.test'),
-        a('refused.example.test', '127.0.0.2'),
-        a('silent.example.test', '127.0.0.3'),
-        a('good.example.test'),
-      ];
-      const run = await probeMx(zone, port, '--timeout', '500ms', '--connect-timeout', '1s');
-      expect(run.exitCode).toBe(0);
-      const table = run.stdout
-        .split('\n')
-        .map((line) => line.trim())
-        .filter((line) => /^\d+ +\S+\.example\.test/.test(line));
-      expect(table.map((line) => line.replace(/ +/g, ' ').replace(/:\d+/, ':P'))).toEqual([
-        '10 refused.example.test 127.0.0.2:P FAILED at connect 4 -',
-        '20 silent.example.test 127.0.0.3:P FAILED at greeting 5 -',
-        expect.stringMatching(/^30 good\.example\.test 127\.0\.0\.1:P OK 0 [\d.]+ ms$/),
-      ]);
-      expect(run.stdout).toContain(
-        'only a backup MX answered well: good.example.test (preference 30)',
-      );
-      expect(run.stdout).toMatch(
-        /result: OK: mail would be delivered to good\.example\.test \(preference 30\), a backup MX/,
-      );
-    } finally {
-      await quiet.close();
-    }
-  });
+  it(
+    'when the first MX refuses, the second is silent and the third ' +
+      'works then the third is a backup (exit 0, warned)',
+    async () => {
+      const port = await smtpPort();
+      const quiet = await startFakeServer([silent(3_000)], '127.0.0.3', port);
+      try {
+        const zone = [
+          mx(10, 'refused.example.test'),
+          mx(20, 'silent.example.test'),
+          mx(30, 'good.example.test'),
+          a('refused.example.test', '127.0.0.2'),
+          a('silent.example.test', '127.0.0.3'),
+          a('good.example.test'),
+        ];
+        const run = await probeMx(zone, port, '--timeout', '500ms', '--connect-timeout', '1s');
+        expect(run.exitCode).toBe(0);
+        const table = run.stdout
+          .split('\n')
+          .map((line) => line.trim())
+          .filter((line) => /^\d+ +\S+\.example\.test/.test(line));
+        expect(table.map((line) => line.replace(/ +/g, ' ').replace(/:\d+/, ':P'))).toEqual([
+          '10 refused.example.test 127.0.0.2:P FAILED at connect 4 -',
+          '20 silent.example.test 127.0.0.3:P FAILED at greeting 5 -',
+          expect.stringMatching(/^30 good\.example\.test 127\.0\.0\.1:P OK 0 [\d.]+ ms$/),
+        ]);
+        expect(run.stdout).toContain(
+          'only a backup MX answered well: good.example.test (preference 30)',
+        );
+        expect(run.stdout).toMatch(
+          /result: OK: mail would be delivered to good\.example\.test \(preference 30\), a backup MX/,
+        );
+      } finally {
+        await quiet.close();
+      }
+    },
+  );
 
   it('when --all is given then every MX is probed even after a healthy one', async () => {
     const port = await smtpPort();
@@ -143,102 +151,119 @@ describe('smtp-probe --mx', () => {
     expect(report.mx.backupOnly).toBe(false);
   });
 
-  it('when an MX host has an IPv6 and an IPv4 address then both are tried in turn, and -4/-6 keep one', async () => {
-    const port = await smtpPort();
-    const v6 = await startFakeServer(HEALTHY, '::1', port).catch(() => undefined);
-    if (!v6) {
-      console.warn('skipped the IPv6 part: ::1 is not available on this machine');
-      return;
-    }
-    try {
+  it(
+    'when an MX host has an IPv6 and an IPv4 address then ' +
+      'both are tried in turn, and -4/-6 keep one',
+    async () => {
+      const port = await smtpPort();
+      const v6 = await startFakeServer(HEALTHY, '::1', port).catch(() => undefined);
+      if (!v6) {
+        console.warn('skipped the IPv6 part: ::1 is not available on this machine');
+        return;
+      }
+      try {
+        const zone = [
+          mx(10, 'dual.example.test'),
+          a('dual.example.test'),
+          { name: 'dual.example.test', type: 'AAAA', data: '::1' } as const,
+        ];
+        const both = await probeMx(zone, port, '--all', '--json');
+        const attempts = parseReport(both.stdout).mx.attempts;
+        expect(attempts.map((t: { address: string; ok: boolean }) => [t.address, t.ok])).toEqual([
+          ['::1', true],
+          ['127.0.0.1', true],
+        ]);
+        const only4 = parseReport((await probeMx(zone, port, '--all', '--json', '-4')).stdout);
+        const only6 = parseReport((await probeMx(zone, port, '--all', '--json', '-6')).stdout);
+        expect(only4.mx.attempts.map((t: { address: string }) => t.address)).toEqual(['127.0.0.1']);
+        expect(only6.mx.attempts.map((t: { address: string }) => t.address)).toEqual(['::1']);
+      } finally {
+        await v6.close();
+      }
+    },
+  );
+
+  it(
+    'when an MX is an alias or an IP address then each ' + 'is warned about and still probed',
+    async () => {
+      const port = await smtpPort();
       const zone = [
-        mx(10, 'dual.example.test'),
-        a('dual.example.test'),
-        { name: 'dual.example.test', type: 'AAAA', data: '::1' } as const,
+        mx(10, 'alias.example.test'),
+        mx(20, '127.0.0.1'),
+        { name: 'alias.example.test', type: 'CNAME', data: 'real.example.test' } as const,
+        a('real.example.test', '127.0.0.2'),
       ];
-      const both = await probeMx(zone, port, '--all', '--json');
-      const attempts = parseReport(both.stdout).mx.attempts;
-      expect(attempts.map((t: { address: string; ok: boolean }) => [t.address, t.ok])).toEqual([
-        ['::1', true],
-        ['127.0.0.1', true],
-      ]);
-      const only4 = parseReport((await probeMx(zone, port, '--all', '--json', '-4')).stdout);
-      const only6 = parseReport((await probeMx(zone, port, '--all', '--json', '-6')).stdout);
-      expect(only4.mx.attempts.map((t: { address: string }) => t.address)).toEqual(['127.0.0.1']);
-      expect(only6.mx.attempts.map((t: { address: string }) => t.address)).toEqual(['::1']);
-    } finally {
-      await v6.close();
-    }
-  });
+      const run = await probeMx(zone, port, '--json');
+      const report = parseReport(run.stdout);
+      expect(run.exitCode).toBe(0);
+      expect(report.warnings.map((w: { code: string }) => w.code)).toEqual(
+        expect.arrayContaining(['mx-ip-literal', 'mx-backup-only']),
+      );
+      expect(run.stdout).not.toContain('mx-cname');
+      const text = await probeMx(zone, port);
+      expect(text.stdout).toContain('the MX alias.example.test is an alias (CNAME)');
+    },
+  );
 
-  it('when an MX is an alias or an IP address then each is warned about and still probed', async () => {
-    const port = await smtpPort();
-    const zone = [
-      mx(10, 'alias.example.test'),
-      mx(20, '127.0.0.1'),
-      { name: 'alias.example.test', type: 'CNAME', data: 'real.example.test' } as const,
-      a('real.example.test', '127.0.0.2'),
-    ];
-    const run = await probeMx(zone, port, '--json');
-    const report = parseReport(run.stdout);
-    expect(run.exitCode).toBe(0);
-    expect(report.warnings.map((w: { code: string }) => w.code)).toEqual(
-      expect.arrayContaining(['mx-ip-literal', 'mx-backup-only']),
-    );
-    expect(run.stdout).not.toContain('mx-cname');
-    const text = await probeMx(zone, port);
-    expect(text.stdout).toContain('the MX alias.example.test is an alias (CNAME)');
-  });
+  it(
+    'when the DNS server fails or is silent then the ' + 'run exits 3 and says so in words',
+    async () => {
+      const failing = await dns([mx(10, 'a.example.test')], {
+        rcodes: { 'example.test': 'SERVFAIL' },
+      });
+      const servfail = await runCli(['--mx', 'example.test', '--dns-server', failing.address]);
+      expect(servfail.exitCode).toBe(3);
+      expect(servfail.stderr).toBe(
+        `smtp-probe: cannot resolve example.test (MX): the DNS server could not answer (SERVFAIL), often a DNSSEC or delegation fault from ${failing.address}\n`,
+      );
 
-  it('when the DNS server fails or is silent then the run exits 3 and says so in words', async () => {
-    const failing = await dns([mx(10, 'a.example.test')], {
-      rcodes: { 'example.test': 'SERVFAIL' },
-    });
-    const servfail = await runCli(['--mx', 'example.test', '--dns-server', failing.address]);
-    expect(servfail.exitCode).toBe(3);
-    expect(servfail.stderr).toBe(
-      `smtp-probe: cannot resolve example.test (MX): the DNS server could not answer (SERVFAIL), often a DNSSEC or delegation fault from ${failing.address}\n`,
-    );
+      const mute = await dns([], { silent: ['*'] });
+      const args = [
+        '--mx',
+        'example.test',
+        '--dns-server',
+        mute.address,
+        '--connect-timeout',
+        '600ms',
+      ];
+      const silentRun = await runCli(args);
+      expect(silentRun.exitCode).toBe(3);
+      expect(silentRun.stderr).toBe(
+        `smtp-probe: cannot resolve example.test (MX): no answer from ${mute.address} after 3 tries of 200 ms\n`,
+      );
+    },
+  );
 
-    const mute = await dns([], { silent: ['*'] });
-    const args = [
-      '--mx',
-      'example.test',
-      '--dns-server',
-      mute.address,
-      '--connect-timeout',
-      '600ms',
-    ];
-    const silentRun = await runCli(args);
-    expect(silentRun.exitCode).toBe(3);
-    expect(silentRun.stderr).toBe(
-      `smtp-probe: cannot resolve example.test (MX): no answer from ${mute.address} after 3 tries of 200 ms\n`,
-    );
-  });
-
-  it('when --mx is given a host:port or several domains then it is a usage error and nothing is asked', async () => {
-    const server = await dns([]);
-    const run = await runCli(['--mx', 'example.test:25', '--dns-server', server.address]);
-    expect(run.exitCode).toBe(2);
-    expect(run.stderr).toContain('--mx takes a mail domain, not "example.test:25"');
-    expect((await runCli(['--all', 'example.test'])).exitCode).toBe(2);
-    expect(server.queries).toEqual([]);
-  });
+  it(
+    'when --mx is given a host:port or several domains then ' +
+      'it is a usage error and nothing is asked',
+    async () => {
+      const server = await dns([]);
+      const run = await runCli(['--mx', 'example.test:25', '--dns-server', server.address]);
+      expect(run.exitCode).toBe(2);
+      expect(run.stderr).toContain('--mx takes a mail domain, not "example.test:25"');
+      expect((await runCli(['--all', 'example.test'])).exitCode).toBe(2);
+      expect(server.queries).toEqual([]);
+    },
+  );
 });
 
 describe('smtp-probe --mx --check-starttls-enforced', () => {
-  it('when asked with --mx then each attempt makes the check (here: nothing to enforce)', async () => {
-    const port = await smtpPort();
-    const zone = [mx(10, 'a.example.test'), a('a.example.test')];
-    const run = await probeMx(zone, port, '--check-starttls-enforced', '--json');
-    const report = parseReport(run.stdout);
+  it(
+    'when asked with --mx then each attempt makes the ' + 'check (here: nothing to enforce)',
+    async () => {
+      const port = await smtpPort();
+      const zone = [mx(10, 'a.example.test'), a('a.example.test')];
+      const run = await probeMx(zone, port, '--check-starttls-enforced', '--json');
+      const report = parseReport(run.stdout);
 
-    expect(run.exitCode).toBe(0);
-    expect(report.starttlsPolicy.enforcement).toMatchObject({
-      status: 'unknown',
-      problem: 'the server offers no STARTTLS: there is nothing to enforce',
-    });
-  });
+      expect(run.exitCode).toBe(0);
+      expect(report.starttlsPolicy.enforcement).toMatchObject({
+        status: 'unknown',
+        problem: 'the server offers no STARTTLS: there is nothing to enforce',
+      });
+    },
+  );
 
   it('when asked with --mx and --tls then it is a usage error', async () => {
     const run = await runCli(['--mx', 'example.test', '--tls', '--check-starttls-enforced']);

@@ -39,53 +39,73 @@ const CONFIRMED: ZoneRecord[] = [
 ];
 
 describe('reverse DNS', () => {
-  it('when the PTR resolves back and names the greeting and EHLO host then nothing is warned', async () => {
-    const { run, report } = await probe(CONFIRMED, named('mx.example.test', 'mx.example.test'));
-    expect(run.exitCode).toBe(0);
-    expect(report.rdns).toEqual({
-      address: '127.0.0.1',
-      ptrNames: ['mx.example.test'],
-      forwardConfirmed: true,
-      confirmedName: 'mx.example.test',
-      greetingName: 'mx.example.test',
-      ehloName: 'mx.example.test',
-      matchesGreeting: true,
-      matchesEhlo: true,
-      lookupError: null,
-    });
-    expect(report.warnings.filter((w: { code: string }) => w.code.startsWith('rdns'))).toEqual([]);
-  });
+  it(
+    'when the PTR resolves back and names the greeting ' + 'and EHLO host then nothing is warned',
+    async () => {
+      const { run, report } = await probe(CONFIRMED, named('mx.example.test', 'mx.example.test'));
+      expect(run.exitCode).toBe(0);
+      expect(report.rdns).toEqual({
+        address: '127.0.0.1',
+        ptrNames: ['mx.example.test'],
+        forwardConfirmed: true,
+        confirmedName: 'mx.example.test',
+        greetingName: 'mx.example.test',
+        ehloName: 'mx.example.test',
+        matchesGreeting: true,
+        matchesEhlo: true,
+        lookupError: null,
+      });
+      expect(report.warnings.filter((w: { code: string }) => w.code.startsWith('rdns'))).toEqual(
+        [],
+      );
+    },
+  );
 
-  it('when the greeting and EHLO reply name another host then each mismatch is a warning, not a failure', async () => {
-    const { run, report } = await probe(CONFIRMED, named('old.example.test', 'other.example.test'));
-    expect(run.exitCode).toBe(0);
-    expect(report.rdns).toMatchObject({ matchesGreeting: false, matchesEhlo: false });
-    const codes = report.warnings.map((w: { code: string }) => w.code);
-    expect(codes).toEqual(expect.arrayContaining(['rdns-greeting-mismatch', 'rdns-ehlo-mismatch']));
-  });
+  it(
+    'when the greeting and EHLO reply name another host then ' +
+      'each mismatch is a warning, not a failure',
+    async () => {
+      const { run, report } = await probe(
+        CONFIRMED,
+        named('old.example.test', 'other.example.test'),
+      );
+      expect(run.exitCode).toBe(0);
+      expect(report.rdns).toMatchObject({ matchesGreeting: false, matchesEhlo: false });
+      const codes = report.warnings.map((w: { code: string }) => w.code);
+      expect(codes).toEqual(
+        expect.arrayContaining(['rdns-greeting-mismatch', 'rdns-ehlo-mismatch']),
+      );
+    },
+  );
 
-  it('when the address has no PTR then a warning explains why it matters for its outgoing mail', async () => {
-    const zone: ZoneRecord[] = [{ name: 'mx.example.test', type: 'A', data: '127.0.0.1' }];
-    const { run, report } = await probe(zone, named('mx.example.test', 'mx.example.test'));
-    expect(run.exitCode).toBe(0);
-    expect(report.rdns).toMatchObject({ ptrNames: [], forwardConfirmed: false });
-    const missing = report.warnings.find((w: { code: string }) => w.code === 'rdns-missing');
-    expect(missing.message).toBe(
-      '127.0.0.1 has no PTR record: many receivers refuse or distrust mail from an address ' +
-        'without reverse DNS, and this server most likely sends its outgoing mail from it',
-    );
-  });
+  it(
+    'when the address has no PTR then a warning explains ' + 'why it matters for its outgoing mail',
+    async () => {
+      const zone: ZoneRecord[] = [{ name: 'mx.example.test', type: 'A', data: '127.0.0.1' }];
+      const { run, report } = await probe(zone, named('mx.example.test', 'mx.example.test'));
+      expect(run.exitCode).toBe(0);
+      expect(report.rdns).toMatchObject({ ptrNames: [], forwardConfirmed: false });
+      const missing = report.warnings.find((w: { code: string }) => w.code === 'rdns-missing');
+      expect(missing.message).toBe(
+        '127.0.0.1 has no PTR record: many receivers refuse or distrust mail from an address ' +
+          'without reverse DNS, and this server most likely sends its outgoing mail from it',
+      );
+    },
+  );
 
-  it('when the PTR name does not resolve back to the address then it is not forward-confirmed', async () => {
-    const zone: ZoneRecord[] = [
-      { name: PTR_NAME, type: 'PTR', data: 'mx.example.test' },
-      { name: 'mx.example.test', type: 'A', data: '127.0.0.9' },
-    ];
-    const { report } = await probe(zone, named('mx.example.test', 'mx.example.test'));
-    expect(report.rdns).toMatchObject({ forwardConfirmed: false, matchesGreeting: true });
-    const codes = report.warnings.map((w: { code: string }) => w.code);
-    expect(codes).toContain('rdns-not-confirmed');
-  });
+  it(
+    'when the PTR name does not resolve back to the ' + 'address then it is not forward-confirmed',
+    async () => {
+      const zone: ZoneRecord[] = [
+        { name: PTR_NAME, type: 'PTR', data: 'mx.example.test' },
+        { name: 'mx.example.test', type: 'A', data: '127.0.0.9' },
+      ];
+      const { report } = await probe(zone, named('mx.example.test', 'mx.example.test'));
+      expect(report.rdns).toMatchObject({ forwardConfirmed: false, matchesGreeting: true });
+      const codes = report.warnings.map((w: { code: string }) => w.code);
+      expect(codes).toContain('rdns-not-confirmed');
+    },
+  );
 
   it('when --no-rdns is given then no PTR is asked for', async () => {
     const { report, dns: server } = await probe(CONFIRMED, named('a.test', 'a.test'), '--no-rdns');
@@ -93,20 +113,24 @@ describe('reverse DNS', () => {
     expect(server.queries).toEqual([]);
   });
 
-  it('when the PTR lookup gets SERVFAIL then the probe still passes and says the check was not made', async () => {
-    const zone = [...CONFIRMED];
-    const server = await dns(zone, { rcodes: { [PTR_NAME]: 'SERVFAIL' } });
-    const target = await serve(named('mx.example.test', 'mx.example.test'));
-    const run = await runCli([
-      target,
-      '--dns-server',
-      server.address,
-      '--ehlo',
-      'probe.example.test',
-    ]);
-    expect(run.exitCode).toBe(0);
-    expect(run.stdout).toContain('reverse DNS not checked: cannot resolve');
-  });
+  it(
+    'when the PTR lookup gets SERVFAIL then the probe still ' +
+      'passes and says the check was not made',
+    async () => {
+      const zone = [...CONFIRMED];
+      const server = await dns(zone, { rcodes: { [PTR_NAME]: 'SERVFAIL' } });
+      const target = await serve(named('mx.example.test', 'mx.example.test'));
+      const run = await runCli([
+        target,
+        '--dns-server',
+        server.address,
+        '--ehlo',
+        'probe.example.test',
+      ]);
+      expect(run.exitCode).toBe(0);
+      expect(run.stdout).toContain('reverse DNS not checked: cannot resolve');
+    },
+  );
 });
 
 describe('reverse DNS within its limits', () => {

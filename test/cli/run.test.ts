@@ -73,81 +73,98 @@ function play(scenario: string, target: string, args: string[] = [], env = {}): 
 }
 
 describe('a scenario against the scripted server', () => {
-  it('when every expect is met then the exact lines are sent and the exit status is 0', async () => {
-    const server = await fake([
-      send(GREETING_220),
-      expectLine(/^EHLO probe\.test$/),
-      send(EHLO_PLAIN),
-      expectLine(/^NOOP hello there$/),
-      send(REPLY_250_OK),
-      expectLine(/^QUIT$/),
-      send(REPLY_221_BYE),
-    ]);
-    const run = await play(
-      'expect 220 /ESMTP/\nsend EHLO probe.test\nexpect 2xx\nsend NOOP hello there\nexpect 2.0.0\nquit\n',
-      server.target,
-    );
+  it(
+    'when every expect is met then the exact lines ' + 'are sent and the exit status is 0',
+    async () => {
+      const server = await fake([
+        send(GREETING_220),
+        expectLine(/^EHLO probe\.test$/),
+        send(EHLO_PLAIN),
+        expectLine(/^NOOP hello there$/),
+        send(REPLY_250_OK),
+        expectLine(/^QUIT$/),
+        send(REPLY_221_BYE),
+      ]);
+      const run = await play(
+        'expect 220 /ESMTP/\nsend EHLO probe.test\nexpect 2xx\nsend NOOP hello there\nexpect 2.0.0\nquit\n',
+        server.target,
+      );
 
-    expect(run.stderr).toBe('');
-    expect(run.exitCode).toBe(0);
-    expect(server.clientLines()).toEqual(['EHLO probe.test', 'NOOP hello there', 'QUIT']);
-    expect(server.problems).toEqual([]);
-    expect(run.stdout).toMatch(/^== line 3 met: expect 2xx$/m);
-  });
+      expect(run.stderr).toBe('');
+      expect(run.exitCode).toBe(0);
+      expect(server.clientLines()).toEqual(['EHLO probe.test', 'NOOP hello there', 'QUIT']);
+      expect(server.problems).toEqual([]);
+      expect(run.stdout).toMatch(/^== line 3 met: expect 2xx$/m);
+    },
+  );
 
-  it('when an expect is not met then the exit status is 10 and the message names the expect line', async () => {
-    const server = await fake([
-      send(GREETING_220),
-      expectLine(/^RCPT TO:<someone@elsewhere\.example>$/),
-      send(REPLY_250_OK),
-      expectLine(/^QUIT$/),
-      send(REPLY_221_BYE),
-    ]);
-    const run = await play('send RCPT TO:<someone@elsewhere.example>\nexpect 550\n', server.target);
+  it(
+    'when an expect is not met then the exit status is 10 ' +
+      'and the message names the expect line',
+    async () => {
+      const server = await fake([
+        send(GREETING_220),
+        expectLine(/^RCPT TO:<someone@elsewhere\.example>$/),
+        send(REPLY_250_OK),
+        expectLine(/^QUIT$/),
+        send(REPLY_221_BYE),
+      ]);
+      const run = await play(
+        'send RCPT TO:<someone@elsewhere.example>\nexpect 550\n',
+        server.target,
+      );
 
-    expect(run.exitCode).toBe(10);
-    expect(run.stderr).toMatch(
-      /^smtp-probe: step 2 \(.*test\.smtp:2: expect 550\): not met, RCPT TO was answered 250 2\.0\.0 Ok\n$/,
-    );
-    expect(server.clientLines()).toEqual(['RCPT TO:<someone@elsewhere.example>', 'QUIT']);
-  });
+      expect(run.exitCode).toBe(10);
+      expect(run.stderr).toMatch(
+        /^smtp-probe: step 2 \(.*test\.smtp:2: expect 550\): not met, RCPT TO was answered 250 2\.0\.0 Ok\n$/,
+      );
+      expect(server.clientLines()).toEqual(['RCPT TO:<someone@elsewhere.example>', 'QUIT']);
+    },
+  );
 
-  it('when a refusal has no expect then it exits with its stage status and names the send line', async () => {
-    const server = await fake([
-      send(GREETING_220),
-      expectLine(/^RCPT /),
-      send(REPLY_550_NO_RELAY),
-      expectLine(/^QUIT$/),
-      send(REPLY_221_BYE),
-    ]);
-    const run = await play(
-      'expect 220\nsend RCPT TO:<someone@elsewhere.example>\nsend NOOP\n',
-      server.target,
-    );
+  it(
+    'when a refusal has no expect then it exits with its ' + 'stage status and names the send line',
+    async () => {
+      const server = await fake([
+        send(GREETING_220),
+        expectLine(/^RCPT /),
+        send(REPLY_550_NO_RELAY),
+        expectLine(/^QUIT$/),
+        send(REPLY_221_BYE),
+      ]);
+      const run = await play(
+        'expect 220\nsend RCPT TO:<someone@elsewhere.example>\nsend NOOP\n',
+        server.target,
+      );
 
-    expect(run.exitCode).toBe(75);
-    expect(run.stderr).toContain(
-      'step 2 (' +
-        run.stderr.split('(')[1]!.split(':')[0] +
-        ':2: send RCPT TO:<someone@elsewhere.example>): ' +
-        'RCPT TO refused (permanent failure): 550 5.7.1',
-    );
-    expect(server.clientLines()).toEqual(['RCPT TO:<someone@elsewhere.example>', 'QUIT']);
-  });
+      expect(run.exitCode).toBe(75);
+      expect(run.stderr).toContain(
+        'step 2 (' +
+          run.stderr.split('(')[1]!.split(':')[0] +
+          ':2: send RCPT TO:<someone@elsewhere.example>): ' +
+          'RCPT TO refused (permanent failure): 550 5.7.1',
+      );
+      expect(server.clientLines()).toEqual(['RCPT TO:<someone@elsewhere.example>', 'QUIT']);
+    },
+  );
 
-  it('when a command outside the known stages is refused without an expect then the exit status is 105', async () => {
-    const server = await fake([
-      send(GREETING_220),
-      expectLine(/^VRFY x$/),
-      send('502 5.5.1 VRFY disabled\r\n'),
-      expectLine(/^QUIT$/),
-      send(REPLY_221_BYE),
-    ]);
-    const run = await play('send VRFY x\n', server.target);
+  it(
+    'when a command outside the known stages is refused ' +
+      'without an expect then the exit status is 105',
+    async () => {
+      const server = await fake([
+        send(GREETING_220),
+        expectLine(/^VRFY x$/),
+        send('502 5.5.1 VRFY disabled\r\n'),
+        expectLine(/^QUIT$/),
+        send(REPLY_221_BYE),
+      ]);
+      const run = await play('send VRFY x\n', server.target);
 
-    expect(run.exitCode).toBe(105);
-    expect(run.stderr).toMatch(/send VRFY x\): the command refused \(permanent failure\): 502 /);
-  });
+      expect(run.exitCode).toBe(105);
+      expect(run.stderr).toMatch(/send VRFY x\): the command refused \(permanent failure\): 502 /);
+    },
+  );
 
   it('when an expect-soft is not met then a warning says so and the run passes', async () => {
     const server = await fake([
@@ -165,20 +182,23 @@ describe('a scenario against the scripted server', () => {
     );
   });
 
-  it('when only an expect-soft follows a refusal it does not match then the refusal stands', async () => {
-    const server = await fake([
-      send(GREETING_220),
-      expectLine(/^RCPT /),
-      send(REPLY_550_NO_RELAY),
-      expectLine(/^QUIT$/),
-      send(REPLY_221_BYE),
-    ]);
-    const script = 'send RCPT TO:<someone@elsewhere.example>\nexpect-soft 250\n';
-    const run = await play(script, server.target, ['--format', 'nagios']);
+  it(
+    'when only an expect-soft follows a refusal it does ' + 'not match then the refusal stands',
+    async () => {
+      const server = await fake([
+        send(GREETING_220),
+        expectLine(/^RCPT /),
+        send(REPLY_550_NO_RELAY),
+        expectLine(/^QUIT$/),
+        send(REPLY_221_BYE),
+      ]);
+      const script = 'send RCPT TO:<someone@elsewhere.example>\nexpect-soft 250\n';
+      const run = await play(script, server.target, ['--format', 'nagios']);
 
-    expect(run.exitCode).toBe(2);
-    expect(run.stdout).toMatch(/^SMTP CRITICAL - .*RCPT TO refused \(permanent failure\)/);
-  });
+      expect(run.exitCode).toBe(2);
+      expect(run.stdout).toMatch(/^SMTP CRITICAL - .*RCPT TO refused \(permanent failure\)/);
+    },
+  );
 
   it('when an expect-soft matches a refusal then the refusal is what it asked for', async () => {
     const server = await fake([
@@ -194,52 +214,63 @@ describe('a scenario against the scripted server', () => {
     expect(run.exitCode).toBe(0);
   });
 
-  it('when a reply does not come within the step limit then the exit status is 5 and the step is named', async () => {
-    const server = await fake([send(GREETING_220), expectLine(/^EHLO a\.test$/), silent(3_000)]);
-    const started = performance.now();
-    const run = await play(
-      'expect 220\nsend EHLO a.test\nexpect 250 within 200ms\n',
-      server.target,
-    );
+  it(
+    'when a reply does not come within the step limit then the ' +
+      'exit status is 5 and the step is named',
+    async () => {
+      const server = await fake([send(GREETING_220), expectLine(/^EHLO a\.test$/), silent(3_000)]);
+      const started = performance.now();
+      const run = await play(
+        'expect 220\nsend EHLO a.test\nexpect 250 within 200ms\n',
+        server.target,
+      );
 
-    expect(run.exitCode).toBe(5);
-    expect(performance.now() - started).toBeLessThan(2_000);
-    expect(run.stderr).toMatch(
-      /^smtp-probe: step 2 \(.*:2: send EHLO a\.test\): no reply to EHLO after 200 ms\n$/,
-    );
-  });
+      expect(run.exitCode).toBe(5);
+      expect(performance.now() - started).toBeLessThan(2_000);
+      expect(run.stderr).toMatch(
+        /^smtp-probe: step 2 \(.*:2: send EHLO a\.test\): no reply to EHLO after 200 ms\n$/,
+      );
+    },
+  );
 
-  it('when the greeting does not come within the connect limit then the exit status is 5', async () => {
-    const server = await fake([silent(3_000)]);
-    const run = await play('connect\nexpect 220 within 200ms\n', server.target);
+  it(
+    'when the greeting does not come within the connect ' + 'limit then the exit status is 5',
+    async () => {
+      const server = await fake([silent(3_000)]);
+      const run = await play('connect\nexpect 220 within 200ms\n', server.target);
 
-    expect(run.exitCode).toBe(5);
-    expect(run.stderr).toMatch(/step 1 \(.*:1: connect\): no greeting after 200 ms/);
-  });
+      expect(run.exitCode).toBe(5);
+      expect(run.stderr).toMatch(/step 1 \(.*:1: connect\): no greeting after 200 ms/);
+    },
+  );
 
-  it('when data has a here-document then the message goes dot-stuffed, variables and $$ expanded', async () => {
-    const server = await fake([
-      send(GREETING_220),
-      expectLine(/^DATA$/),
-      send(REPLY_354_GO_AHEAD),
-      expectLine(/^Subject: cost \$5$/),
-      expectLine(/^$/),
-      expectLine(/^\.\.leading dot$/),
-      expectLine(/^\.$/),
-      send(REPLY_250_QUEUED),
-      expectLine(/^QUIT$/),
-      send(REPLY_221_BYE),
-    ]);
-    const scenario = 'data <<END\nSubject: ${WHAT} $$5\n\n.leading dot\nEND\nexpect 250\nquit\n';
-    const run = await play(scenario, server.target, [], { WHAT: 'cost' });
+  it(
+    'when data has a here-document then the message goes ' +
+      'dot-stuffed, variables and $$ expanded',
+    async () => {
+      const server = await fake([
+        send(GREETING_220),
+        expectLine(/^DATA$/),
+        send(REPLY_354_GO_AHEAD),
+        expectLine(/^Subject: cost \$5$/),
+        expectLine(/^$/),
+        expectLine(/^\.\.leading dot$/),
+        expectLine(/^\.$/),
+        send(REPLY_250_QUEUED),
+        expectLine(/^QUIT$/),
+        send(REPLY_221_BYE),
+      ]);
+      const scenario = 'data <<END\nSubject: ${WHAT} $$5\n\n.leading dot\nEND\nexpect 250\nquit\n';
+      const run = await play(scenario, server.target, [], { WHAT: 'cost' });
 
-    expect(run.exitCode).toBe(0);
-    expect(server.problems).toEqual([]);
-    expect(run.stdout).toMatch(
-      /^-> <message: 34 bytes, 3 lines> \(dot-stuffed\), then <CRLF>\.<CRLF>$/m,
-    );
-    expect(run.stdout).toContain('== the server took the message as ABC123');
-  });
+      expect(run.exitCode).toBe(0);
+      expect(server.problems).toEqual([]);
+      expect(run.stdout).toMatch(
+        /^-> <message: 34 bytes, 3 lines> \(dot-stuffed\), then <CRLF>\.<CRLF>$/m,
+      );
+      expect(run.stdout).toContain('== the server took the message as ABC123');
+    },
+  );
 
   it('when data < FILE is given then the file beside the script is sent', async () => {
     const server = await fake([
@@ -259,48 +290,58 @@ describe('a scenario against the scripted server', () => {
     expect(server.problems).toEqual([]);
   });
 
-  it('when the script ends without quit then QUIT is said for it; after close nothing is', async () => {
-    const quits = await fake([
-      send(GREETING_220),
-      expectLine(/^NOOP$/),
-      send(REPLY_250_OK),
-      expectLine(/^QUIT$/),
-      send(REPLY_221_BYE),
-    ]);
-    const ended = await play('send NOOP\n', quits.target);
-    const closes = await fake([send(GREETING_220), expectLine(/^NOOP$/), send(REPLY_250_OK)]);
-    const closed = await play('send NOOP\nwait 50ms\nclose\n', closes.target);
+  it(
+    'when the script ends without quit then QUIT is ' + 'said for it; after close nothing is',
+    async () => {
+      const quits = await fake([
+        send(GREETING_220),
+        expectLine(/^NOOP$/),
+        send(REPLY_250_OK),
+        expectLine(/^QUIT$/),
+        send(REPLY_221_BYE),
+      ]);
+      const ended = await play('send NOOP\n', quits.target);
+      const closes = await fake([send(GREETING_220), expectLine(/^NOOP$/), send(REPLY_250_OK)]);
+      const closed = await play('send NOOP\nwait 50ms\nclose\n', closes.target);
 
-    expect(ended.exitCode).toBe(0);
-    expect(ended.stdout).toContain('== the scenario ends without quit: saying QUIT');
-    expect(quits.clientLines()).toEqual(['NOOP', 'QUIT']);
-    expect(closed.exitCode).toBe(0);
-    expect(closed.stdout).toContain('== closing the connection without QUIT');
-    await closes.settled();
-    expect(closes.clientLines()).toEqual(['NOOP']);
-  });
+      expect(ended.exitCode).toBe(0);
+      expect(ended.stdout).toContain('== the scenario ends without quit: saying QUIT');
+      expect(quits.clientLines()).toEqual(['NOOP', 'QUIT']);
+      expect(closed.exitCode).toBe(0);
+      expect(closed.stdout).toContain('== closing the connection without QUIT');
+      await closes.settled();
+      expect(closes.clientLines()).toEqual(['NOOP']);
+    },
+  );
 
-  it('when a variable is not set then nothing is connected and the error names the line', async () => {
-    const server = await fake([send(GREETING_220)]);
-    const run = await play('send EHLO a.test\nsend MAIL FROM:<${SENDER}>\n', server.target);
+  it(
+    'when a variable is not set then nothing is ' + 'connected and the error names the line',
+    async () => {
+      const server = await fake([send(GREETING_220)]);
+      const run = await play('send EHLO a.test\nsend MAIL FROM:<${SENDER}>\n', server.target);
 
-    expect(run.exitCode).toBe(2);
-    expect(run.stderr).toMatch(
-      /^smtp-probe: .*test\.smtp:2: the variable SENDER is not set\ndocs\/scenarios\.md/,
-    );
-    expect(server.received).toHaveLength(0);
-  });
+      expect(run.exitCode).toBe(2);
+      expect(run.stderr).toMatch(
+        /^smtp-probe: .*test\.smtp:2: the variable SENDER is not set\ndocs\/scenarios\.md/,
+      );
+      expect(server.received).toHaveLength(0);
+    },
+  );
 
-  it('when the scenario connects itself then no TARGET is needed; without either it is a usage error', async () => {
-    const server = await fake([send(GREETING_220), expectLine(/^QUIT$/), send(REPLY_221_BYE)]);
-    const file = writeTempFile('connect.smtp', `connect ${server.target}\nexpect 220\nquit\n`);
-    const bare = writeTempFile('bare.smtp', 'quit\n');
+  it(
+    'when the scenario connects itself then no TARGET is ' +
+      'needed; without either it is a usage error',
+    async () => {
+      const server = await fake([send(GREETING_220), expectLine(/^QUIT$/), send(REPLY_221_BYE)]);
+      const file = writeTempFile('connect.smtp', `connect ${server.target}\nexpect 220\nquit\n`);
+      const bare = writeTempFile('bare.smtp', 'quit\n');
 
-    expect((await runCli(['run', file])).exitCode).toBe(0);
-    const missing = await runCli(['run', bare]);
-    expect(missing.exitCode).toBe(2);
-    expect(missing.stderr).toContain('no target: give TARGET, or write connect HOST:PORT in');
-  });
+      expect((await runCli(['run', file])).exitCode).toBe(0);
+      const missing = await runCli(['run', bare]);
+      expect(missing.exitCode).toBe(2);
+      expect(missing.stderr).toContain('no target: give TARGET, or write connect HOST:PORT in');
+    },
+  );
 
   it('when the file is over 1 MiB then it is refused unread', async () => {
     const run = await play('#'.repeat(1024 * 1024 + 1), '127.0.0.1:1');
@@ -309,54 +350,60 @@ describe('a scenario against the scripted server', () => {
     expect(run.stderr).toMatch(/more than 1048576 bytes/);
   });
 
-  it('when --json is given then the report says mode scenario and names the failed step', async () => {
-    const server = await fake([
-      send(GREETING_220),
-      expectLine(/^NOOP$/),
-      send(REPLY_250_OK),
-      expectLine(/^QUIT$/),
-      send(REPLY_221_BYE),
-    ]);
-    const run = await play('expect 220\nsend NOOP\nexpect 5xx\n', server.target, ['--json']);
-    const report = parseReport(run.stdout) as Record<string, unknown>;
+  it(
+    'when --json is given then the report says mode ' + 'scenario and names the failed step',
+    async () => {
+      const server = await fake([
+        send(GREETING_220),
+        expectLine(/^NOOP$/),
+        send(REPLY_250_OK),
+        expectLine(/^QUIT$/),
+        send(REPLY_221_BYE),
+      ]);
+      const run = await play('expect 220\nsend NOOP\nexpect 5xx\n', server.target, ['--json']);
+      const report = parseReport(run.stdout) as Record<string, unknown>;
 
-    expect(run.exitCode).toBe(10);
-    expect(report).toMatchObject({ mode: 'scenario', ok: false, exitCode: 10 });
-    expect(report['verdict']).toMatchObject({ code: 'expectation-failed', stage: 'command' });
-    expect((report['verdict'] as { message: string }).message).toMatch(
-      /^step 3 \(.*:3: expect 5xx\): not met/,
-    );
-    expect(report['expectations']).toEqual([
-      {
-        expect: expect.stringMatching(/:1: expect 220$/),
-        stage: 'greeting',
-        status: 'met',
-        got: '220 mx.probe.test ESMTP ready',
-      },
-      {
-        expect: expect.stringMatching(/:3: expect 5xx$/),
-        stage: 'command',
-        status: 'failed',
-        got: '250 2.0.0 Ok',
-      },
-    ]);
-    const commands = (report['exchanges'] as { command: string | null }[]).map(
-      (exchange) => exchange.command,
-    );
-    expect(commands).toEqual([null, 'NOOP', 'QUIT']);
-  });
+      expect(run.exitCode).toBe(10);
+      expect(report).toMatchObject({ mode: 'scenario', ok: false, exitCode: 10 });
+      expect(report['verdict']).toMatchObject({ code: 'expectation-failed', stage: 'command' });
+      expect((report['verdict'] as { message: string }).message).toMatch(
+        /^step 3 \(.*:3: expect 5xx\): not met/,
+      );
+      expect(report['expectations']).toEqual([
+        {
+          expect: expect.stringMatching(/:1: expect 220$/),
+          stage: 'greeting',
+          status: 'met',
+          got: '220 mx.probe.test ESMTP ready',
+        },
+        {
+          expect: expect.stringMatching(/:3: expect 5xx$/),
+          stage: 'command',
+          status: 'failed',
+          got: '250 2.0.0 Ok',
+        },
+      ]);
+      const commands = (report['exchanges'] as { command: string | null }[]).map(
+        (exchange) => exchange.command,
+      );
+      expect(commands).toEqual([null, 'NOOP', 'QUIT']);
+    },
+  );
 });
 
 describe('the examples in docs/examples', () => {
-  it('relay-refused.smtp passes when RCPT is refused, with a warning for the soft 5.7.1', async () => {
-    const server = await real({ unknownRecipients: ['someone@elsewhere.example'] });
-    const run = await runCli(['run', `${EXAMPLES}relay-refused.smtp`, server.target]);
+  it(
+    'relay-refused.smtp passes when RCPT is refused, ' + 'with a warning for the soft 5.7.1',
+    async () => {
+      const server = await real({ unknownRecipients: ['someone@elsewhere.example'] });
+      const run = await runCli(['run', `${EXAMPLES}relay-refused.smtp`, server.target]);
 
-    expect(run.stderr).toBe('');
-    expect(run.exitCode).toBe(0);
-    expect(run.stdout).toMatch(/^<- 550 5\.1\.1 /m);
-    expect(run.stdout).toMatch(/^!! step 8 \(.*:13: expect-soft 5\.7\.1\): not met/m);
-  });
+      expect(run.stderr).toBe('');
+      expect(run.exitCode).toBe(0);
+      expect(run.stdout).toMatch(/^<- 550 5\.1\.1 /m);
+      expect(run.stdout).toMatch(/^!! step 8 \(.*:13: expect-soft 5\.7\.1\): not met/m);
+    },
+  );
 
   it('relay-refused.smtp fails with 10 when the server relays', async () => {
     const server = await real();

@@ -92,50 +92,56 @@ function lines(stdout: string, prefix: RegExp): string[] {
 }
 
 describe('extensions before and after STARTTLS', () => {
-  it('when AUTH appears only after TLS then the comparison says so and nothing is warned', async () => {
-    const { target, server } = await fake(tlsSession(EHLO_BEFORE_TLS, EHLO_INSIDE_TLS));
-    const run = await runCli([target, EHLO]);
+  it(
+    'when AUTH appears only after TLS then the ' + 'comparison says so and nothing is warned',
+    async () => {
+      const { target, server } = await fake(tlsSession(EHLO_BEFORE_TLS, EHLO_INSIDE_TLS));
+      const run = await runCli([target, EHLO]);
 
-    expect(run.exitCode).toBe(0);
-    expect(server.problems).toEqual([]);
-    expect(lines(run.stdout, /^(==|!!) (extensions|AUTH)/)).toEqual([
-      '== extensions: both: PIPELINING, SIZE, 8BITMIME · before TLS only: STARTTLS · ' +
-        'after TLS only: AUTH PLAIN LOGIN',
-      '== AUTH is offered only after TLS: good, no password is asked for in plaintext',
-    ]);
-    expect(lines(run.stdout, /^!! (AUTH|protocol)/)).toEqual([]);
-  });
+      expect(run.exitCode).toBe(0);
+      expect(server.problems).toEqual([]);
+      expect(lines(run.stdout, /^(==|!!) (extensions|AUTH)/)).toEqual([
+        '== extensions: both: PIPELINING, SIZE, 8BITMIME · before TLS only: STARTTLS · ' +
+          'after TLS only: AUTH PLAIN LOGIN',
+        '== AUTH is offered only after TLS: good, no password is asked for in plaintext',
+      ]);
+      expect(lines(run.stdout, /^!! (AUTH|protocol)/)).toEqual([]);
+    },
+  );
 
-  it('when AUTH PLAIN is offered before TLS then auth-before-tls is warned, CRAM-MD5 left out', async () => {
-    const { target } = await fake(tlsSession(EHLO_AUTH_PLAIN_BEFORE_TLS, EHLO_AFTER_TLS));
-    const run = await runCli([target, EHLO, '--json']);
-    const report = parseReport(run.stdout);
+  it(
+    'when AUTH PLAIN is offered before TLS then ' + 'auth-before-tls is warned, CRAM-MD5 left out',
+    async () => {
+      const { target } = await fake(tlsSession(EHLO_AUTH_PLAIN_BEFORE_TLS, EHLO_AFTER_TLS));
+      const run = await runCli([target, EHLO, '--json']);
+      const report = parseReport(run.stdout);
 
-    expect(run.exitCode).toBe(0);
-    expect(report.warnings.map((w: { code: string }) => w.code)).toEqual(['auth-before-tls']);
-    expect(report.warnings[0].message).toBe(
-      'AUTH PLAIN LOGIN offered before TLS: a password or token sent with it can be read on the wire',
-    );
-    expect(report.starttlsPolicy).toEqual({
-      comparison: {
-        both: ['PIPELINING', 'AUTH'],
-        beforeTlsOnly: ['STARTTLS'],
-        afterTlsOnly: [],
-        changed: [
-          {
-            keyword: 'AUTH',
-            beforeTls: ['PLAIN', 'LOGIN', 'CRAM-MD5'],
-            afterTls: ['PLAIN', 'LOGIN'],
-          },
-        ],
-        authBeforeTls: ['PLAIN', 'LOGIN', 'CRAM-MD5'],
-        cleartextAuthBeforeTls: ['PLAIN', 'LOGIN'],
-        authAfterTls: ['PLAIN', 'LOGIN'],
-        starttlsAfterTls: false,
-      },
-      enforcement: null,
-    });
-  });
+      expect(run.exitCode).toBe(0);
+      expect(report.warnings.map((w: { code: string }) => w.code)).toEqual(['auth-before-tls']);
+      expect(report.warnings[0].message).toBe(
+        'AUTH PLAIN LOGIN offered before TLS: a password or token sent with it can be read on the wire',
+      );
+      expect(report.starttlsPolicy).toEqual({
+        comparison: {
+          both: ['PIPELINING', 'AUTH'],
+          beforeTlsOnly: ['STARTTLS'],
+          afterTlsOnly: [],
+          changed: [
+            {
+              keyword: 'AUTH',
+              beforeTls: ['PLAIN', 'LOGIN', 'CRAM-MD5'],
+              afterTls: ['PLAIN', 'LOGIN'],
+            },
+          ],
+          authBeforeTls: ['PLAIN', 'LOGIN', 'CRAM-MD5'],
+          cleartextAuthBeforeTls: ['PLAIN', 'LOGIN'],
+          authAfterTls: ['PLAIN', 'LOGIN'],
+          starttlsAfterTls: false,
+        },
+        enforcement: null,
+      });
+    },
+  );
 
   it('when only CRAM-MD5 is offered before TLS then it is noted, not warned', async () => {
     const { target } = await fake(tlsSession(EHLO_CRAM_BEFORE_TLS, EHLO_AFTER_TLS));
@@ -148,22 +154,25 @@ describe('extensions before and after STARTTLS', () => {
     expect(lines(run.stdout, /^!! (AUTH|protocol)/)).toEqual([]);
   });
 
-  it('when STARTTLS is advertised again inside TLS then a protocol warning cites RFC 3207', async () => {
-    const { target } = await fake(tlsSession(EHLO_STARTTLS_AGAIN, EHLO_STARTTLS_AGAIN));
-    const run = await runCli([target, EHLO, '--json']);
-    const report = parseReport(run.stdout);
+  it(
+    'when STARTTLS is advertised again inside TLS then ' + 'a protocol warning cites RFC 3207',
+    async () => {
+      const { target } = await fake(tlsSession(EHLO_STARTTLS_AGAIN, EHLO_STARTTLS_AGAIN));
+      const run = await runCli([target, EHLO, '--json']);
+      const report = parseReport(run.stdout);
 
-    expect(report.warnings).toMatchObject([
-      {
-        code: 'starttls-after-tls',
-        message: 'protocol: STARTTLS is offered again after TLS (RFC 3207 §4.2 forbids it)',
-      },
-    ]);
-    expect(report.starttlsPolicy.comparison).toMatchObject({
-      both: ['PIPELINING', 'STARTTLS'],
-      starttlsAfterTls: true,
-    });
-  });
+      expect(report.warnings).toMatchObject([
+        {
+          code: 'starttls-after-tls',
+          message: 'protocol: STARTTLS is offered again after TLS (RFC 3207 §4.2 forbids it)',
+        },
+      ]);
+      expect(report.starttlsPolicy.comparison).toMatchObject({
+        both: ['PIPELINING', 'STARTTLS'],
+        starttlsAfterTls: true,
+      });
+    },
+  );
 
   it('when extensions are lost inside TLS then a note names those that matter', async () => {
     const { target } = await fake(tlsSession(EHLO_BEFORE_TLS, EHLO_AFTER_TLS));
@@ -189,21 +198,24 @@ describe('extensions before and after STARTTLS', () => {
 });
 
 describe('--check-starttls-enforced', () => {
-  it('when the server answers 530 to MAIL without TLS then STARTTLS is enforced, and only MAIL and QUIT were sent', async () => {
-    const { target, server } = await fake(
-      tlsSession(EHLO_BEFORE_TLS, EHLO_INSIDE_TLS),
-      plaintextMail(EHLO_BEFORE_TLS, REPLY_530_STARTTLS_FIRST),
-    );
-    const run = await runCli([target, EHLO, CHECK]);
-    await server.settled();
+  it(
+    'when the server answers 530 to MAIL without TLS then STARTTLS ' +
+      'is enforced, and only MAIL and QUIT were sent',
+    async () => {
+      const { target, server } = await fake(
+        tlsSession(EHLO_BEFORE_TLS, EHLO_INSIDE_TLS),
+        plaintextMail(EHLO_BEFORE_TLS, REPLY_530_STARTTLS_FIRST),
+      );
+      const run = await runCli([target, EHLO, CHECK]);
+      await server.settled();
 
-    expect(run.exitCode).toBe(0);
-    expect(server.problems).toEqual([]);
-    expect(server.received[1]!.toString('latin1')).toBe(
-      'EHLO probe.test\r\nMAIL FROM:<>\r\nQUIT\r\n',
-    );
-    const tail = normalise(run.stdout.slice(run.stdout.indexOf('== checking')), server.port);
-    expect(tail).toMatchInlineSnapshot(`
+      expect(run.exitCode).toBe(0);
+      expect(server.problems).toEqual([]);
+      expect(server.received[1]!.toString('latin1')).toBe(
+        'EHLO probe.test\r\nMAIL FROM:<>\r\nQUIT\r\n',
+      );
+      const tail = normalise(run.stdout.slice(run.stdout.indexOf('== checking')), server.port);
+      expect(tail).toMatchInlineSnapshot(`
       "== checking on a second connection whether MAIL FROM needs STARTTLS first (no RCPT)
       == connected to 127.0.0.1:<port> in <t>
       <- 220 mx.probe.test ESMTP ready  <t>
@@ -223,38 +235,47 @@ describe('--check-starttls-enforced', () => {
       timings: connect <t> · greeting <t> · ehlo <t> · starttls <t> · tls <t> · ehlo (tls) <t> · quit <t> · total <t>
       "
     `);
-  });
+    },
+  );
 
-  it('when the server accepts MAIL without TLS then a warning says so and JSON holds the exchanges', async () => {
-    const { target, server } = await fake(
-      tlsSession(EHLO_BEFORE_TLS, EHLO_INSIDE_TLS),
-      plaintextMail(EHLO_BEFORE_TLS, REPLY_250_SENDER_OK),
-    );
-    const run = await runCli([target, EHLO, CHECK, '--json']);
-    const report = parseReport(run.stdout);
-    await server.settled();
+  it(
+    'when the server accepts MAIL without TLS then a warning ' +
+      'says so and JSON holds the exchanges',
+    async () => {
+      const { target, server } = await fake(
+        tlsSession(EHLO_BEFORE_TLS, EHLO_INSIDE_TLS),
+        plaintextMail(EHLO_BEFORE_TLS, REPLY_250_SENDER_OK),
+      );
+      const run = await runCli([target, EHLO, CHECK, '--json']);
+      const report = parseReport(run.stdout);
+      await server.settled();
 
-    expect(run.exitCode).toBe(0);
-    expect(server.received[1]!.toString('latin1')).toBe(
-      'EHLO probe.test\r\nMAIL FROM:<>\r\nQUIT\r\n',
-    );
-    expect(report.warnings).toMatchObject([
-      {
-        code: 'starttls-not-enforced',
-        message: 'STARTTLS is not enforced: MAIL FROM:<> without TLS drew 250 2.1.0 Ok',
-      },
-    ]);
-    const { enforcement } = report.starttlsPolicy;
-    expect(enforcement).toMatchObject({ status: 'accepted', reply: { code: 250 }, problem: null });
-    expect(enforcement.exchanges.map((e: { command: string | null }) => e.command)).toEqual([
-      null,
-      'EHLO probe.test',
-      'MAIL FROM:<>',
-      'QUIT',
-    ]);
-    // The session's own exchanges stay those of the first connection.
-    expect(report.exchanges.map((e: { stage: string }) => e.stage)).not.toContain('mail');
-  });
+      expect(run.exitCode).toBe(0);
+      expect(server.received[1]!.toString('latin1')).toBe(
+        'EHLO probe.test\r\nMAIL FROM:<>\r\nQUIT\r\n',
+      );
+      expect(report.warnings).toMatchObject([
+        {
+          code: 'starttls-not-enforced',
+          message: 'STARTTLS is not enforced: MAIL FROM:<> without TLS drew 250 2.1.0 Ok',
+        },
+      ]);
+      const { enforcement } = report.starttlsPolicy;
+      expect(enforcement).toMatchObject({
+        status: 'accepted',
+        reply: { code: 250 },
+        problem: null,
+      });
+      expect(enforcement.exchanges.map((e: { command: string | null }) => e.command)).toEqual([
+        null,
+        'EHLO probe.test',
+        'MAIL FROM:<>',
+        'QUIT',
+      ]);
+      // The session's own exchanges stay those of the first connection.
+      expect(report.exchanges.map((e: { stage: string }) => e.stage)).not.toContain('mail');
+    },
+  );
 
   it('when MAIL is refused for want of AUTH then the status is refused, not required', async () => {
     const { target, server } = await fake(
@@ -267,48 +288,55 @@ describe('--check-starttls-enforced', () => {
     expect(parseReport(run.stdout).starttlsPolicy.enforcement.status).toBe('refused');
   });
 
-  it('when the second connection is refused at the greeting then the status is unknown', async () => {
-    const { target, server } = await fake(tlsSession(EHLO_BEFORE_TLS, EHLO_INSIDE_TLS), [
-      send(GREETING_554),
-      expectLine(/^QUIT$/),
-      send(REPLY_221_BYE),
-    ]);
-    const run = await runCli([target, EHLO, CHECK, '--json']);
-    const report = parseReport(run.stdout);
-    await server.settled();
+  it(
+    'when the second connection is refused at the ' + 'greeting then the status is unknown',
+    async () => {
+      const { target, server } = await fake(tlsSession(EHLO_BEFORE_TLS, EHLO_INSIDE_TLS), [
+        send(GREETING_554),
+        expectLine(/^QUIT$/),
+        send(REPLY_221_BYE),
+      ]);
+      const run = await runCli([target, EHLO, CHECK, '--json']);
+      const report = parseReport(run.stdout);
+      await server.settled();
 
-    expect(run.exitCode).toBe(0);
-    expect(server.received[1]!.toString('latin1')).toBe('QUIT\r\n');
-    expect(report.starttlsPolicy.enforcement).toMatchObject({
-      status: 'unknown',
-      reply: null,
-      problem: expect.stringMatching(/^greeting refused \(permanent failure\): 554 /),
-    });
-  });
+      expect(run.exitCode).toBe(0);
+      expect(server.received[1]!.toString('latin1')).toBe('QUIT\r\n');
+      expect(report.starttlsPolicy.enforcement).toMatchObject({
+        status: 'unknown',
+        reply: null,
+        problem: expect.stringMatching(/^greeting refused \(permanent failure\): 554 /),
+      });
+    },
+  );
 
-  it('when the server offers no STARTTLS then there is nothing to enforce and no second connection', async () => {
-    const { target, server } = await fake([
-      send(GREETING_220),
-      expectLine(/^EHLO /),
-      send(EHLO_NO_STARTTLS),
-      expectLine(/^QUIT$/),
-      send(REPLY_221_BYE),
-      close(),
-    ]);
-    const run = await runCli([target, EHLO, CHECK, '--json']);
-    await server.settled();
-    const report = parseReport(run.stdout);
+  it(
+    'when the server offers no STARTTLS then there is ' +
+      'nothing to enforce and no second connection',
+    async () => {
+      const { target, server } = await fake([
+        send(GREETING_220),
+        expectLine(/^EHLO /),
+        send(EHLO_NO_STARTTLS),
+        expectLine(/^QUIT$/),
+        send(REPLY_221_BYE),
+        close(),
+      ]);
+      const run = await runCli([target, EHLO, CHECK, '--json']);
+      await server.settled();
+      const report = parseReport(run.stdout);
 
-    expect(run.exitCode).toBe(0);
-    expect(server.received).toHaveLength(1);
-    expect(report.starttlsPolicy.enforcement).toMatchObject({
-      status: 'unknown',
-      problem: 'the server offers no STARTTLS: there is nothing to enforce',
-    });
-    expect(report.warnings.map((w: { code: string }) => w.code)).not.toContain(
-      'starttls-not-enforced',
-    );
-  });
+      expect(run.exitCode).toBe(0);
+      expect(server.received).toHaveLength(1);
+      expect(report.starttlsPolicy.enforcement).toMatchObject({
+        status: 'unknown',
+        problem: 'the server offers no STARTTLS: there is nothing to enforce',
+      });
+      expect(report.warnings.map((w: { code: string }) => w.code)).not.toContain(
+        'starttls-not-enforced',
+      );
+    },
+  );
 
   it('when the session itself fails then no second connection is made', async () => {
     const { target, server } = await fake([send(GREETING_554), expectLine(/^QUIT$/), close()]);
@@ -331,21 +359,24 @@ describe('--check-starttls-enforced', () => {
 });
 
 describe('--check-starttls-enforced against smtp-server', () => {
-  it('when smtp-server is asked for MAIL without TLS then the outcome is reported in JSON', async () => {
-    const server = await startRealServer({ pair });
-    servers.push(server);
-    const run = await runCli([`127.0.0.1:${server.port}`, EHLO, CHECK, '--json']);
-    const report = parseReport(run.stdout);
+  it(
+    'when smtp-server is asked for MAIL without TLS ' + 'then the outcome is reported in JSON',
+    async () => {
+      const server = await startRealServer({ pair });
+      servers.push(server);
+      const run = await runCli([`127.0.0.1:${server.port}`, EHLO, CHECK, '--json']);
+      const report = parseReport(run.stdout);
 
-    expect(run.exitCode).toBe(0);
-    // smtp-server accepts MAIL in plaintext (AUTH is optional in the helper).
-    expect(report.starttlsPolicy.enforcement.status).toBe('accepted');
-    // It offers AUTH before TLS and refuses it there only once the credentials have come.
-    expect(report.starttlsPolicy.comparison.cleartextAuthBeforeTls).toEqual([
-      'PLAIN',
-      'LOGIN',
-      'XOAUTH2',
-    ]);
-    expect(server.messages).toEqual([]);
-  });
+      expect(run.exitCode).toBe(0);
+      // smtp-server accepts MAIL in plaintext (AUTH is optional in the helper).
+      expect(report.starttlsPolicy.enforcement.status).toBe('accepted');
+      // It offers AUTH before TLS and refuses it there only once the credentials have come.
+      expect(report.starttlsPolicy.comparison.cleartextAuthBeforeTls).toEqual([
+        'PLAIN',
+        'LOGIN',
+        'XOAUTH2',
+      ]);
+      expect(server.messages).toEqual([]);
+    },
+  );
 });

@@ -160,16 +160,19 @@ describe('STARTTLS against smtp-server', () => {
     );
   });
 
-  it('when --tls-verify fails on the name alone then the hint points at the name, not the CA', async () => {
-    const other = await authority.issue({ names: ['other.probe.test'], ips: [] });
-    const target = await real({ pair: other });
-    const run = await runCli([target, EHLO, '--ca', caFile, '--tls-verify']);
+  it(
+    'when --tls-verify fails on the name alone then the ' + 'hint points at the name, not the CA',
+    async () => {
+      const other = await authority.issue({ names: ['other.probe.test'], ips: [] });
+      const target = await real({ pair: other });
+      const run = await runCli([target, EHLO, '--ca', caFile, '--tls-verify']);
 
-    expect(run.exitCode).toBe(6);
-    expect(run.stdout).toContain(
-      'hint: the chain verifies but names other hosts: check the target, or give --sni NAME',
-    );
-  });
+      expect(run.exitCode).toBe(6);
+      expect(run.stdout).toContain(
+        'hint: the chain verifies but names other hosts: check the target, or give --sni NAME',
+      );
+    },
+  );
 
   it('when --starttls never is given then no STARTTLS is sent', async () => {
     const target = await real({ pair: selfSigned });

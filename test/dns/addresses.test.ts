@@ -19,14 +19,19 @@ function resolverAnswering(records: Record<'A' | 'AAAA', string[]>): Resolver {
 }
 
 describe('lookupAddresses', () => {
-  it('when damaged records decode as non-addresses or unspecified ones then none is used', async () => {
-    const resolver = resolverAnswering({ A: ['127.0.0.undefined', '0.0.0.0'], AAAA: ['::'] });
+  it(
+    'when damaged records decode as non-addresses or ' + 'unspecified ones then none is used',
+    async () => {
+      const resolver = resolverAnswering({ A: ['127.0.0.undefined', '0.0.0.0'], AAAA: ['::'] });
 
-    await expect(lookupAddresses(resolver, 'broken.test', undefined)).rejects.toThrow(ResolveError);
-    await expect(lookupAddresses(resolver, 'broken.test', undefined)).rejects.toThrow(
-      'the DNS answer holds no usable address',
-    );
-  });
+      await expect(lookupAddresses(resolver, 'broken.test', undefined)).rejects.toThrow(
+        ResolveError,
+      );
+      await expect(lookupAddresses(resolver, 'broken.test', undefined)).rejects.toThrow(
+        'the DNS answer holds no usable address',
+      );
+    },
+  );
 
   it('when some records are good then only those are kept', async () => {
     const resolver = resolverAnswering({ A: ['127.0.0.undefined', '127.0.0.2'], AAAA: ['::1'] });

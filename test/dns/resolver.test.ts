@@ -38,36 +38,43 @@ describe('Resolver', () => {
     expect(answer.records.map(recordText)).toEqual(['v=STSv1; id=1']);
   });
 
-  it('when the name is missing, has no such record, or the server fails then each is told apart', async () => {
-    const server = await dns(ZONE, { rcodes: { 'broken.example.test': 'SERVFAIL' } });
-    const resolver = resolverFor(server.address);
-    const missing = await resolver.query('nowhere.example.test', 'A');
-    const nodata = await resolver.query('example.test', 'A');
-    const failed = await resolver.query('broken.example.test', 'A');
-    expect([missing.status, nodata.status, failed.status]).toEqual([
-      'nxdomain',
-      'nodata',
-      'servfail',
-    ]);
-    expect(describeStatus(missing)).toBe('no such domain (NXDOMAIN)');
-    expect(describeStatus(nodata)).toBe('the name exists but has no A records (NODATA)');
-    expect(describeStatus(failed)).toMatch(/could not answer \(SERVFAIL\)/);
-  });
+  it(
+    'when the name is missing, has no such record, or the ' +
+      'server fails then each is told apart',
+    async () => {
+      const server = await dns(ZONE, { rcodes: { 'broken.example.test': 'SERVFAIL' } });
+      const resolver = resolverFor(server.address);
+      const missing = await resolver.query('nowhere.example.test', 'A');
+      const nodata = await resolver.query('example.test', 'A');
+      const failed = await resolver.query('broken.example.test', 'A');
+      expect([missing.status, nodata.status, failed.status]).toEqual([
+        'nxdomain',
+        'nodata',
+        'servfail',
+      ]);
+      expect(describeStatus(missing)).toBe('no such domain (NXDOMAIN)');
+      expect(describeStatus(nodata)).toBe('the name exists but has no A records (NODATA)');
+      expect(describeStatus(failed)).toMatch(/could not answer \(SERVFAIL\)/);
+    },
+  );
 
-  it('when the server is silent then it is asked three times and fails with exit 3 in words', async () => {
-    const server = await dns(ZONE, { silent: ['*'] });
-    const started = Date.now();
-    const failure = await resolverFor(server.address, 150)
-      .query('example.test', 'MX')
-      .catch((error: unknown) => error);
-    expect(failure).toBeInstanceOf(ResolveError);
-    expect((failure as ResolveError).exitCode).toBe(3);
-    expect((failure as ResolveError).message).toBe(
-      `cannot resolve example.test (MX): no answer from ${server.address} after 3 tries of 150 ms`,
-    );
-    expect(server.queries).toHaveLength(3);
-    expect(Date.now() - started).toBeLessThan(2_000);
-  });
+  it(
+    'when the server is silent then it is asked three ' + 'times and fails with exit 3 in words',
+    async () => {
+      const server = await dns(ZONE, { silent: ['*'] });
+      const started = Date.now();
+      const failure = await resolverFor(server.address, 150)
+        .query('example.test', 'MX')
+        .catch((error: unknown) => error);
+      expect(failure).toBeInstanceOf(ResolveError);
+      expect((failure as ResolveError).exitCode).toBe(3);
+      expect((failure as ResolveError).message).toBe(
+        `cannot resolve example.test (MX): no answer from ${server.address} after 3 tries of 150 ms`,
+      );
+      expect(server.queries).toHaveLength(3);
+      expect(Date.now() - started).toBeLessThan(2_000);
+    },
+  );
 
   it('when the UDP response is truncated then the question is asked again over TCP', async () => {
     const server = await dns(ZONE, { truncate: true });
@@ -78,18 +85,21 @@ describe('Resolver', () => {
 });
 
 describe('lookupAddresses', () => {
-  it('when a host has AAAA and A records then IPv6 comes first, and -4 or -6 keep one family', async () => {
-    const server = await dns(ZONE);
-    const resolver = resolverFor(server.address);
-    const both = await lookupAddresses(resolver, 'mx.example.test', undefined);
-    const v4 = await lookupAddresses(resolver, 'mx.example.test', 4);
-    const v6 = await lookupAddresses(resolver, 'mx.example.test', 6);
-    expect([both.addresses, v4.addresses, v6.addresses]).toEqual([
-      ['::1', '127.0.0.1'],
-      ['127.0.0.1'],
-      ['::1'],
-    ]);
-  });
+  it(
+    'when a host has AAAA and A records then IPv6 comes ' + 'first, and -4 or -6 keep one family',
+    async () => {
+      const server = await dns(ZONE);
+      const resolver = resolverFor(server.address);
+      const both = await lookupAddresses(resolver, 'mx.example.test', undefined);
+      const v4 = await lookupAddresses(resolver, 'mx.example.test', 4);
+      const v6 = await lookupAddresses(resolver, 'mx.example.test', 6);
+      expect([both.addresses, v4.addresses, v6.addresses]).toEqual([
+        ['::1', '127.0.0.1'],
+        ['127.0.0.1'],
+        ['::1'],
+      ]);
+    },
+  );
 
   it('when the name is an alias then the CNAME is reported with the addresses', async () => {
     const server = await dns(ZONE);
@@ -138,33 +148,36 @@ describe('parseDnsServer', () => {
 });
 
 describe('responses to another question', () => {
-  it('when the server answers about another name then it is no answer, and the tries run out', async () => {
-    // A server that answers every query with an A record for another name.
-    const socket = createSocket('udp4');
-    socket.on('message', (message, from) => {
-      const query = decode(message);
-      const response = encode({
-        type: 'response',
-        id: query.id,
-        flags: RECURSION_DESIRED,
-        questions: [{ type: 'A', name: 'unrelated.invalid', class: 'IN' }],
-        answers: [{ type: 'A', name: 'unrelated.invalid', data: '127.0.0.9' }],
+  it(
+    'when the server answers about another name then it ' + 'is no answer, and the tries run out',
+    async () => {
+      // A server that answers every query with an A record for another name.
+      const socket = createSocket('udp4');
+      socket.on('message', (message, from) => {
+        const query = decode(message);
+        const response = encode({
+          type: 'response',
+          id: query.id,
+          flags: RECURSION_DESIRED,
+          questions: [{ type: 'A', name: 'unrelated.invalid', class: 'IN' }],
+          answers: [{ type: 'A', name: 'unrelated.invalid', data: '127.0.0.9' }],
+        });
+        socket.send(response, from.port, from.address);
       });
-      socket.send(response, from.port, from.address);
-    });
-    await new Promise<void>((resolve) => socket.bind(0, '127.0.0.1', resolve));
-    try {
-      const { port } = socket.address();
-      const resolver = new Resolver([parseDnsServer(`127.0.0.1:${port}`)], {
-        timeoutMs: 200,
-        tries: 2,
-      });
+      await new Promise<void>((resolve) => socket.bind(0, '127.0.0.1', resolve));
+      try {
+        const { port } = socket.address();
+        const resolver = new Resolver([parseDnsServer(`127.0.0.1:${port}`)], {
+          timeoutMs: 200,
+          tries: 2,
+        });
 
-      await expect(resolver.query('asked.test', 'A')).rejects.toThrow(
-        /cannot resolve asked\.test \(A\): .*answers another question/,
-      );
-    } finally {
-      socket.close();
-    }
-  });
+        await expect(resolver.query('asked.test', 'A')).rejects.toThrow(
+          /cannot resolve asked\.test \(A\): .*answers another question/,
+        );
+      } finally {
+        socket.close();
+      }
+    },
+  );
 });

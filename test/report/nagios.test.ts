@@ -59,21 +59,24 @@ describe('the Nagios status line', () => {
     );
   });
 
-  it('when measures sit exactly on the thresholds then it is OK, the thresholds in perfdata', () => {
-    const thresholds = [
-      parseThreshold('900ms', 'warning'),
-      parseThreshold('tls=300ms', 'critical'),
-      parseThreshold('cert-days=30', 'warning'),
-      parseThreshold('cert-days=7', 'critical'),
-    ];
-    const report = renderNagios(TLS_RUN, thresholds);
-    const status = parseStatusLine(report.line);
+  it(
+    'when measures sit exactly on the thresholds then it ' + 'is OK, the thresholds in perfdata',
+    () => {
+      const thresholds = [
+        parseThreshold('900ms', 'warning'),
+        parseThreshold('tls=300ms', 'critical'),
+        parseThreshold('cert-days=30', 'warning'),
+        parseThreshold('cert-days=7', 'critical'),
+      ];
+      const report = renderNagios(TLS_RUN, thresholds);
+      const status = parseStatusLine(report.line);
 
-    expect(report.exitCode).toBe(0);
-    expect(perfItem(status, 'total')).toMatchObject({ warn: '0.9', crit: '', min: '0' });
-    expect(perfItem(status, 'tls')).toMatchObject({ warn: '', crit: '0.3' });
-    expect(perfItem(status, 'cert_days')).toMatchObject({ warn: '30:', crit: '7:' });
-  });
+      expect(report.exitCode).toBe(0);
+      expect(perfItem(status, 'total')).toMatchObject({ warn: '0.9', crit: '', min: '0' });
+      expect(perfItem(status, 'tls')).toMatchObject({ warn: '', crit: '0.3' });
+      expect(perfItem(status, 'cert_days')).toMatchObject({ warn: '30:', crit: '7:' });
+    },
+  );
 
   it('when a warning and a critical threshold are passed then it is CRITICAL, naming both', () => {
     const thresholds = [
@@ -127,14 +130,17 @@ describe('the Nagios status line', () => {
     expect(parseStatusLine(report.line).state).toBe('UNKNOWN');
   });
 
-  it('when server text holds | and control characters then the line stays one parseable line', () => {
-    const reply = makeReply(554, 'a|b \x1b[2J c\x07 | d');
-    const report = renderNagios(makeResult({ failure: new ReplyError('greeting', reply) }), []);
+  it(
+    'when server text holds | and control characters then ' + 'the line stays one parseable line',
+    () => {
+      const reply = makeReply(554, 'a|b \x1b[2J c\x07 | d');
+      const report = renderNagios(makeResult({ failure: new ReplyError('greeting', reply) }), []);
 
-    expect(report.line.split('|')).toHaveLength(2);
-    expect(report.line).toContain('554 a/b \\x1b[2J c\\x07 / d |');
-    expect(parseStatusLine(report.line).perf).toHaveLength(1);
-  });
+      expect(report.line.split('|')).toHaveLength(2);
+      expect(report.line).toContain('554 a/b \\x1b[2J c\\x07 / d |');
+      expect(parseStatusLine(report.line).perf).toHaveLength(1);
+    },
+  );
 
   it('when a run could not be made then the UNKNOWN line has no perfdata', () => {
     expect(renderNagiosUnknown('usage: x|y')).toEqual({

@@ -21,34 +21,39 @@ const FAILED_RUN = makeResult({
 });
 
 describe('the Prometheus exposition', () => {
-  it('when two runs are rendered then each metric has one HELP and TYPE and a sample per run', () => {
-    const text = renderPrometheus([
-      { result: OK_RUN, startedAt: STARTED },
-      { result: FAILED_RUN, startedAt: STARTED },
-    ]);
-    const lines = text.split('\n');
+  it(
+    'when two runs are rendered then each metric has one ' + 'HELP and TYPE and a sample per run',
+    () => {
+      const text = renderPrometheus([
+        { result: OK_RUN, startedAt: STARTED },
+        { result: FAILED_RUN, startedAt: STARTED },
+      ]);
+      const lines = text.split('\n');
 
-    expect(lines.filter((line) => line === '# TYPE smtp_probe_success gauge')).toHaveLength(1);
-    expect(text).toContain(
-      'smtp_probe_success{target="mx1.probe.test:25"} 1\n' +
-        'smtp_probe_success{target="mx2.probe.test:587"} 0\n',
-    );
-    expect(text).toContain('smtp_probe_exit_code{target="mx2.probe.test:587"} 5\n');
-    expect(text).toContain(
-      'smtp_probe_stage_duration_seconds{target="mx1.probe.test:25",stage="greeting"} 0.2\n',
-    );
-    expect(text).toContain(
-      'smtp_probe_failure_info{target="mx2.probe.test:587",stage="greeting",kind="timeout"} 1\n',
-    );
-    expect(text).toContain('smtp_probe_tls_info{target="mx1.probe.test:25",version="TLSv1.3"} 1\n');
-    expect(text).toContain(
-      'smtp_probe_tls_certificate_expiry_timestamp_seconds{target="mx1.probe.test:25"} 1898640000\n',
-    );
-    expect(text).toContain(
-      'smtp_probe_timestamp_seconds{target="mx2.probe.test:587"} 1893456000\n',
-    );
-    expect(text.endsWith('\n')).toBe(true);
-  });
+      expect(lines.filter((line) => line === '# TYPE smtp_probe_success gauge')).toHaveLength(1);
+      expect(text).toContain(
+        'smtp_probe_success{target="mx1.probe.test:25"} 1\n' +
+          'smtp_probe_success{target="mx2.probe.test:587"} 0\n',
+      );
+      expect(text).toContain('smtp_probe_exit_code{target="mx2.probe.test:587"} 5\n');
+      expect(text).toContain(
+        'smtp_probe_stage_duration_seconds{target="mx1.probe.test:25",stage="greeting"} 0.2\n',
+      );
+      expect(text).toContain(
+        'smtp_probe_failure_info{target="mx2.probe.test:587",stage="greeting",kind="timeout"} 1\n',
+      );
+      expect(text).toContain(
+        'smtp_probe_tls_info{target="mx1.probe.test:25",version="TLSv1.3"} 1\n',
+      );
+      expect(text).toContain(
+        'smtp_probe_tls_certificate_expiry_timestamp_seconds{target="mx1.probe.test:25"} 1898640000\n',
+      );
+      expect(text).toContain(
+        'smtp_probe_timestamp_seconds{target="mx2.probe.test:587"} 1893456000\n',
+      );
+      expect(text.endsWith('\n')).toBe(true);
+    },
+  );
 
   it('when every HELP line is followed by its TYPE then samples come only after both', () => {
     const text = renderPrometheus([{ result: OK_RUN, startedAt: STARTED }]);

@@ -18,16 +18,20 @@ function problem(text: string, env: NodeJS.ProcessEnv = {}): string {
 }
 
 describe('steps', () => {
-  it('when the script has no connect then an implicit one comes first and takes leading expects', () => {
-    const scenario = parse('# a comment\n\nexpect 220\nsend EHLO a.test\nexpect 250 within 2s\n');
+  it(
+    'when the script has no connect then an implicit one ' +
+      'comes first and takes leading expects',
+    () => {
+      const scenario = parse('# a comment\n\nexpect 220\nsend EHLO a.test\nexpect 250 within 2s\n');
 
-    expect(scenario.steps.map((step) => step.kind)).toEqual(['connect', 'send']);
-    expect(scenario.connect.line).toBe(0);
-    expect(scenario.connect.expects.map((clause) => clause.line)).toEqual([3]);
-    const send = scenario.steps[1]!;
-    expect(send).toMatchObject({ kind: 'send', stage: 'ehlo', line: 4, number: 2 });
-    expect(send.kind === 'send' && send.expects[0]!.withinMs).toBe(2000);
-  });
+      expect(scenario.steps.map((step) => step.kind)).toEqual(['connect', 'send']);
+      expect(scenario.connect.line).toBe(0);
+      expect(scenario.connect.expects.map((clause) => clause.line)).toEqual([3]);
+      const send = scenario.steps[1]!;
+      expect(send).toMatchObject({ kind: 'send', stage: 'ehlo', line: 4, number: 2 });
+      expect(send.kind === 'send' && send.expects[0]!.withinMs).toBe(2000);
+    },
+  );
 
   it('when a send names a verb then its stage follows; unknown verbs are the command stage', () => {
     const verbs = [
@@ -74,17 +78,21 @@ describe('steps', () => {
     expect(scenario.steps[2]).toMatchObject({ kind: 'quit', line: 6 });
   });
 
-  it('when auth names password-env then the secret is read from it, and the text keeps the name', () => {
-    const scenario = parse('auth plain bob password-env=PW', { PW: 's3cret' });
+  it(
+    'when auth names password-env then the secret is read ' +
+      'from it, and the text keeps the name',
+    () => {
+      const scenario = parse('auth plain bob password-env=PW', { PW: 's3cret' });
 
-    expect(scenario.steps[1]).toMatchObject({
-      kind: 'auth',
-      mechanism: 'PLAIN',
-      user: 'bob',
-      secret: 's3cret',
-    });
-    expect(scenario.steps[1]!.text).not.toContain('s3cret');
-  });
+      expect(scenario.steps[1]).toMatchObject({
+        kind: 'auth',
+        mechanism: 'PLAIN',
+        user: 'bob',
+        secret: 's3cret',
+      });
+      expect(scenario.steps[1]!.text).not.toContain('s3cret');
+    },
+  );
 });
 
 describe('syntax errors name the file and line', () => {
