@@ -24,7 +24,8 @@ export function renderTlsSession(tls: TlsSession, lines: LineMaker): string[] {
   return [
     lines.note(`TLS ${tls.protocol}, ${tls.cipher}${exchange}, ${handshake}`),
     ...describeSettings(tls).map((text) => lines.note(`  ${text}`)),
-    ...tls.chain.flatMap((certificate, index) => renderCertificate(certificate, index, lines)),
+    ...tls.chain.flatMap((certificate, index) => renderCertificate(tls, index, lines)),
+    ...(tls.sent.unreadable ? [lines.note(`  certificates as sent: ${tls.sent.unreadable}`)] : []),
     ...tls.chainNotes.map((text) => lines.warning(`chain: ${text}`)),
     lines.note(`OCSP: ${describeStaple(tls.ocsp)}`),
     verification.trusted
@@ -35,9 +36,17 @@ export function renderTlsSession(tls: TlsSession, lines: LineMaker): string[] {
 }
 
 // The first certificate is the server's own; the others are numbered in
-// issuing order, each said to be a CA, a root, or in the trust store.
-function renderCertificate(c: ChainCertificate, index: number, lines: LineMaker): string[] {
-  const tags = [c.isCa && 'CA', c.selfIssued && 'self-signed', c.inTrustStore && 'in trust store'];
+// issuing order, each said to be a CA, a root, in the trust store, or one
+// the server did not send.
+function renderCertificate(tls: TlsSession, index: number, lines: LineMaker): string[] {
+  const c: ChainCertificate = tls.chain[index]!;
+  const notSent = tls.sent.certificates?.every((sent) => sent.chainIndex !== index);
+  const where = notSent ? (c.inTrustStore ? 'from the trust store' : 'not sent') : undefined;
+  const tags = [
+    c.isCa && 'CA',
+    c.selfIssued && 'self-signed',
+    where ?? (c.inTrustStore && 'in trust store'),
+  ];
   const said = tags.filter(Boolean).join(', ');
   const head = index === 0 ? 'certificate' : `issuer ${index}`;
   const names = c.subjectAltNames;

@@ -21,6 +21,15 @@ export function tlsJson(tls: TlsSession): JsonObject {
     handshakeMs: Math.round(tls.handshakeMs * 10) / 10,
     certificate: certificate ? certificateJson(certificate) : null,
     chain: tls.chain.map(chainCertificateJson),
+    sent: {
+      unreadable: tls.sent.unreadable ?? null,
+      total: tls.sent.total ?? 0,
+      certificates: (tls.sent.certificates ?? []).map((sent) => ({
+        subject: sent.subject,
+        fingerprint256: sent.fingerprint256,
+        chainIndex: sent.chainIndex ?? null,
+      })),
+    },
     chainNotes: [...tls.chainNotes],
     ocsp: ocspJson(tls.ocsp),
     settings: settingsJson(tls.settings),

@@ -71,7 +71,8 @@ export async function checkDane(
 
   const records = answer.records.flatMap(toTlsaRecord);
   const hostNames = referenceNames.map((each) => each.replace(/\.$/, ''));
-  const matches = records.map((record) => matchTlsa(record, tls.chainDer, hostNames));
+  const chain = { linked: tls.chainDer, sent: tls.sentDer };
+  const matches = records.map((record) => matchTlsa(record, chain, hostNames));
   const found = { tlsaName: name, authenticated: answer.authenticated, rcode: answer.rcode };
   const status = judge(answer, matches);
   const check = { ...found, status, matches, lookupError: undefined };
@@ -116,6 +117,7 @@ function summarise(check: Omit<DaneCheck, 'summary'>): string {
 }
 
 function describeMatched(match: TlsaMatch): string {
+  if (match.anchorInRecord) return 'the CA certificate the record holds, which the chain leads to';
   if (match.record.usage === 2) return `the CA certificate ${match.matchedIndex} of the chain`;
   return match.record.selector === 1 ? "the server's key" : "the server's certificate";
 }
@@ -124,7 +126,10 @@ function describeMatched(match: TlsaMatch): string {
 export function describeTlsaMatch(match: TlsaMatch): string {
   const head = `TLSA ${formatTlsaParameters(match.record)} ${shortHex(match.record.data)}`;
   if (match.unusable) return `${head}: unusable, ${match.unusable}`;
-  if (match.matchedIndex === undefined) return `${head}: matches no certificate of the chain`;
+  if (match.anchorInRecord && match.problem) return `${head}: holds the CA, but ${match.problem}`;
+  if (match.matchedIndex === undefined && !match.anchorInRecord) {
+    return `${head}: matches no certificate of the chain`;
+  }
   if (match.problem) return `${head}: names a CA of the chain, but ${match.problem}`;
   return `${head}: matches ${describeMatched(match)}`;
 }

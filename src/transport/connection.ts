@@ -22,6 +22,7 @@ import {
   waitingFor,
 } from './connection-errors.js';
 import { HandshakeTap } from './handshake-tap.js';
+import { serverHandshakeSecret as readServerHandshakeSecret } from './certificate-message.js';
 import { describeTlsSession, type TlsSession } from './tls-session.js';
 import { secureContextOptions, type TlsSettings } from './tls-settings.js';
 
@@ -210,16 +211,23 @@ export class SmtpConnection {
     });
     let staple: Buffer | null | undefined;
     socket.once('OCSPResponse', (response: Buffer | null) => (staple = response));
+    // TLS 1.3 encrypts the certificates sent: their key comes from the key log.
+    let serverHandshakeSecret: Buffer | undefined;
+    const keylog = (line: Buffer): void => {
+      serverHandshakeSecret ??= readServerHandshakeSecret(line);
+    };
+    socket.on('keylog', keylog);
 
     await this.awaitHandshake(socket, tap, upgrade);
     const handshakeMs = now() - startedAt;
-    tap.stopRecording();
+    const handshake = { bytes: tap.stopRecording(), serverHandshakeSecret };
+    socket.off('keylog', keylog);
 
     this.stream = socket;
     this.reader = new ReplyReader();
     this.secureSince = now();
     this.listen(socket);
-    return describeTlsSession(socket, { ...upgrade, handshakeMs, staple });
+    return describeTlsSession(socket, { ...upgrade, handshakeMs, staple, handshake });
   }
 
   /** Ends the connection at once; safe to call more than once. */

@@ -1,14 +1,18 @@
 /**
  * A pass-through stream between the TCP socket and the TLS layer that
- * remembers the first bytes the server sent during the handshake. When the
- * handshake fails, they tell why: a server that answers a ClientHello with
- * "500 5.5.1" or "220 ..." is speaking plaintext, not TLS.
+ * remembers what the server sent during the handshake. When the handshake
+ * fails, the first bytes tell why: a server that answers a ClientHello with
+ * "500 5.5.1" or "220 ..." is speaking plaintext, not TLS. When it works,
+ * they hold the certificates as sent (certificate-message.ts).
  */
 import type { Socket } from 'node:net';
 import { isUtf8 } from 'node:buffer';
 import { Duplex } from 'node:stream';
 
-const RECORDED_BYTES = 512;
+// The transcript shows at most this much of a failed handshake.
+const SHOWN_BYTES = 512;
+// Enough for any real chain: the Certificate message is read from these.
+const RECORDED_BYTES = 256 * 1024;
 // A TLS record starts with its content type: 20–23 (0x14–0x17).
 const FIRST_TLS_CONTENT_TYPE = 0x14;
 const LAST_TLS_CONTENT_TYPE = 0x17;
@@ -31,15 +35,17 @@ export class HandshakeTap extends Duplex {
     socket.on('error', (error) => this.destroy(error));
   }
 
-  /** Stops keeping bytes once the handshake is over. */
-  stopRecording(): void {
+  /** Stops keeping bytes once the handshake is over, and gives those kept. */
+  stopRecording(): Buffer {
+    const bytes = Buffer.concat(this.recorded);
     this.recording = false;
     this.recorded = [];
+    return bytes;
   }
 
-  /** The bytes recorded so far, line by line, for the transcript. */
+  /** The first bytes recorded, line by line, for the transcript. */
   received(): Buffer[] {
-    const bytes = Buffer.concat(this.recorded);
+    const bytes = this.shown();
     const lines: Buffer[] = [];
     for (let start = 0; start < bytes.length;) {
       const end = bytes.indexOf(0x0a, start);
@@ -52,7 +58,7 @@ export class HandshakeTap extends Duplex {
 
   /** The server's first line when it answered in plaintext rather than TLS. */
   plaintextAnswer(): string | undefined {
-    const bytes = Buffer.concat(this.recorded);
+    const bytes = this.shown();
     const first = bytes[0];
     if (first === undefined) return undefined;
     if (first >= FIRST_TLS_CONTENT_TYPE && first <= LAST_TLS_CONTENT_TYPE) return undefined;
@@ -82,6 +88,10 @@ export class HandshakeTap extends Duplex {
   override _destroy(error: Error | null, done: (error?: Error | null) => void): void {
     this.socket.destroy();
     done(error);
+  }
+
+  private shown(): Buffer {
+    return Buffer.concat(this.recorded).subarray(0, SHOWN_BYTES);
   }
 
   private record(chunk: Buffer): void {

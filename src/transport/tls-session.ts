@@ -12,10 +12,13 @@ import {
   type ChainCertificate,
 } from './certificate-summary.js';
 import { explainChainError } from './chain-verdict.js';
+import { readSentCertificates } from './certificate-message.js';
 import { readStaple, type OcspStaple } from './ocsp.js';
+import { describeSentChain, placeSentCertificates, type SentChain } from './sent-chain.js';
 import type { TlsSettings } from './tls-settings.js';
 
 export type { CertificateSummary, ChainCertificate } from './certificate-summary.js';
+export type { SentChain } from './sent-chain.js';
 
 /** The verdict on the certificate: chain of trust and host name, apart. */
 export interface TlsVerification {
@@ -47,6 +50,10 @@ export interface TlsSession {
   readonly chain: readonly ChainCertificate[];
   /** The same chain as DER bytes, in the same order; never in a report. */
   readonly chainDer: readonly Buffer[];
+  /** The certificates as the server sent them, placed in the chain. */
+  readonly sent: SentChain;
+  /** The same as DER bytes; undefined when they could not be read. Never in a report. */
+  readonly sentDer: readonly Buffer[] | undefined;
   /** What is wrong with the chain's shape, in words; empty when nothing is. */
   readonly chainNotes: readonly string[];
   readonly ocsp: OcspStaple;
@@ -64,6 +71,11 @@ export interface TlsSessionDetails {
   readonly settings: TlsSettings;
   /** The 'OCSPResponse' event's buffer; null when the server stapled nothing. */
   readonly staple: Buffer | null | undefined;
+  /** What the server sent during the handshake, and the TLS 1.3 secret to read it. */
+  readonly handshake: {
+    readonly bytes: Buffer;
+    readonly serverHandshakeSecret?: Buffer | undefined;
+  };
 }
 
 /** Summarises a TLS socket right after its handshake. */
@@ -73,17 +85,23 @@ export function describeTlsSession(socket: TLSSocket, details: TlsSessionDetails
   const chain = present ? readChain(socket, trustAnchors(details.ca)) : [];
   const chainErrorCode = socket.authorized ? undefined : errorCode(socket.authorizationError);
   const nameMatches = present && checkServerIdentity(details.checkedName, peer) === undefined;
+  const protocol = socket.getProtocol() ?? 'unknown';
+  const cipher = socket.getCipher()?.standardName ?? socket.getCipher()?.name ?? 'unknown';
+  const sentDer = readSentCertificates({ ...details.handshake, protocol, cipher });
+  const sent = placeSentCertificates(sentDer, chain);
 
   return {
-    protocol: socket.getProtocol() ?? 'unknown',
-    cipher: socket.getCipher()?.standardName ?? socket.getCipher()?.name ?? 'unknown',
+    protocol,
+    cipher,
     keyExchange: describeKeyExchange(socket.getEphemeralKeyInfo()),
     servername: details.servername,
     handshakeMs: details.handshakeMs,
     certificate: present ? summariseCertificate(peer) : undefined,
     chain,
     chainDer: present ? readChainDer(socket) : [],
-    chainNotes: describeChainShape(chain),
+    sent,
+    sentDer: sentDer.certificates,
+    chainNotes: [...describeChainShape(chain), ...describeSentChain(sent, chain)],
     ocsp: readStaple(details.staple),
     settings: details.settings,
     verification: {

@@ -15,13 +15,27 @@ export interface TlsaRecord {
   readonly data: Buffer;
 }
 
+/** The certificates to match a record against. */
+export interface PresentedChain {
+  /** The chain as linked (TlsSession.chainDer), the server's certificate first. */
+  readonly linked: readonly Buffer[];
+  /** The certificates as the server sent them; undefined when unreadable. */
+  readonly sent: readonly Buffer[] | undefined;
+}
+
 /** How one record fared against the chain. */
 export interface TlsaMatch {
   readonly record: TlsaRecord;
   /** Why a DANE sender ignores this record; undefined when it is usable. */
   readonly unusable: string | undefined;
-  /** The index in the chain of the certificate it matched (0: the server's own). */
+  /**
+   * The index in the chain of the certificate it matched (0: the server's
+   * own); undefined when none did, or when a DANE-TA record holds the whole
+   * CA certificate and the server left it out (anchorInRecord).
+   */
   readonly matchedIndex: number | undefined;
+  /** A "2 0 0" record whose certificate the server did not send stood in as the anchor. */
+  readonly anchorInRecord: boolean;
   /** Why a DANE-TA record that named a CA of the chain still fails. */
   readonly problem: string | undefined;
   /** It matched, and nothing else stands in the way: a DANE sender would deliver. */
@@ -39,28 +53,85 @@ export function formatTlsaParameters(record: TlsaRecord): string {
 }
 
 /**
- * Matches a record against the chain (DER, the server's certificate first).
- * hostNames are the names a DANE-TA chain's certificate must carry (RFC
- * 7672 §3.2.2); DANE-EE checks neither names nor dates (§3.1.1).
+ * Matches a record against the chain. hostNames are the names a DANE-TA
+ * chain's certificate must carry (RFC 7672 §3.2.2); DANE-EE checks neither
+ * names nor dates (§3.1.1).
  */
 export function matchTlsa(
   record: TlsaRecord,
-  chainDer: readonly Buffer[],
+  chain: PresentedChain,
   hostNames: readonly string[],
 ): TlsaMatch {
   const unusable = whyUnusable(record);
-  const none = { record, unusable, matchedIndex: undefined, problem: undefined, matches: false };
+  const none = {
+    record,
+    unusable,
+    matchedIndex: undefined,
+    anchorInRecord: false,
+    problem: undefined,
+    matches: false,
+  };
   if (unusable) return none;
 
-  const candidates = record.usage === DANE_EE ? chainDer.slice(0, 1) : chainDer.slice(1);
-  const offset = record.usage === DANE_EE ? 0 : 1;
-  const found = candidates.findIndex((der) => associates(record, der));
-  if (found === -1) return none;
+  if (record.usage === DANE_EE) {
+    const leaf = chain.linked[0];
+    if (leaf === undefined || !associates(record, leaf)) return none;
+    return { ...none, matchedIndex: 0, matches: true };
+  }
 
-  const matchedIndex = found + offset;
+  const found = chain.linked.findIndex((der, index) => index > 0 && associates(record, der));
+  if (found !== -1) return matchLinkedAnchor(none, chain, found, hostNames);
+  return matchAnchorInRecord(none, chain, hostNames);
+}
+
+type Unmatched = TlsaMatch & { readonly matchedIndex: undefined };
+
+// The anchor must be one the server sent (RFC 7671 §5.2.2), and so must
+// every certificate below it: a chain completed from our own trust store
+// is one a DANE sender elsewhere cannot build. Only a "2 0 0" record,
+// which carries the whole CA certificate, lets the server leave it out.
+function matchLinkedAnchor(
+  none: Unmatched,
+  chain: PresentedChain,
+  anchorIndex: number,
+  hostNames: readonly string[],
+): TlsaMatch {
+  const wasSent = (der: Buffer): boolean =>
+    chain.sent === undefined || chain.sent.some((sent) => sent.equals(der));
+  const path = chain.linked.slice(0, anchorIndex + 1);
+  const missing = path.findIndex((der, index) => {
+    const omissible = index === anchorIndex && isWholeCertificate(none.record);
+    return !omissible && !wasSent(der);
+  });
+
   const problem =
-    record.usage === DANE_TA ? checkTrustAnchorPath(chainDer, matchedIndex, hostNames) : undefined;
-  return { record, unusable, matchedIndex, problem, matches: problem === undefined };
+    missing === -1
+      ? checkTrustAnchorPath(path, hostNames)
+      : `"${subjectOf(path[missing]!)}" was not sent by the server (it came from the trust ` +
+        'store here), and a DANE-TA chain must be sent whole (RFC 7671 §5.2.2)';
+  return { ...none, matchedIndex: anchorIndex, problem, matches: problem === undefined };
+}
+
+// A "2 0 0" record holds the CA certificate itself: the chain the server
+// sent must lead up to it even though the server did not send it.
+function matchAnchorInRecord(
+  none: Unmatched,
+  chain: PresentedChain,
+  hostNames: readonly string[],
+): TlsaMatch {
+  if (!isWholeCertificate(none.record) || parse(none.record.data) === undefined) return none;
+  const sent = chain.sent ?? chain.linked;
+  const path = chain.linked.filter((der) => sent.some((each) => each.equals(der)));
+  if (path.length === 0) return none;
+
+  const problem = checkTrustAnchorPath([...path, none.record.data], hostNames);
+  // A CA that signed nothing sent is not this chain's anchor at all.
+  if (problem?.endsWith(NOT_SIGNED)) return none;
+  return { ...none, anchorInRecord: true, problem, matches: problem === undefined };
+}
+
+function isWholeCertificate(record: TlsaRecord): boolean {
+  return record.usage === DANE_TA && record.selector === 0 && record.matchingType === 0;
 }
 
 function whyUnusable(record: TlsaRecord): string | undefined {
@@ -98,22 +169,23 @@ function publicKeyInfo(der: Buffer): Buffer | undefined {
   return certificate?.publicKey.export({ type: 'spki', format: 'der' });
 }
 
+const NOT_SIGNED = 'is not signed by the CA the record names';
+
 // With DANE-TA the CA named stands in for a root: the certificates below it
-// must each be signed by the next, be within their dates, and the
-// server's must carry the host's name (RFC 7672 §3.1.2, §3.2.2).
+// (the path ends with it) must each be signed by the next, be within their
+// dates, and the server's must carry the host's name (RFC 7672 §3.1.2, §3.2.2).
 function checkTrustAnchorPath(
-  chainDer: readonly Buffer[],
-  anchorIndex: number,
+  pathDer: readonly Buffer[],
   hostNames: readonly string[],
 ): string | undefined {
-  const chain = chainDer.slice(0, anchorIndex + 1).map(parse);
-  if (chain.some((certificate) => certificate === undefined)) return 'a certificate is unreadable';
-  const certificates = chain as X509Certificate[];
+  const path = pathDer.map(parse);
+  if (path.some((certificate) => certificate === undefined)) return 'a certificate is unreadable';
+  const certificates = path as X509Certificate[];
 
-  for (let index = 0; index < anchorIndex; index += 1) {
+  for (let index = 0; index + 1 < certificates.length; index += 1) {
     const [child, issuer] = [certificates[index]!, certificates[index + 1]!];
     if (!child.checkIssued(issuer) || !child.verify(issuer.publicKey)) {
-      return `"${oneLine(child.subject)}" is not signed by the CA the record names`;
+      return `"${oneLine(child.subject)}" ${NOT_SIGNED}`;
     }
   }
   const now = Date.now();
@@ -127,6 +199,11 @@ function checkTrustAnchorPath(
     return `the certificate does not name ${hostNames.join(' or ')}`;
   }
   return undefined;
+}
+
+function subjectOf(der: Buffer): string {
+  const certificate = parse(der);
+  return certificate ? oneLine(certificate.subject) : 'an unreadable certificate';
 }
 
 // X509Certificate writes a name one attribute a line.

@@ -4,13 +4,14 @@
  * certificate issued by a CA made for the run.
  */
 import { createHash, randomBytes, X509Certificate } from 'node:crypto';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
 import { makeCertificateAuthority, type CertificatePair } from '../helpers/certificates.js';
 import { dnsServerPerTest, type DnsBehaviour, type ZoneRecord } from '../helpers/dns-server.js';
 import { expectLine, fakeServerPerTest, send } from '../helpers/fake-server.js';
 import { tlsSession } from '../helpers/monitoring-scripts.js';
 import { parseReport } from '../helpers/schema.js';
+import { removeTempFiles, writeTempFile } from '../helpers/temp-files.js';
 import { GREETING_220, REPLY_221_BYE } from '../fixtures/replies.js';
 
 const dns = dnsServerPerTest();
@@ -45,12 +46,22 @@ function tlsa(port: number, usage: number, selector: number, matchingType: numbe
 }
 
 /** Probes HOST at the fake server, with the TLSA records the test makes for its port. */
-async function probe(
+function probe(
   records: (port: number) => ZoneRecord[],
   behaviour: DnsBehaviour = AUTHENTICATED,
   ...extra: string[]
 ) {
-  const target = await serve(tlsSession(presented));
+  return probeServing(presented, records, behaviour, ...extra);
+}
+
+/** The same, with the server presenting this pair (its cert: the certificates sent). */
+async function probeServing(
+  pair: CertificatePair,
+  records: (port: number) => ZoneRecord[],
+  behaviour: DnsBehaviour = AUTHENTICATED,
+  ...extra: string[]
+) {
+  const target = await serve(tlsSession(pair));
   const port = Number(target.split(':')[1]);
   const zone: ZoneRecord[] = [{ name: HOST, type: 'A', data: '127.0.0.1' }, ...records(port)];
   const server = await dns(zone, behaviour);
@@ -59,6 +70,8 @@ async function probe(
   const json = await runCli([...args, '--no-rdns', '--json', ...extra]);
   return { run, report: parseReport(json.stdout), port, dns: server };
 }
+
+afterAll(removeTempFiles);
 
 const codes = (report: { warnings: { code: string }[] }): string[] =>
   report.warnings.map((warning) => warning.code);
@@ -407,5 +420,57 @@ describe('DANE', () => {
     const target = await serve(tlsSession(presented));
     const run = await runCli([target, '--ehlo', 'probe.example.test', '--json']);
     expect(parseReport(run.stdout).dane).toBeNull();
+  });
+});
+
+describe('DANE-TA and the certificates the server sent (RFC 7671 §5.2.2)', () => {
+  const onlyLeaf = (): CertificatePair => leaf;
+
+  it(
+    'when a 2 0 1 record names a CA that the server did not send, though the trust ' +
+      'store holds it, then DANE-TA fails and says so',
+    async () => {
+      const caFile = writeTempFile('dane-ca.pem', caCert);
+      const records = (p: number) => [tlsa(p, 2, 0, 1, sha256(der(caCert)))];
+      const { run, report } = await probeServing(
+        onlyLeaf(),
+        records,
+        AUTHENTICATED,
+        '--ca',
+        caFile,
+      );
+
+      expect(report.dane.status).toBe('no-match');
+      expect(report.dane.records[0]).toMatchObject({ matches: false, matchedCertificate: 1 });
+      expect(report.dane.records[0].problem).toBe(
+        '"CN=dane test CA" was not sent by the server (it came from the trust store here), ' +
+          'and a DANE-TA chain must be sent whole (RFC 7671 §5.2.2)',
+      );
+      expect(run.stdout).toContain('names a CA of the chain, but "CN=dane test CA" was not sent');
+    },
+  );
+
+  it(
+    'when a 2 0 0 record holds the whole CA certificate then the server may leave it out, ' +
+      'trusted or not',
+    async () => {
+      const records = (p: number) => [tlsa(p, 2, 0, 0, der(caCert))];
+      const { run, report } = await probeServing(onlyLeaf(), records);
+
+      expect(report.dane.status).toBe('valid');
+      expect(report.dane.records[0]).toMatchObject({ matches: true, matchedCertificate: null });
+      expect(run.stdout).toContain(
+        'DANE: valid (2 0 0 matches the CA certificate the record holds, which the chain leads to)',
+      );
+    },
+  );
+
+  it('when a 2 0 0 record holds a CA that did not issue the chain then it matches nothing', async () => {
+    const stranger = await makeCertificateAuthority('stranger CA');
+    const records = (p: number) => [tlsa(p, 2, 0, 0, der(stranger.cert))];
+    const { report } = await probeServing(onlyLeaf(), records);
+
+    expect(report.dane.status).toBe('no-match');
+    expect(report.dane.records[0]).toMatchObject({ matches: false, matchedCertificate: null });
   });
 });
