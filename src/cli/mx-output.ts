@@ -13,7 +13,7 @@ import { mxJson } from '../report/route-json.js';
 import { probeMailRoute, type MxHooks, type MxOutcome } from '../session/mx-probe.js';
 import type { Resolver } from '../dns/resolver.js';
 import { UsageError } from '../errors.js';
-import { checkMtaSts, describeMtaSts, type MtaStsCheck } from '../session/mta-sts.js';
+import { checkMtaSts, describeMtaSts, type MtaStsCheck, type MxTls } from '../session/mta-sts.js';
 import { mtaStsJson } from '../report/mta-sts-json.js';
 import { formatHostPort } from '../transport/target.js';
 import { version } from '../version.js';
@@ -110,18 +110,22 @@ function closingLines(
 function daneAgainst(outcome: MxOutcome): string | undefined {
   const status = outcome.deciding.dane?.status;
   if (status === 'no-match') return 'uses DANE, whose TLSA records match no certificate of it';
+  if (status === 'no-tls') return 'uses DANE, which requires the STARTTLS it does not offer';
   if (status === 'lookup-failed') return 'uses DANE, which would defer: its TLSA lookup fails';
   return undefined;
 }
 
 // The words for a sender that would refuse the host: one enforcing the
-// domain's MTA-STS policy when the policy (enforce) does not list it.
+// domain's MTA-STS policy when the policy does not list the host, or the
+// host lacks the STARTTLS and valid certificate the policy demands.
 function enforcedAgainst(mtaSts: MtaStsCheck | undefined, host: string): string | undefined {
   if (mtaSts?.policy?.mode !== 'enforce') return undefined;
-  const listed = mtaSts.hosts.find((entry) => entry.host === host)?.matches;
-  return listed === false
-    ? "enforces the domain's MTA-STS policy, which does not list it"
-    : undefined;
+  const entry = mtaSts.hosts.find((each) => each.host === host);
+  const enforces = "enforces the domain's MTA-STS policy";
+  if (entry?.matches === false) return `${enforces}, which does not list it`;
+  if (entry?.tls === 'none') return `${enforces}, which requires the STARTTLS it does not offer`;
+  if (entry?.tls === 'invalid') return `${enforces}, which requires a certificate valid for it`;
+  return undefined;
 }
 
 /**
@@ -147,11 +151,27 @@ async function checkRoutePolicy(
     port: policyPort(env),
     userAgent: `smtp-probe/${version}`,
   };
-  const hosts = route.hosts.map((host) => host.exchange);
+  const hosts = route.hosts.map(({ exchange }) => ({
+    host: exchange,
+    tls: tlsFound(outcome, exchange),
+  }));
   const check = await checkMtaSts(resolver, route.domain, hosts, settings, signal);
   const { warning } = describeMtaSts(check);
   if (warning) outcome.deciding.log.add({ type: 'warning', warning });
   return check;
+}
+
+// The best TLS any attempt at the host found: one good address is what a
+// sender needs. A host never reached, or left before EHLO, is unknown.
+function tlsFound(outcome: MxOutcome, host: string): MxTls {
+  const results = outcome.attempts
+    .filter((attempt) => attempt.mx.exchange === host)
+    .map((attempt) => attempt.result);
+  if (results.some((result) => result.tls?.verification.trusted === true)) return 'valid';
+  if (results.some((result) => result.tls !== undefined)) return 'invalid';
+  const withoutStartTls = (result: (typeof results)[number]): boolean =>
+    result.extensions !== undefined && !result.extensions.has('STARTTLS');
+  return results.some(withoutStartTls) ? 'none' : 'unknown';
 }
 
 // For tests only (docs/testing.md): the port of the policy server, which

@@ -17,7 +17,7 @@ export function mtaStsJson(check: MtaStsCheck): JsonObject {
     mode: policy?.mode ?? null,
     mx: policy ? [...policy.mx] : [],
     maxAge: policy?.maxAge ?? null,
-    hosts: check.hosts.map((host) => ({ host: host.host, matches: host.matches })),
+    hosts: check.hosts.map((host) => ({ host: host.host, matches: host.matches, tls: host.tls })),
     problem: check.problem ?? null,
     summary: check.summary,
   };

@@ -4,6 +4,7 @@
  * none from a DANE sender.
  */
 import { TlsPolicyError } from '../errors.js';
+import { lookupAddresses } from '../dns/addresses.js';
 import type { TlsSession } from '../transport/tls-session.js';
 import { checkDane, daneRequiredError, describeDane, type DaneCheck } from './dane.js';
 import type { ProbeOptions } from './options.js';
@@ -15,11 +16,15 @@ export function daneHost(options: ProbeOptions): string | undefined {
   return options.target.isAddressLiteral ? undefined : options.target.host;
 }
 
-/** Checks DANE when a resolver is in use; undefined when it was not checked. */
+/**
+ * Checks DANE when a resolver is in use; undefined when it was not checked.
+ * tls is undefined for a server that offered no STARTTLS: its records, if
+ * any, say whether a DANE sender would refuse it for that.
+ */
 export async function runDaneStep(
   session: Session,
   options: ProbeOptions,
-  tls: TlsSession,
+  tls: TlsSession | undefined,
   signal: AbortSignal | undefined,
 ): Promise<DaneCheck | undefined> {
   const { resolver } = options;
@@ -39,24 +44,35 @@ export async function runDaneStep(
   return check;
 }
 
-// An MX host that is an alias: the TLSA records at the end of its chain
-// come first; only when there are none there do the host's own apply. Both
-// names may then be the certificate's (RFC 7672 §2.2.2).
+// A host that is an alias: the TLSA records at the end of its chain come
+// first; only when there are none there do the host's own apply. Both
+// names may then be the certificate's (RFC 7672 §2.2.2). The MX walk knows
+// the chain already; a target named on the command line is looked up again.
 async function checkAliasFirst(
   resolver: NonNullable<ProbeOptions['resolver']>,
   host: string,
   options: ProbeOptions,
-  tls: TlsSession,
+  tls: TlsSession | undefined,
   signal: AbortSignal | undefined,
 ): Promise<DaneCheck> {
   const { port } = options.target;
-  const target = options.daneAliasTarget;
+  const target = options.daneHost === undefined ? await aliasTarget() : options.daneAliasTarget;
   if (target === undefined || target === host) return checkDane(resolver, host, port, tls, signal);
 
   const names = [target, host];
   const expanded = await checkDane(resolver, target, port, tls, signal, names);
   if (expanded.status !== 'no-records') return expanded;
   return checkDane(resolver, host, port, tls, signal, names);
+
+  async function aliasTarget(): Promise<string | undefined> {
+    try {
+      return (await lookupAddresses(resolver, host, options.family, signal)).canonicalName;
+    } catch (error) {
+      // The addresses were found a moment ago; a failure now leaves the host's own records.
+      if (signal?.aborted) throw error;
+      return undefined;
+    }
+  }
 }
 
 /** With --dane-require, throws unless the check was made and found a match. */

@@ -17,11 +17,12 @@ import {
 
 /**
  * The outcome, in one word: `valid` (a usable record matches), `no-match`,
+ * `no-tls` (usable records, but the server offers no STARTTLS),
  * `unauthenticated` (AD bit clear), `unusable` (only records SMTP ignores),
  * `no-records` (DANE not in use) or `lookup-failed`.
  */
 export type DaneStatus =
-  'valid' | 'no-match' | 'unauthenticated' | 'unusable' | 'no-records' | 'lookup-failed';
+  'valid' | 'no-match' | 'no-tls' | 'unauthenticated' | 'unusable' | 'no-records' | 'lookup-failed';
 
 /** What the DANE check found for one server. */
 export interface DaneCheck {
@@ -46,14 +47,15 @@ export function tlsaName(host: string, port: number): string {
 
 /**
  * Looks up and judges the TLSA records of host:port against the session's
- * chain; never throws for DNS failures. `referenceNames` are the names the
+ * chain, or, when the server offered no STARTTLS (tls undefined), says
+ * whether records demand TLS that it lacks; never throws for DNS failures. `referenceNames` are the names the
  * certificate may carry (for an alias: its target and itself, RFC 7672 §2.2.2).
  */
 export async function checkDane(
   resolver: Resolver,
   host: string,
   port: number,
-  tls: TlsSession,
+  tls: TlsSession | undefined,
   signal?: AbortSignal,
   referenceNames: readonly string[] = [host],
 ): Promise<DaneCheck> {
@@ -71,10 +73,12 @@ export async function checkDane(
 
   const records = answer.records.flatMap(toTlsaRecord);
   const hostNames = referenceNames.map((each) => each.replace(/\.$/, ''));
-  const chain = { linked: tls.chainDer, sent: tls.sentDer };
+  const chain = { linked: tls?.chainDer ?? [], sent: tls?.sentDer ?? [] };
   const matches = records.map((record) => matchTlsa(record, chain, hostNames));
   const found = { tlsaName: name, authenticated: answer.authenticated, rcode: answer.rcode };
-  const status = judge(answer, matches);
+  const judged = judge(answer, matches);
+  // RFC 7672 §2.2: usable records oblige a sender to TLS; none is on offer.
+  const status = tls === undefined && judged === 'no-match' ? 'no-tls' : judged;
   const check = { ...found, status, matches, lookupError: undefined };
   return { ...check, summary: summarise(check) };
 }
@@ -97,6 +101,11 @@ function summarise(check: Omit<DaneCheck, 'summary'>): string {
     }
     case 'no-match':
       return `DANE: TLSA records but none matches the certificate — ${NOT_DELIVERED}`;
+    case 'no-tls':
+      return (
+        `DANE: the TLSA records at ${name} require TLS, but the server offers no ` +
+        `STARTTLS — ${NOT_DELIVERED} (RFC 7672 §2.2)`
+      );
     case 'unauthenticated':
       return (
         `DANE: records not DNSSEC-authenticated (AD bit clear): a DANE sender ignores the ` +
@@ -134,12 +143,21 @@ export function describeTlsaMatch(match: TlsaMatch): string {
   return `${head}: matches ${describeMatched(match)}`;
 }
 
+// Without TLS there is no chain: each record is only usable or not.
+function describeWithoutTls(match: TlsaMatch): string {
+  const head = `TLSA ${formatTlsaParameters(match.record)} ${shortHex(match.record.data)}`;
+  return match.unusable ? `${head}: unusable, ${match.unusable}` : `${head}: usable`;
+}
+
 /** Says what the check found: notes for each record, a warning when DANE would fail. */
 export function describeDane(check: DaneCheck): {
   notes: string[];
   warning: ProtocolWarning | undefined;
 } {
-  const notes = check.matches.map(describeTlsaMatch);
+  const notes =
+    check.status === 'no-tls'
+      ? check.matches.map(describeWithoutTls)
+      : check.matches.map(describeTlsaMatch);
   const quiet = check.status === 'valid' || check.status === 'no-records';
   if (quiet) return { notes: [...notes, check.summary], warning: undefined };
   return { notes, warning: { code: `dane-${check.status}`, message: check.summary } };
@@ -147,11 +165,14 @@ export function describeDane(check: DaneCheck): {
 
 /** The error --dane-require raises when the check is anything but valid (exit 6). */
 export function daneRequiredError(check: DaneCheck): TlsPolicyError {
+  const hint =
+    check.status === 'no-tls'
+      ? 'offer STARTTLS on this server, or withdraw its TLSA records'
+      : 'publish DNSSEC-signed TLSA records that match the certificate, ' +
+        'or leave out --dane-require';
   return new TlsPolicyError(`--dane-require: ${check.summary.replace(/^DANE: /, '')}`, {
     stage: 'tls',
-    hint:
-      'publish DNSSEC-signed TLSA records that match the certificate, ' +
-      'or leave out --dane-require',
+    hint,
   });
 }
 

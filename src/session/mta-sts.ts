@@ -1,7 +1,9 @@
 /**
  * MTA-STS (RFC 8461) for a mail domain: the TXT record that announces a
- * policy, the policy fetched over HTTPS, and whether each MX host matches
- * one of its mx patterns; what a sender applying it would do, in words.
+ * policy, the policy fetched over HTTPS, whether each MX host matches one
+ * of its mx patterns, and whether the probe found at each the STARTTLS and
+ * the valid certificate a policy demands (§4.2); what a sender applying it
+ * would do, in words.
  */
 import { lookupAddresses, type AddressFamily } from '../dns/addresses.js';
 import { describeStatus, recordText, type Resolver } from '../dns/resolver.js';
@@ -18,6 +20,7 @@ import {
 export type MtaStsStatus =
   | 'valid'
   | 'mx-mismatch'
+  | 'tls-failure'
   | 'invalid-policy'
   | 'invalid-record'
   | 'fetch-failed'
@@ -32,11 +35,25 @@ export interface MtaStsCheck {
   readonly id: string | undefined;
   readonly policyUrl: string;
   readonly policy: MtaStsPolicy | undefined;
-  /** Each MX host and whether it matches an mx pattern of the policy. */
-  readonly hosts: readonly { readonly host: string; readonly matches: boolean }[];
+  /** Each MX host, whether it matches an mx pattern, and its TLS as probed. */
+  readonly hosts: readonly MtaStsHost[];
   /** Why the record or the policy could not be had or used. */
   readonly problem: string | undefined;
   readonly summary: string;
+}
+
+/**
+ * What the probe found of an MX host's TLS: STARTTLS with a certificate
+ * valid for the host (`valid`) or not (`invalid`), no STARTTLS offered
+ * (`none`), or nothing known, the host not having been reached so far.
+ */
+export type MxTls = 'valid' | 'invalid' | 'none' | 'unknown';
+
+/** One MX host against the policy. */
+export interface MtaStsHost {
+  readonly host: string;
+  readonly matches: boolean;
+  readonly tls: MxTls;
 }
 
 /** Where and how to fetch the policy. */
@@ -56,7 +73,7 @@ const MAX_POLICY_BYTES = 64 * 1024;
 export async function checkMtaSts(
   resolver: Resolver,
   domain: string,
-  mxHosts: readonly string[],
+  mxHosts: readonly { readonly host: string; readonly tls: MxTls }[],
   settings: MtaStsSettings,
   signal?: AbortSignal,
 ): Promise<MtaStsCheck> {
@@ -88,16 +105,28 @@ export async function checkMtaSts(
   }
 
   const policy = parseMtaStsPolicy(text);
-  const hosts = mxHosts.map((host) => ({
+  const hosts = mxHosts.map(({ host, tls }) => ({
     host,
     matches: policy.mx.some((pattern) => matchesMxPattern(host, pattern)),
+    tls,
   }));
   if (policy.problems.length > 0) {
     const problem = policy.problems.join('; ');
     return end({ id, policy, hosts, status: 'invalid-policy', problem });
   }
-  const fits = policy.mode === 'none' || hosts.every((host) => host.matches);
-  return end({ id, policy, hosts, status: fits ? 'valid' : 'mx-mismatch', problem: undefined });
+  return end({ id, policy, hosts, status: judgeHosts(policy, hosts), problem: undefined });
+}
+
+// A host outside the mx patterns fails first; then one that the probe
+// reached without STARTTLS or with a certificate not valid for it (§4.2).
+function judgeHosts(policy: MtaStsPolicy, hosts: readonly MtaStsHost[]): MtaStsStatus {
+  if (policy.mode === 'none') return 'valid';
+  if (!hosts.every((host) => host.matches)) return 'mx-mismatch';
+  return hosts.some(failsTls) ? 'tls-failure' : 'valid';
+}
+
+function failsTls(host: MtaStsHost): boolean {
+  return host.tls === 'none' || host.tls === 'invalid';
 }
 
 async function lookUpRecord(
@@ -157,6 +186,20 @@ function summarise(check: Omit<MtaStsCheck, 'summary'>): string {
           : 'in testing mode senders still deliver, and only report the failure (TLSRPT)';
       const outside = `${strays.join(', ')} ${is} not among the policy's mx (${patterns})`;
       return `MTA-STS: ${mode}, ${outside}: ${outcome}`;
+    }
+    case 'tls-failure': {
+      const failing = check.hosts.filter(failsTls);
+      const what = failing.map((host) =>
+        host.tls === 'none'
+          ? `${host.host} offers no STARTTLS`
+          : `${host.host} has no certificate valid for its name`,
+      );
+      const them = failing.length === 1 ? 'it' : 'them';
+      const outcome =
+        mode === 'enforce'
+          ? `a sender applying the policy would not deliver to ${them}`
+          : 'in testing mode senders still deliver, and only report the failure (TLSRPT)';
+      return `MTA-STS: ${mode}, but ${what.join('; ')} (RFC 8461 §4.2): ${outcome}`;
     }
     case 'invalid-policy':
       return (

@@ -260,18 +260,20 @@ async function secure(
   } else if (!options.target.implicitTls && options.startTls === 'auto') {
     const message = 'the server does not offer STARTTLS: mail to it travels in plaintext';
     session.emit({ type: 'warning', warning: { code: 'no-starttls', message } });
+    await checkDane(session, options, findings, signal);
   }
 }
 
 // The DANE code is loaded only with a resolver: the common run, without
-// one, does not pay for it. The check is kept before --dane-require judges it.
+// one, does not pay for it. The check is kept before --dane-require judges
+// it. Without TLS (no STARTTLS offered) the records alone are judged.
 async function checkDane(
   session: Session,
   options: ProbeOptions,
   findings: Findings,
   signal: AbortSignal | undefined,
 ): Promise<void> {
-  if (!options.resolver || options.dane === 'off' || !findings.tls) return;
+  if (!options.resolver || options.dane === 'off') return;
   const { enforceDane, runDaneStep } = await import('./dane-step.js');
   findings.dane = await runDaneStep(session, options, findings.tls, signal);
   enforceDane(options, findings.dane);

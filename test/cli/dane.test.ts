@@ -314,6 +314,28 @@ describe('DANE', () => {
     expect(report.dane).toMatchObject({ tlsaName: `_${port}._tcp.${owner}`, status: 'valid' });
   });
 
+  it.each([
+    ['the end of its chain', 'real.example.test'],
+    ["itself, when the chain's end has none", 'alias.example.test'],
+  ])('when the target named is an alias then TLSA records are asked at %s', async (_, owner) => {
+    const target = await serve(tlsSession(presented));
+    const port = Number(target.split(':')[1]);
+    const data = { usage: 3, selector: 1, matchingType: 1, certificate: sha256(spki(leaf.cert)) };
+    const zone: ZoneRecord[] = [
+      { name: 'alias.example.test', type: 'CNAME', data: 'real.example.test' },
+      { name: 'real.example.test', type: 'A', data: '127.0.0.1' },
+      { name: `_${port}._tcp.${owner}`, type: 'TLSA', data },
+    ];
+    const server = await dns(zone, AUTHENTICATED);
+    const args = [`alias.example.test:${port}`, '--dns-server', server.address, '--no-rdns'];
+    const run = await runCli([...args, '--json']);
+
+    expect(parseReport(run.stdout).dane).toMatchObject({
+      tlsaName: `_${port}._tcp.${owner}`,
+      status: 'valid',
+    });
+  });
+
   it(
     'when --dane-require fails on the only reachable address ' +
       'then the verdict is the DANE failure',
@@ -373,23 +395,57 @@ describe('DANE', () => {
     },
   );
 
+  const WITHOUT_STARTTLS = [
+    send(GREETING_220),
+    expectLine(/^EHLO /),
+    send('250 mx.probe.test\r\n'),
+    expectLine(/^QUIT$/),
+    send(REPLY_221_BYE),
+  ];
+
   it(
-    'when the server offers no STARTTLS and ' + '--dane-require is given then exit 6 after QUIT',
+    'when the server offers no STARTTLS but has usable TLSA records then a DANE ' +
+      'sender would not deliver, and --dane-require exits 6',
     async () => {
-      const target = await serve([
-        send(GREETING_220),
-        expectLine(/^EHLO /),
-        send('250 mx.probe.test\r\n'),
-        expectLine(/^QUIT$/),
-        send(REPLY_221_BYE),
-      ]);
+      const target = await serve(WITHOUT_STARTTLS);
+      const port = Number(target.split(':')[1]);
+      const zone: ZoneRecord[] = [
+        { name: HOST, type: 'A', data: '127.0.0.1' },
+        tlsa(port, 3, 1, 1, sha256(spki(leaf.cert))),
+      ];
+      const server = await dns(zone, AUTHENTICATED);
+      const args = [`${HOST}:${port}`, '--dns-server', server.address, '--no-rdns'];
+      const report = parseReport((await runCli([...args, '--json'])).stdout);
+      const required = await runCli([...args, '--dane-require']);
+
+      expect(report.dane).toMatchObject({ status: 'no-tls', authenticated: true });
+      expect(report.dane.summary).toBe(
+        `DANE: the TLSA records at _${port}._tcp.${HOST} require TLS, but the server offers ` +
+          'no STARTTLS — a DANE sender would not deliver (RFC 7672 §2.2)',
+      );
+      expect(codes(report)).toEqual(['no-starttls', 'dane-no-tls']);
+      expect(report.exitCode).toBe(0);
+      expect(required.exitCode).toBe(6);
+      expect(required.stdout).toMatch(/^== TLSA 3 1 1 [0-9a-f]{16}…: usable$/m);
+      expect(required.stdout).toContain(
+        'hint: offer STARTTLS on this server, or withdraw its TLSA records\n',
+      );
+    },
+  );
+
+  it(
+    'when the server offers no STARTTLS and has no TLSA records then --dane-require ' +
+      'exits 6, saying DANE is not in use',
+    async () => {
+      const target = await serve(WITHOUT_STARTTLS);
       const port = Number(target.split(':')[1]);
       const server = await dns([{ name: HOST, type: 'A', data: '127.0.0.1' }], AUTHENTICATED);
       const args = [`${HOST}:${port}`, '--dns-server', server.address, '--no-rdns'];
       const run = await runCli([...args, '--dane-require']);
+
       expect(run.exitCode).toBe(6);
-      expect(run.stderr).toContain('--dane-require: DANE could not be checked: no TLS session');
-      expect(server.queries.filter((query) => query.type === 'TLSA')).toEqual([]);
+      expect(run.stderr).toContain('--dane-require: not in use (no TLSA records at');
+      expect(server.queries.filter((query) => query.type === 'TLSA')).toHaveLength(1);
     },
   );
 

@@ -11,6 +11,7 @@ import { makeCertificateAuthority, type CertificatePair } from '../helpers/certi
 import { dnsServerPerTest, type ZoneRecord } from '../helpers/dns-server.js';
 import { expectLine, fakeServerPerTest, send, type Step } from '../helpers/fake-server.js';
 import { parseReport } from '../helpers/schema.js';
+import { tlsSession } from '../helpers/monitoring-scripts.js';
 import { removeTempFiles, writeTempFile } from '../helpers/temp-files.js';
 import { EHLO_PLAIN, GREETING_220, REPLY_221_BYE } from '../fixtures/replies.js';
 
@@ -21,12 +22,16 @@ const MX = 'mx.example.test';
 const POLICY_HOST = `mta-sts.${DOMAIN}`;
 
 let policyCert: CertificatePair;
+let mxCert: CertificatePair;
+let otherCert: CertificatePair;
 let caFile: string;
 let https: Server | undefined;
 
 beforeAll(async () => {
   const ca = await makeCertificateAuthority('mta-sts test CA');
   policyCert = await ca.issue({ names: [POLICY_HOST] });
+  mxCert = await ca.issue({ names: [MX] });
+  otherCert = await ca.issue({ names: ['other.example.test'] });
   caFile = writeTempFile('mta-sts-ca.pem', ca.cert);
 });
 
@@ -62,8 +67,18 @@ const policy = (mode: string, ...mx: string[]): string =>
   );
 
 /** Walks DOMAIN's route with the policy served as given; text and --json runs. */
-async function walk(policyText: string | undefined, status = 200, ...extra: string[]) {
-  const smtp = await serve(SESSION);
+function walk(policyText: string | undefined, status = 200, ...extra: string[]) {
+  return walkTo(tlsSession(mxCert), policyText, status, ...extra);
+}
+
+/** The same, with the MX host's session as given. */
+async function walkTo(
+  session: Step[],
+  policyText: string | undefined,
+  status = 200,
+  ...extra: string[]
+) {
+  const smtp = await serve(session);
   const port = smtp.split(':')[1]!;
   const zone: ZoneRecord[] = [
     { name: DOMAIN, type: 'MX', data: { preference: 10, exchange: MX } },
@@ -82,6 +97,9 @@ async function walk(policyText: string | undefined, status = 200, ...extra: stri
   return { run, report: parseReport(json.stdout), dns: server, httpsPort };
 }
 
+const codes = (report: { warnings: { code: string }[] }): string[] =>
+  report.warnings.map((warning) => warning.code);
+
 describe('MTA-STS with --mx', () => {
   it('when the policy is enforce and names the MX host then it is valid', async () => {
     const { run, report, httpsPort } = await walk(policy('enforce', MX));
@@ -96,7 +114,7 @@ describe('MTA-STS with --mx', () => {
       mode: 'enforce',
       mx: [MX],
       maxAge: 86400,
-      hosts: [{ host: MX, matches: true }],
+      hosts: [{ host: MX, matches: true, tls: 'valid' }],
       problem: null,
       summary: `MTA-STS: enforce, every MX host matches the policy (mx: ${MX})`,
     });
@@ -115,7 +133,7 @@ describe('MTA-STS with --mx', () => {
 
       expect(run.exitCode).toBe(0);
       expect(report.mtaSts.status).toBe('mx-mismatch');
-      expect(report.mtaSts.hosts).toEqual([{ host: MX, matches: false }]);
+      expect(report.mtaSts.hosts).toEqual([{ host: MX, matches: false, tls: 'valid' }]);
       const warning = report.warnings.find(
         (w: { code: string }) => w.code === 'mta-sts-mx-mismatch',
       );
@@ -130,6 +148,47 @@ describe('MTA-STS with --mx', () => {
       );
     },
   );
+
+  it(
+    'when the MX host offers no STARTTLS under an enforce policy then a sender ' +
+      'applying it would not deliver, and the verdict says so',
+    async () => {
+      const { run, report } = await walkTo(SESSION, policy('enforce', MX));
+
+      expect(run.exitCode).toBe(0);
+      expect(report.mtaSts.status).toBe('tls-failure');
+      expect(report.mtaSts.hosts).toEqual([{ host: MX, matches: true, tls: 'none' }]);
+      expect(report.mtaSts.summary).toBe(
+        `MTA-STS: enforce, but ${MX} offers no STARTTLS (RFC 8461 §4.2): ` +
+          'a sender applying the policy would not deliver to it',
+      );
+      expect(codes(report)).toContain('mta-sts-tls-failure');
+      expect(run.stdout).toMatch(
+        /^result: OK: mail would be delivered to \S+ \(preference 10\), except by a sender that enforces the domain's MTA-STS policy, which requires the STARTTLS it does not offer \(exit 0\)$/m,
+      );
+    },
+  );
+
+  it('when the MX certificate names another host then the policy is failed on TLS', async () => {
+    const { run, report } = await walkTo(tlsSession(otherCert), policy('enforce', MX));
+
+    expect(report.mtaSts.hosts).toEqual([{ host: MX, matches: true, tls: 'invalid' }]);
+    expect(report.mtaSts.summary).toBe(
+      `MTA-STS: enforce, but ${MX} has no certificate valid for its name (RFC 8461 §4.2): ` +
+        'a sender applying the policy would not deliver to it',
+    );
+    expect(run.stdout).toContain('which requires a certificate valid for it (exit 0)');
+  });
+
+  it('when a testing policy meets a host without STARTTLS then only reports would follow', async () => {
+    const { run, report } = await walkTo(SESSION, policy('testing', MX));
+
+    expect(report.mtaSts.summary).toBe(
+      `MTA-STS: testing, but ${MX} offers no STARTTLS (RFC 8461 §4.2): ` +
+        'in testing mode senders still deliver, and only report the failure (TLSRPT)',
+    );
+    expect(run.stdout).not.toContain('except by a sender');
+  });
 
   it('when the policy is served as HTML then it is not taken as a policy', async () => {
     const smtp = await serve(SESSION);
