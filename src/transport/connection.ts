@@ -22,25 +22,10 @@ import {
   waitingFor,
 } from './connection-errors.js';
 import { HandshakeTap } from './handshake-tap.js';
-import { serverHandshakeSecret as readServerHandshakeSecret } from './certificate-message.js';
+import { openTlsClient, type TlsUpgrade } from './tls-client.js';
 import { describeTlsSession, type TlsSession } from './tls-session.js';
-import { secureContextOptions, type TlsSettings } from './tls-settings.js';
 
-/** What the TLS handshake needs to know. */
-export interface TlsUpgrade {
-  readonly stage: 'tls';
-  /** SNI name; undefined for an IP address target (RFC 6066 §3 forbids them). */
-  readonly servername: string | undefined;
-  /** The name or address the certificate must match. */
-  readonly checkedName: string;
-  readonly ca: string | undefined;
-  readonly trustStore: string;
-  /** Versions, ciphers, client certificate; SNI is decided in servername already. */
-  readonly settings: TlsSettings;
-  readonly timeoutMs: number;
-  /** Said after a failure: what to try instead. */
-  readonly hintOnPlaintext: string;
-}
+export type { TlsUpgrade } from './tls-client.js';
 
 interface Waiter {
   readonly stage: Stage;
@@ -190,44 +175,20 @@ export class SmtpConnection {
     this.unlisten(this.raw);
 
     const tap = new HandshakeTap(this.raw);
-    const { connect, createSecureContext, DEFAULT_CIPHERS } = await import('node:tls');
+    const tls = await import('node:tls');
     // An abort while the module loaded has already closed the socket.
     if (this.ending) throw this.endingError('tls');
-    // Parsing a system CA bundle takes ~20 ms: done before the clock starts,
-    // so that the handshake time reported is the server's, not ours.
-    const options = secureContextOptions(upgrade.settings, upgrade.ca, DEFAULT_CIPHERS);
-    const secureContext = createSecureContext(options);
-    const startedAt = now();
-    const socket = connect({
-      socket: tap,
-      servername: upgrade.servername,
-      secureContext,
-      // Verification is reported, not enforced here; --tls-verify decides later.
-      rejectUnauthorized: false,
-      checkServerIdentity: () => undefined,
-      // tls.connect hands requestOCSP to the TLSSocket, though @types/node
-      // leaves it out: a staple is read if sent; none is ever fetched.
-      ...{ requestOCSP: true },
-    });
-    let staple: Buffer | null | undefined;
-    socket.once('OCSPResponse', (response: Buffer | null) => (staple = response));
-    // TLS 1.3 encrypts the certificates sent: their key comes from the key log.
-    let serverHandshakeSecret: Buffer | undefined;
-    const keylog = (line: Buffer): void => {
-      serverHandshakeSecret ??= readServerHandshakeSecret(line);
-    };
-    socket.on('keylog', keylog);
+    const client = openTlsClient(tls, tap, upgrade);
 
-    await this.awaitHandshake(socket, tap, upgrade);
-    const handshakeMs = now() - startedAt;
-    const handshake = { bytes: tap.stopRecording(), serverHandshakeSecret };
-    socket.off('keylog', keylog);
+    await this.awaitHandshake(client.socket, tap, upgrade);
+    const handshakeMs = now() - client.startedAt;
+    const { staple, handshake } = client.finish();
 
-    this.stream = socket;
+    this.stream = client.socket;
     this.reader = new ReplyReader();
     this.secureSince = now();
-    this.listen(socket);
-    return describeTlsSession(socket, { ...upgrade, handshakeMs, staple, handshake });
+    this.listen(client.socket);
+    return describeTlsSession(client.socket, { ...upgrade, handshakeMs, staple, handshake });
   }
 
   /** Ends the connection at once; safe to call more than once. */
