@@ -289,50 +289,35 @@ describe('DANE', () => {
     },
   );
 
-  it.each([
-    ['the end of its chain', 'real.example.test'],
-    ["itself, when the chain's end has none", 'alias.example.test'],
-  ])('when the MX host is an alias then TLSA records are asked at %s', async (_where, owner) => {
-    const target = await serve(tlsSession(presented));
-    const port = Number(target.split(':')[1]);
-    const data = { usage: 3, selector: 1, matchingType: 1, certificate: sha256(spki(leaf.cert)) };
-    const zone: ZoneRecord[] = [
-      {
-        name: 'example.test',
-        type: 'MX',
-        data: { preference: 10, exchange: 'alias.example.test' },
-      },
-      { name: 'alias.example.test', type: 'CNAME', data: 'real.example.test' },
-      { name: 'real.example.test', type: 'A', data: '127.0.0.1' },
-      { name: `_${port}._tcp.${owner}`, type: 'TLSA', data },
-    ];
-    const server = await dns(zone, AUTHENTICATED);
-    const args = ['example.test', '--mx', '--port', String(port), '--dns-server', server.address];
-    const run = await runCli([...args, '--no-rdns', '--no-mta-sts', '--json']);
-    const report = parseReport(run.stdout);
+  describe.each([
+    [
+      'the MX host',
+      (port: number) => ['example.test', '--mx', '--port', `${port}`, '--no-mta-sts'],
+    ],
+    ['the target named', (port: number) => [`alias.example.test:${port}`]],
+  ])('when %s is an alias', (_who, target) => {
+    it.each([
+      ['the end of its chain', 'real.example.test'],
+      ["itself, when the chain's end has none", 'alias.example.test'],
+    ])('then TLSA records are asked at %s', async (_where, owner) => {
+      const port = Number((await serve(tlsSession(presented))).split(':')[1]);
+      const certificate = sha256(spki(leaf.cert));
+      const data = { usage: 3, selector: 1, matchingType: 1, certificate };
+      const zone: ZoneRecord[] = [
+        {
+          name: 'example.test',
+          type: 'MX',
+          data: { preference: 10, exchange: 'alias.example.test' },
+        },
+        { name: 'alias.example.test', type: 'CNAME', data: 'real.example.test' },
+        { name: 'real.example.test', type: 'A', data: '127.0.0.1' },
+        { name: `_${port}._tcp.${owner}`, type: 'TLSA', data },
+      ];
+      const server = await dns(zone, AUTHENTICATED);
+      const args = [...target(port), '--dns-server', server.address, '--no-rdns', '--json'];
+      const report = parseReport((await runCli(args)).stdout);
 
-    expect(report.dane).toMatchObject({ tlsaName: `_${port}._tcp.${owner}`, status: 'valid' });
-  });
-
-  it.each([
-    ['the end of its chain', 'real.example.test'],
-    ["itself, when the chain's end has none", 'alias.example.test'],
-  ])('when the target named is an alias then TLSA records are asked at %s', async (_, owner) => {
-    const target = await serve(tlsSession(presented));
-    const port = Number(target.split(':')[1]);
-    const data = { usage: 3, selector: 1, matchingType: 1, certificate: sha256(spki(leaf.cert)) };
-    const zone: ZoneRecord[] = [
-      { name: 'alias.example.test', type: 'CNAME', data: 'real.example.test' },
-      { name: 'real.example.test', type: 'A', data: '127.0.0.1' },
-      { name: `_${port}._tcp.${owner}`, type: 'TLSA', data },
-    ];
-    const server = await dns(zone, AUTHENTICATED);
-    const args = [`alias.example.test:${port}`, '--dns-server', server.address, '--no-rdns'];
-    const run = await runCli([...args, '--json']);
-
-    expect(parseReport(run.stdout).dane).toMatchObject({
-      tlsaName: `_${port}._tcp.${owner}`,
-      status: 'valid',
+      expect(report.dane).toMatchObject({ tlsaName: `_${port}._tcp.${owner}`, status: 'valid' });
     });
   });
 
