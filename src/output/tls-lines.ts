@@ -25,7 +25,7 @@ export function renderTlsSession(tls: TlsSession, lines: LineMaker): string[] {
     lines.note(`TLS ${tls.protocol}, ${tls.cipher}${exchange}, ${handshake}`),
     ...describeSettings(tls).map((text) => lines.note(`  ${text}`)),
     ...tls.chain.flatMap((certificate, index) => renderCertificate(tls, index, lines)),
-    ...(tls.sent.unreadable ? [lines.note(`  certificates as sent: ${tls.sent.unreadable}`)] : []),
+    ...(tls.sent.unreadable ? [lines.note(unreadableSent(tls.sent.unreadable))] : []),
     ...tls.chainNotes.map((text) => lines.warning(`chain: ${text}`)),
     lines.note(`OCSP: ${describeStaple(tls.ocsp)}`),
     verification.trusted
@@ -33,6 +33,10 @@ export function renderTlsSession(tls: TlsSession, lines: LineMaker): string[] {
       : lines.warning(`certificate not trusted: ${untrustedReason(tls)}`),
     lines.note(`  checked: name ${verification.checkedName}, ${verification.trustStore}`),
   ];
+}
+
+function unreadableSent(reason: string): string {
+  return `the certificates as sent could not be read (${reason}): their order is not checked`;
 }
 
 // The first certificate is the server's own; the others are numbered in

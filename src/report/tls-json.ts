@@ -6,6 +6,7 @@
 import type { CertificateSummary, ChainCertificate, TlsSession } from '../transport/tls-session.js';
 import type { OcspStaple } from '../transport/ocsp.js';
 import type { TlsSettings } from '../transport/tls-settings.js';
+import { MAX_LISTED } from '../transport/sent-chain.js';
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 type JsonObject = { [key: string]: Json };
@@ -23,8 +24,8 @@ export function tlsJson(tls: TlsSession): JsonObject {
     chain: tls.chain.map(chainCertificateJson),
     sent: {
       unreadable: tls.sent.unreadable ?? null,
-      total: tls.sent.total ?? 0,
-      certificates: (tls.sent.certificates ?? []).map((sent) => ({
+      total: tls.sent.certificates?.length ?? 0,
+      certificates: (tls.sent.certificates ?? []).slice(0, MAX_LISTED).map((sent) => ({
         subject: sent.subject,
         fingerprint256: sent.fingerprint256,
         chainIndex: sent.chainIndex ?? null,

@@ -73,7 +73,9 @@ export async function checkDane(
 
   const records = answer.records.flatMap(toTlsaRecord);
   const hostNames = referenceNames.map((each) => each.replace(/\.$/, ''));
-  const chain = { linked: tls?.chainDer ?? [], sent: tls?.sentDer ?? [] };
+  // Certificates sent that could not be read count as sent: no DANE-TA
+  // record is failed on a guess.
+  const chain = tls ? { linked: tls.chainDer, sent: tls.sentDer } : { linked: [], sent: [] };
   const matches = records.map((record) => matchTlsa(record, chain, hostNames));
   const found = { tlsaName: name, authenticated: answer.authenticated, rcode: answer.rcode };
   const judged = judge(answer, matches);
@@ -139,6 +141,7 @@ export function describeTlsaMatch(match: TlsaMatch): string {
   if (match.matchedIndex === undefined && !match.anchorInRecord) {
     return `${head}: matches no certificate of the chain`;
   }
+  if (match.problem && match.matchedIndex === 0) return `${head}: ${match.problem}`;
   if (match.problem) return `${head}: names a CA of the chain, but ${match.problem}`;
   return `${head}: matches ${describeMatched(match)}`;
 }

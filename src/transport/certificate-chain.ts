@@ -14,7 +14,7 @@ import { summariseChainCertificate, type ChainCertificate } from './certificate-
 import { isWeakSignature } from './signature-algorithm.js';
 
 /** More than this is no real chain (OpenSSL's default verify depth is 100, real ones are 2–4). */
-const MAX_CHAIN = 10;
+export const MAX_CHAIN = 10;
 
 /** The trust store's certificates, parsed once per PEM text. */
 export interface TrustAnchors {
@@ -53,6 +53,11 @@ function walkChain(socket: TLSSocket): DetailedPeerCertificate[] {
  */
 export function describeChainShape(chain: readonly ChainCertificate[]): string[] {
   const problems: string[] = [];
+  if (chain.length >= MAX_CHAIN) {
+    problems.push(
+      `the chain is at least ${MAX_CHAIN} certificates long: only ${MAX_CHAIN} are shown`,
+    );
+  }
   const [leaf, ...issuers] = chain;
   // A self-signed certificate alone is often marked CA (openssl req -x509
   // does so): the verdict says self-signed, and its place is not the fault.

@@ -13,6 +13,8 @@
  * traffic secret (RFC 8446 §7.1), which Node.js hands out through the
  * socket's 'keylog' event. That secret protects only the handshake, never
  * the SMTP session that follows; it is used here once and then dropped.
+ * Compressed certificates (RFC 8879) are not read: Node.js 20's OpenSSL
+ * does not offer the extension, so no server may send them.
  */
 import { createDecipheriv, createHmac, type DecipherCCM } from 'node:crypto';
 
@@ -34,7 +36,6 @@ export interface HandshakeCapture {
 }
 
 const CHANGE_CIPHER_SPEC = 20;
-const ALERT = 21;
 const HANDSHAKE = 22;
 const APPLICATION_DATA = 23;
 const CERTIFICATE = 11;
@@ -58,11 +59,13 @@ export function serverHandshakeSecret(line: Buffer): Buffer | undefined {
 }
 
 // TLS 1.2 and older: handshake records are plaintext until the server's
-// ChangeCipherSpec; their fragments join into one stream of messages.
+// ChangeCipherSpec; their fragments join into one stream of messages. An
+// alert in between is a warning (unrecognized_name is common): a fatal one
+// would have failed the handshake.
 function readPlaintext(bytes: Buffer): SentCertificates {
   const fragments: Buffer[] = [];
   for (const record of splitRecords(bytes)) {
-    if (record.type === CHANGE_CIPHER_SPEC || record.type === ALERT) break;
+    if (record.type === CHANGE_CIPHER_SPEC) break;
     if (record.type === HANDSHAKE) fragments.push(record.fragment);
   }
   const body = findMessage(Buffer.concat(fragments), CERTIFICATE);

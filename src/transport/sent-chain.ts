@@ -20,20 +20,13 @@ export interface SentCertificate {
 
 /** The server's Certificate message, or why it could not be read. */
 export type SentChain =
-  | {
-      /** The first MAX_SENT of them; `total` says how many there were. */
-      readonly certificates: readonly SentCertificate[];
-      readonly total: number;
-      readonly unreadable?: undefined;
-    }
-  | {
-      readonly certificates?: undefined;
-      readonly total?: undefined;
-      readonly unreadable: string;
-    };
+  | { readonly certificates: readonly SentCertificate[]; readonly unreadable?: undefined }
+  | { readonly certificates?: undefined; readonly unreadable: string };
 
-/** Real servers send 1–4; a hostile one could send thousands, each a line. */
-const MAX_SENT = 20;
+/** Real servers send 1–4: reports list this many, and count the rest. */
+export const MAX_LISTED = 20;
+/** Stray certificates named one a line, before the rest are counted. */
+const MAX_STRAYS_NAMED = 5;
 
 /** Places each certificate sent in the linked chain. */
 export function placeSentCertificates(
@@ -42,41 +35,47 @@ export function placeSentCertificates(
 ): SentChain {
   if (sent.certificates === undefined) return { unreadable: sent.unreadable };
 
-  const certificates = sent.certificates.slice(0, MAX_SENT).map((der) => {
+  const certificates = sent.certificates.map((der) => {
     const fingerprint256 = fingerprint(der);
     const found = chain.findIndex((linked) => linked.fingerprint256 === fingerprint256);
     const chainIndex = found === -1 ? undefined : found;
     const subject = chainIndex === undefined ? subjectOf(der) : chain[chainIndex]!.subject;
     return { subject, fingerprint256, chainIndex };
   });
-  return { certificates, total: sent.certificates.length };
+  return { certificates };
 }
 
-/** What is wrong with what was sent, in plain words; empty when nothing is. */
-export function describeSentChain(sent: SentChain, chain: readonly ChainCertificate[]): string[] {
+/**
+ * What is wrong with what was sent, in plain words; empty when nothing is.
+ * chainCut: the linked chain stopped at its length limit, so a certificate
+ * sent beyond it cannot be told from a stray.
+ */
+export function describeSentChain(
+  sent: SentChain,
+  chain: readonly ChainCertificate[],
+  chainCut: boolean,
+): string[] {
   if (sent.certificates === undefined) return [];
+  const { certificates } = sent;
   const problems: string[] = [];
 
-  const placed = sent.certificates.flatMap((each) => each.chainIndex ?? []);
-  if (placed.some((index, at) => at > 0 && index < placed[at - 1]!)) {
-    const order = sent.certificates.map((each) => `"${each.subject}"`).join(', ');
-    problems.push(`sent out of issuing order (${order}): each should certify the one before it`);
-  }
-
-  for (const stray of sent.certificates.filter((each) => each.chainIndex === undefined)) {
+  const placed = certificates.flatMap((each) => each.chainIndex ?? []);
+  const firstPlaces = placed.filter((index, at) => placed.indexOf(index) === at);
+  if (firstPlaces.some((index, at) => at > 0 && index < firstPlaces[at - 1]!)) {
+    const order = certificates.slice(0, MAX_LISTED).map((each) => `"${each.subject}"`);
+    const more = certificates.length > MAX_LISTED ? ', …' : '';
     problems.push(
-      `"${stray.subject}" was sent but is not in the chain of the server's certificate`,
+      `sent out of issuing order (${order.join(', ')}${more}): ` +
+        'each should certify the one before it',
     );
   }
-  if (sent.total > sent.certificates.length) {
-    problems.push(`the server sent ${sent.total} certificates; the first ${MAX_SENT} are shown`);
-  }
+  problems.push(...describeRepeats(certificates));
+  if (!chainCut) problems.push(...describeStrays(certificates));
 
   // An intermediate the server left out, found in our trust store: this
   // run verifies, but a client without that certificate cannot.
   chain.forEach((certificate, index) => {
-    const wasSent = placed.includes(index);
-    if (index > 0 && !wasSent && !certificate.selfIssued) {
+    if (index > 0 && !placed.includes(index) && !certificate.selfIssued) {
       problems.push(
         `"${certificate.subject}" was not sent: it came from the trust store here, ` +
           'and clients without it cannot complete the chain',
@@ -84,6 +83,30 @@ export function describeSentChain(sent: SentChain, chain: readonly ChainCertific
     }
   });
   return problems;
+}
+
+function describeRepeats(certificates: readonly SentCertificate[]): string[] {
+  const counts = new Map<string, { subject: string; times: number }>();
+  for (const { fingerprint256, subject } of certificates) {
+    const seen = counts.get(fingerprint256) ?? { subject, times: 0 };
+    counts.set(fingerprint256, { subject, times: seen.times + 1 });
+  }
+  return [...counts.values()]
+    .filter(({ times }) => times > 1)
+    .slice(0, MAX_STRAYS_NAMED)
+    .map(({ subject, times }) => `"${subject}" was sent ${times} times`);
+}
+
+function describeStrays(certificates: readonly SentCertificate[]): string[] {
+  const strays = certificates.filter((each) => each.chainIndex === undefined);
+  const named = strays
+    .slice(0, MAX_STRAYS_NAMED)
+    .map(
+      (stray) => `"${stray.subject}" was sent but is not in the chain of the server's certificate`,
+    );
+  const rest = strays.length - named.length;
+  if (rest > 0) named.push(`${rest} more certificates sent are not in that chain either`);
+  return named;
 }
 
 /** SHA-256 written as Node.js writes fingerprint256: `AB:CD:…`. */

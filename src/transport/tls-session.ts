@@ -4,7 +4,13 @@
  * the certificate verifies, with the reason in plain words when it does not.
  */
 import { checkServerIdentity, type TLSSocket } from 'node:tls';
-import { describeChainShape, readChain, readChainDer, trustAnchors } from './certificate-chain.js';
+import {
+  describeChainShape,
+  MAX_CHAIN,
+  readChain,
+  readChainDer,
+  trustAnchors,
+} from './certificate-chain.js';
 import {
   certificateNames,
   summariseCertificate,
@@ -101,7 +107,10 @@ export function describeTlsSession(socket: TLSSocket, details: TlsSessionDetails
     chainDer: present ? readChainDer(socket) : [],
     sent,
     sentDer: sentDer.certificates,
-    chainNotes: [...describeChainShape(chain), ...describeSentChain(sent, chain)],
+    chainNotes: [
+      ...describeChainShape(chain),
+      ...describeSentChain(sent, chain, chain.length >= MAX_CHAIN),
+    ],
     ocsp: readStaple(details.staple),
     settings: details.settings,
     verification: {

@@ -4,7 +4,7 @@
  * server's own certificate or key, DANE-TA (2) a CA certificate of its
  * chain. PKIX-TA (0) and PKIX-EE (1) are not for SMTP (RFC 7672 §3.1.3).
  */
-import { createHash, X509Certificate } from 'node:crypto';
+import { createHash, createPublicKey, X509Certificate } from 'node:crypto';
 
 /** A TLSA record's fields, as dns-packet decodes them. */
 export interface TlsaRecord {
@@ -81,6 +81,11 @@ export function matchTlsa(
 
   const found = chain.linked.findIndex((der, index) => index > 0 && associates(record, der));
   if (found !== -1) return matchLinkedAnchor(none, chain, found, hostNames);
+  const leaf = chain.linked[0];
+  if (leaf !== undefined && associates(record, leaf)) {
+    const problem = "it names the server's own certificate, not a CA: that is usage 3 (DANE-EE)";
+    return { ...none, matchedIndex: 0, problem };
+  }
   return matchAnchorInRecord(none, chain, hostNames);
 }
 
@@ -152,7 +157,21 @@ function whyUnusable(record: TlsaRecord): string | undefined {
     return `malformed: ${needs}, not ${record.data.length}`;
   }
   if (record.data.length === 0) return 'malformed: no certificate association data';
+  if (record.matchingType === 0) return whyNotWhole(record);
   return undefined;
+}
+
+// Matching type 0 holds the thing itself: a certificate, or a public key.
+function whyNotWhole(record: TlsaRecord): string | undefined {
+  if (record.selector === 0) {
+    return parse(record.data) ? undefined : 'malformed: the data is not a certificate';
+  }
+  try {
+    createPublicKey({ key: record.data, format: 'der', type: 'spki' });
+    return undefined;
+  } catch {
+    return 'malformed: the data is not a public key';
+  }
 }
 
 // Selector 0 is the whole certificate, 1 its SubjectPublicKeyInfo (RFC 6698 §2.1.2).

@@ -514,4 +514,29 @@ describe('DANE-TA and the certificates the server sent (RFC 7671 §5.2.2)', () =
     expect(report.dane.status).toBe('no-match');
     expect(report.dane.records[0]).toMatchObject({ matches: false, matchedCertificate: null });
   });
+
+  it('when a 2 1 1 record names the server certificate itself then usage 3 is named', async () => {
+    const records = (p: number) => [tlsa(p, 2, 1, 1, sha256(spki(leaf.cert)))];
+    const { run, report } = await probeServing(presented, records);
+
+    expect(report.dane.status).toBe('no-match');
+    expect(report.dane.records[0]).toMatchObject({ matches: false, matchedCertificate: 0 });
+    expect(run.stdout).toMatch(
+      /TLSA 2 1 1 [0-9a-f]{16}…: it names the server's own certificate, not a CA: that is usage 3 \(DANE-EE\)/,
+    );
+  });
+
+  it.each([
+    [0, 'malformed: the data is not a certificate'],
+    [1, 'malformed: the data is not a public key'],
+  ])(
+    'when a record of selector %i and matching type 0 holds garbage then it is malformed',
+    async (selector, reason) => {
+      const records = (p: number) => [tlsa(p, 2, selector, 0, Buffer.from('not DER at all'))];
+      const { report } = await probeServing(presented, records);
+
+      expect(report.dane.status).toBe('unusable');
+      expect(report.dane.records[0]).toMatchObject({ usable: false, unusableReason: reason });
+    },
+  );
 });

@@ -56,6 +56,17 @@ describe('readSentCertificates', () => {
     expect(tls12(bytes)).toEqual({ unreadable: 'the Certificate message is malformed' });
   });
 
+  it('when a warning alert comes before the Certificate message then it is passed over', () => {
+    const unrecognisedName = record(21, Buffer.from([1, 112]));
+    const message = handshake(11, certificateList(Buffer.from('after the alert')));
+    const bytes = Buffer.concat([
+      unrecognisedName,
+      record(22, Buffer.concat([SERVER_HELLO, message])),
+    ]);
+
+    expect(tls12(bytes).certificates?.map(String)).toEqual(['after the alert']);
+  });
+
   it('when the server changed cipher spec before any Certificate then none is read', () => {
     const certificate = handshake(11, certificateList(Buffer.from('late')));
     const bytes = Buffer.concat([record(20, Buffer.from([1])), record(22, certificate)]);
