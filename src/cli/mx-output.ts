@@ -11,9 +11,16 @@ import { TranscriptRenderer } from '../output/transcript.js';
 import { buildReport, stringifyJson } from '../report/json.js';
 import { mxJson } from '../report/route-json.js';
 import { probeMailRoute, type MxHooks, type MxOutcome } from '../session/mx-probe.js';
+import type { ProbeResult } from '../session/probe.js';
 import type { Resolver } from '../dns/resolver.js';
-import { UsageError } from '../errors.js';
-import { checkMtaSts, describeMtaSts, type MtaStsCheck, type MxTls } from '../session/mta-sts.js';
+import { ReplyError, TlsPolicyError, UsageError } from '../errors.js';
+import {
+  checkMtaSts,
+  describeMtaSts,
+  type MtaStsCheck,
+  type MxTls,
+  type WalkedMxHost,
+} from '../session/mta-sts.js';
 import { mtaStsJson } from '../report/mta-sts-json.js';
 import { formatHostPort } from '../transport/target.js';
 import { version } from '../version.js';
@@ -151,27 +158,37 @@ async function checkRoutePolicy(
     port: policyPort(env),
     userAgent: `smtp-probe/${version}`,
   };
-  const hosts = route.hosts.map(({ exchange }) => ({
-    host: exchange,
-    tls: tlsFound(outcome, exchange),
-  }));
+  const all = request.mx?.all === true;
+  const hosts = route.hosts.map(({ exchange }) => walkedHost(outcome, exchange, all));
   const check = await checkMtaSts(resolver, route.domain, hosts, settings, signal);
   const { warning } = describeMtaSts(check);
   if (warning) outcome.deciding.log.add({ type: 'warning', warning });
   return check;
 }
 
-// The best TLS any attempt at the host found: one good address is what a
-// sender needs. A host never reached, or left before EHLO, is unknown.
-function tlsFound(outcome: MxOutcome, host: string): MxTls {
-  const results = outcome.attempts
-    .filter((attempt) => attempt.mx.exchange === host)
-    .map((attempt) => attempt.result);
-  if (results.some((result) => result.tls?.verification.trusted === true)) return 'valid';
-  if (results.some((result) => result.tls !== undefined)) return 'invalid';
-  const withoutStartTls = (result: (typeof results)[number]): boolean =>
-    result.extensions !== undefined && !result.extensions.has('STARTTLS');
-  return results.some(withoutStartTls) ? 'none' : 'unknown';
+// The TLS each attempt at the host found, address by address.
+function walkedHost(outcome: MxOutcome, host: string, all: boolean): WalkedMxHost {
+  const attempts = outcome.attempts.filter((attempt) => attempt.mx.exchange === host);
+  const addresses = attempts.flatMap(({ address, result }) =>
+    address === undefined ? [] : [{ address, tls: tlsFound(result) }],
+  );
+  const stoppedHere = attempts.some((attempt) => attempt.result === outcome.deciding);
+  return { host, addresses, mayHaveUntried: !all && stoppedHere };
+}
+
+// A TLS that broke (a failed handshake, junk or a stall after STARTTLS)
+// counts against the certificate; a refused STARTTLS as none offered. A host
+// left before EHLO is unknown.
+function tlsFound(result: ProbeResult): MxTls {
+  if (result.tls) return result.tls.verification.trusted ? 'valid' : 'invalid';
+  const { failure } = result;
+  if (failure?.stage === 'tls') return 'invalid';
+  if (failure?.stage === 'starttls') {
+    const refused = failure instanceof ReplyError || failure instanceof TlsPolicyError;
+    return refused ? 'none' : 'invalid';
+  }
+  const offered = result.extensions?.has('STARTTLS');
+  return offered === false ? 'none' : 'unknown';
 }
 
 // For tests only (docs/testing.md): the port of the policy server, which

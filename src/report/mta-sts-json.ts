@@ -17,7 +17,12 @@ export function mtaStsJson(check: MtaStsCheck): JsonObject {
     mode: policy?.mode ?? null,
     mx: policy ? [...policy.mx] : [],
     maxAge: policy?.maxAge ?? null,
-    hosts: check.hosts.map((host) => ({ host: host.host, matches: host.matches, tls: host.tls })),
+    hosts: check.hosts.map((host) => ({
+      host: host.host,
+      matches: host.matches,
+      tls: host.tls,
+      addresses: host.addresses.map(({ address, tls }) => ({ address, tls })),
+    })),
     problem: check.problem ?? null,
     summary: check.summary,
   };

@@ -8,7 +8,7 @@
 import { lookupAddresses, type AddressFamily } from '../dns/addresses.js';
 import { describeStatus, recordText, type Resolver } from '../dns/resolver.js';
 import type { ProtocolWarning } from '../protocol/reply.js';
-import { fetchPolicy, POLICY_PATH } from '../transport/policy-fetch.js';
+import { fetchPolicy, POLICY_PATH, PolicyFetchError } from '../transport/policy-fetch.js';
 import {
   matchesMxPattern,
   parseMtaStsPolicy,
@@ -49,10 +49,27 @@ export interface MtaStsCheck {
  */
 export type MxTls = 'valid' | 'invalid' | 'none' | 'unknown';
 
-/** One MX host against the policy. */
-export interface MtaStsHost {
+/** What the probe found at one address of an MX host. */
+export interface MxAddressTls {
+  readonly address: string;
+  readonly tls: MxTls;
+}
+
+/** An MX host as the walk left it: its name and each address tried. */
+export interface WalkedMxHost {
   readonly host: string;
+  readonly addresses: readonly MxAddressTls[];
+  /** The walk stopped before its other addresses, if it has any (no --all). */
+  readonly mayHaveUntried: boolean;
+}
+
+/** One MX host against the policy. */
+export interface MtaStsHost extends WalkedMxHost {
   readonly matches: boolean;
+  /**
+   * The host's TLS as a sender applying the policy meets it: valid when
+   * any address is, since the sender goes on to the next address.
+   */
   readonly tls: MxTls;
 }
 
@@ -73,7 +90,7 @@ const MAX_POLICY_BYTES = 64 * 1024;
 export async function checkMtaSts(
   resolver: Resolver,
   domain: string,
-  mxHosts: readonly { readonly host: string; readonly tls: MxTls }[],
+  mxHosts: readonly WalkedMxHost[],
   settings: MtaStsSettings,
   signal?: AbortSignal,
 ): Promise<MtaStsCheck> {
@@ -105,10 +122,10 @@ export async function checkMtaSts(
   }
 
   const policy = parseMtaStsPolicy(text);
-  const hosts = mxHosts.map(({ host, tls }) => ({
-    host,
-    matches: policy.mx.some((pattern) => matchesMxPattern(host, pattern)),
-    tls,
+  const hosts = mxHosts.map((walked) => ({
+    ...walked,
+    matches: policy.mx.some((pattern) => matchesMxPattern(walked.host, pattern)),
+    tls: hostTls(walked.addresses),
   }));
   if (policy.problems.length > 0) {
     const problem = policy.problems.join('; ');
@@ -125,8 +142,23 @@ function judgeHosts(policy: MtaStsPolicy, hosts: readonly MtaStsHost[]): MtaStsS
   return hosts.some(failsTls) ? 'tls-failure' : 'valid';
 }
 
-function failsTls(host: MtaStsHost): boolean {
+function failsTls(host: { readonly tls: MxTls }): boolean {
   return host.tls === 'none' || host.tls === 'invalid';
+}
+
+function hostTls(addresses: readonly MxAddressTls[]): MxTls {
+  const found = new Set(addresses.map((each) => each.tls));
+  return (['valid', 'invalid', 'none'] as const).find((tls) => found.has(tls)) ?? 'unknown';
+}
+
+// "mx1.example.test at ::1 offers no STARTTLS", for each address that fails.
+function describeTlsFailures(hosts: readonly MtaStsHost[]): string[] {
+  return hosts.flatMap((host) =>
+    host.addresses.filter(failsTls).map(({ address, tls }) => {
+      const what = tls === 'none' ? 'offers no STARTTLS' : 'has no certificate valid for its name';
+      return `${host.host} at ${address} ${what}`;
+    }),
+  );
 }
 
 async function lookUpRecord(
@@ -145,6 +177,24 @@ async function lookUpRecord(
   }
 }
 
+// As any HTTPS client does, an address that cannot be reached gives way to
+// the next; any other failure (certificate, HTTP, time) is the answer.
+async function fetchFromAny<T>(
+  addresses: readonly string[],
+  fetch: (address: string) => Promise<T>,
+): Promise<T> {
+  let lastError: unknown = new Error('no address');
+  for (const address of addresses) {
+    try {
+      return await fetch(address);
+    } catch (error) {
+      if (!(error instanceof PolicyFetchError && error.unreachable)) throw error;
+      lastError = error;
+    }
+  }
+  throw lastError;
+}
+
 async function fetchText(
   resolver: Resolver,
   host: string,
@@ -152,11 +202,8 @@ async function fetchText(
   signal: AbortSignal | undefined,
 ): Promise<string> {
   const { addresses } = await lookupAddresses(resolver, host, settings.family, signal);
-  const address = addresses[0];
-  if (address === undefined) throw new Error(`${host} has no address`);
-  const response = await fetchPolicy(
-    { ...settings, host, address, maxBytes: MAX_POLICY_BYTES },
-    signal,
+  const response = await fetchFromAny(addresses, (address) =>
+    fetchPolicy({ ...settings, host, address, maxBytes: MAX_POLICY_BYTES }, signal),
   );
   // RFC 8461 §3.3: only a 200 counts; a redirect is not followed.
   if (response.statusCode !== 200)
@@ -170,36 +217,41 @@ async function fetchText(
   return response.body;
 }
 
+function refusal(mode: string, them: string): string {
+  return mode === 'enforce'
+    ? `a sender applying the policy would not deliver to ${them}`
+    : 'in testing mode senders still deliver, and only report the failure (TLSRPT)';
+}
+
 function summarise(check: Omit<MtaStsCheck, 'summary'>): string {
   const mode = check.policy?.mode ?? '';
   const patterns = check.policy?.mx.join(', ') ?? '';
   switch (check.status) {
-    case 'valid':
+    case 'valid': {
       if (mode === 'none') return 'MTA-STS: mode none (the domain withdraws its policy)';
-      return `MTA-STS: ${mode}, every MX host matches the policy (mx: ${patterns})`;
+      // A host with one good address still gets mail; its others are skipped.
+      const skipped = describeTlsFailures(check.hosts);
+      const those = skipped.length === 1 ? 'that address' : 'those addresses';
+      const but =
+        skipped.length > 0 ? `; but ${skipped.join('; ')}: senders applying it skip ${those}` : '';
+      return `MTA-STS: ${mode}, every MX host matches the policy (mx: ${patterns})${but}`;
+    }
     case 'mx-mismatch': {
       const strays = check.hosts.filter((host) => !host.matches).map((host) => host.host);
       const [is, them] = strays.length === 1 ? ['is', 'it'] : ['are', 'them'];
-      const outcome =
-        mode === 'enforce'
-          ? `a sender applying the policy would not deliver to ${them}`
-          : 'in testing mode senders still deliver, and only report the failure (TLSRPT)';
       const outside = `${strays.join(', ')} ${is} not among the policy's mx (${patterns})`;
-      return `MTA-STS: ${mode}, ${outside}: ${outcome}`;
+      const failures = describeTlsFailures(check.hosts.filter((host) => host.matches));
+      const also = failures.length > 0 ? `, and ${failures.join('; ')}` : '';
+      return `MTA-STS: ${mode}, ${outside}${also}: ${refusal(mode, them)}`;
     }
     case 'tls-failure': {
       const failing = check.hosts.filter(failsTls);
-      const what = failing.map((host) =>
-        host.tls === 'none'
-          ? `${host.host} offers no STARTTLS`
-          : `${host.host} has no certificate valid for its name`,
-      );
       const them = failing.length === 1 ? 'it' : 'them';
-      const outcome =
-        mode === 'enforce'
-          ? `a sender applying the policy would not deliver to ${them}`
-          : 'in testing mode senders still deliver, and only report the failure (TLSRPT)';
-      return `MTA-STS: ${mode}, but ${what.join('; ')} (RFC 8461 §4.2): ${outcome}`;
+      const untried = failing.some((host) => host.mayHaveUntried)
+        ? ' (--all tries its other addresses, if any)'
+        : '';
+      const what = describeTlsFailures(failing).join('; ');
+      return `MTA-STS: ${mode}, but ${what} (RFC 8461 §4.2)${untried}: ${refusal(mode, them)}`;
     }
     case 'invalid-policy':
       return (

@@ -31,13 +31,26 @@ export interface PolicyResponse {
 /** The path RFC 8461 §3.2 fixes. */
 export const POLICY_PATH = '/.well-known/mta-sts.txt';
 
+/** A failed fetch, in words; unreachable when no connection was made at all. */
+export class PolicyFetchError extends Error {
+  constructor(
+    message: string,
+    readonly unreachable: boolean,
+  ) {
+    super(message);
+  }
+}
+
+// The connect errors after which another address of the host may work.
+const UNREACHABLE = new Set(['ECONNREFUSED', 'EHOSTUNREACH', 'ENETUNREACH', 'EADDRNOTAVAIL']);
+
 /** Fetches the policy; rejects with a message in words on any failure. */
 export function fetchPolicy(wanted: PolicyRequest, signal?: AbortSignal): Promise<PolicyResponse> {
   const hostHeader = wanted.port === 443 ? wanted.host : `${wanted.host}:${wanted.port}`;
   return new Promise((resolve, reject) => {
     const fail = (message: string): void => {
       req.destroy();
-      reject(new Error(message));
+      reject(new PolicyFetchError(message, false));
     };
     const timer = setTimeout(
       () => fail(`no complete answer within ${formatDuration(wanted.timeoutMs)}`),
@@ -77,7 +90,8 @@ export function fetchPolicy(wanted: PolicyRequest, signal?: AbortSignal): Promis
     );
     req.on('error', (error: NodeJS.ErrnoException) => {
       clearTimeout(timer);
-      reject(new Error(describeFetchError(error, wanted.host)));
+      const unreachable = UNREACHABLE.has(error.code ?? '');
+      reject(new PolicyFetchError(describeFetchError(error, wanted.host), unreachable));
     });
     req.end();
   });

@@ -9,11 +9,25 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
 import { makeCertificateAuthority, type CertificatePair } from '../helpers/certificates.js';
 import { dnsServerPerTest, type ZoneRecord } from '../helpers/dns-server.js';
-import { expectLine, fakeServerPerTest, send, type Step } from '../helpers/fake-server.js';
+import {
+  close,
+  expectLine,
+  fakeServerPerTest,
+  send,
+  startFakeServer,
+  type FakeServer,
+  type Step,
+} from '../helpers/fake-server.js';
 import { parseReport } from '../helpers/schema.js';
 import { tlsSession } from '../helpers/monitoring-scripts.js';
 import { removeTempFiles, writeTempFile } from '../helpers/temp-files.js';
-import { EHLO_PLAIN, GREETING_220, REPLY_221_BYE } from '../fixtures/replies.js';
+import {
+  EHLO_PLAIN,
+  EHLO_WITH_STARTTLS,
+  GREETING_220,
+  REPLY_220_STARTTLS,
+  REPLY_221_BYE,
+} from '../fixtures/replies.js';
 
 const dns = dnsServerPerTest();
 const { serve } = fakeServerPerTest();
@@ -72,8 +86,14 @@ function walk(policyText: string | undefined, status = 200, ...extra: string[]) 
 }
 
 /** The same, with the MX host's session as given. */
-async function walkTo(
+function walkTo(session: Step[], policyText: string | undefined, status = 200, ...extra: string[]) {
+  return walkZone(session, () => [], policyText, status, ...extra);
+}
+
+/** The same, with records added to the zone. */
+async function walkZone(
   session: Step[],
+  added: (smtpPort: number) => ZoneRecord[] | Promise<ZoneRecord[]>,
   policyText: string | undefined,
   status = 200,
   ...extra: string[]
@@ -88,6 +108,7 @@ async function walkTo(
   if (policyText !== undefined) {
     zone.push({ name: `_mta-sts.${DOMAIN}`, type: 'TXT', data: 'v=STSv1; id=20261204T1' });
   }
+  zone.unshift(...(await added(Number(port))));
   const server = await dns(zone);
   const httpsPort = await servePolicy(status, policyText ?? '');
   const env = { SMTP_PROBE_MTA_STS_PORT: String(httpsPort) };
@@ -114,7 +135,14 @@ describe('MTA-STS with --mx', () => {
       mode: 'enforce',
       mx: [MX],
       maxAge: 86400,
-      hosts: [{ host: MX, matches: true, tls: 'valid' }],
+      hosts: [
+        {
+          host: MX,
+          matches: true,
+          tls: 'valid',
+          addresses: [{ address: '127.0.0.1', tls: 'valid' }],
+        },
+      ],
       problem: null,
       summary: `MTA-STS: enforce, every MX host matches the policy (mx: ${MX})`,
     });
@@ -133,7 +161,7 @@ describe('MTA-STS with --mx', () => {
 
       expect(run.exitCode).toBe(0);
       expect(report.mtaSts.status).toBe('mx-mismatch');
-      expect(report.mtaSts.hosts).toEqual([{ host: MX, matches: false, tls: 'valid' }]);
+      expect(report.mtaSts.hosts).toMatchObject([{ host: MX, matches: false, tls: 'valid' }]);
       const warning = report.warnings.find(
         (w: { code: string }) => w.code === 'mta-sts-mx-mismatch',
       );
@@ -157,9 +185,17 @@ describe('MTA-STS with --mx', () => {
 
       expect(run.exitCode).toBe(0);
       expect(report.mtaSts.status).toBe('tls-failure');
-      expect(report.mtaSts.hosts).toEqual([{ host: MX, matches: true, tls: 'none' }]);
+      expect(report.mtaSts.hosts).toEqual([
+        {
+          host: MX,
+          matches: true,
+          tls: 'none',
+          addresses: [{ address: '127.0.0.1', tls: 'none' }],
+        },
+      ]);
       expect(report.mtaSts.summary).toBe(
-        `MTA-STS: enforce, but ${MX} offers no STARTTLS (RFC 8461 §4.2): ` +
+        `MTA-STS: enforce, but ${MX} at 127.0.0.1 offers no STARTTLS (RFC 8461 §4.2) ` +
+          '(--all tries its other addresses, if any): ' +
           'a sender applying the policy would not deliver to it',
       );
       expect(codes(report)).toContain('mta-sts-tls-failure');
@@ -172,10 +208,10 @@ describe('MTA-STS with --mx', () => {
   it('when the MX certificate names another host then the policy is failed on TLS', async () => {
     const { run, report } = await walkTo(tlsSession(otherCert), policy('enforce', MX));
 
-    expect(report.mtaSts.hosts).toEqual([{ host: MX, matches: true, tls: 'invalid' }]);
-    expect(report.mtaSts.summary).toBe(
-      `MTA-STS: enforce, but ${MX} has no certificate valid for its name (RFC 8461 §4.2): ` +
-        'a sender applying the policy would not deliver to it',
+    expect(report.mtaSts.hosts).toMatchObject([{ host: MX, matches: true, tls: 'invalid' }]);
+    expect(report.mtaSts.summary).toMatch(
+      `MTA-STS: enforce, but ${MX} at 127.0.0.1 has no certificate valid for its name ` +
+        '(RFC 8461 §4.2)',
     );
     expect(run.stdout).toContain('which requires a certificate valid for it (exit 0)');
   });
@@ -183,11 +219,64 @@ describe('MTA-STS with --mx', () => {
   it('when a testing policy meets a host without STARTTLS then only reports would follow', async () => {
     const { run, report } = await walkTo(SESSION, policy('testing', MX));
 
-    expect(report.mtaSts.summary).toBe(
-      `MTA-STS: testing, but ${MX} offers no STARTTLS (RFC 8461 §4.2): ` +
-        'in testing mode senders still deliver, and only report the failure (TLSRPT)',
+    expect(report.mtaSts.summary).toMatch(
+      new RegExp(
+        `^MTA-STS: testing, but ${MX} at 127\\.0\\.0\\.1 offers no STARTTLS .*: ` +
+          'in testing mode senders still deliver, and only report the failure \\(TLSRPT\\)$',
+      ),
     );
     expect(run.stdout).not.toContain('except by a sender');
+  });
+
+  it(
+    'when one address of the host lacks STARTTLS and another has it then the host ' +
+      'is valid, and the failing address is named',
+    async () => {
+      let plain: FakeServer | undefined;
+      try {
+        // The same port on ::1: a server there without STARTTLS.
+        const added = async (port: number): Promise<ZoneRecord[]> => {
+          plain = await startFakeServer([...SESSION, ...SESSION], '::1', port);
+          return [{ name: MX, type: 'AAAA', data: '::1' }];
+        };
+        const mail = policy('enforce', MX);
+        const { report } = await walkZone(tlsSession(mxCert), added, mail, 200, '--all');
+
+        expect(report.mtaSts.status).toBe('valid');
+        expect(report.mtaSts.hosts[0].addresses).toEqual([
+          { address: '::1', tls: 'none' },
+          { address: '127.0.0.1', tls: 'valid' },
+        ]);
+        expect(report.mtaSts.summary).toBe(
+          `MTA-STS: enforce, every MX host matches the policy (mx: ${MX}); but ${MX} at ::1 ` +
+            'offers no STARTTLS: senders applying it skip that address',
+        );
+      } finally {
+        await plain?.close();
+      }
+    },
+  );
+
+  it('when the STARTTLS handshake fails then the host counts as without a valid certificate', async () => {
+    const broken = [
+      send(GREETING_220),
+      expectLine(/^EHLO /),
+      send(EHLO_WITH_STARTTLS),
+      expectLine(/^STARTTLS$/),
+      send(REPLY_220_STARTTLS),
+      send('this is not TLS\r\n'),
+      close(),
+    ];
+    const { report } = await walkTo(broken, policy('enforce', MX));
+
+    expect(report.mtaSts.status).toBe('tls-failure');
+    expect(report.mtaSts.hosts[0]).toMatchObject({ tls: 'invalid' });
+  });
+
+  it('when the policy host has an address that refuses then the next one is tried', async () => {
+    const added = (): ZoneRecord[] => [{ name: POLICY_HOST, type: 'AAAA', data: '::1' }];
+    const { report } = await walkZone(tlsSession(mxCert), added, policy('enforce', MX));
+    expect(report.mtaSts.status).toBe('valid');
   });
 
   it('when the policy is served as HTML then it is not taken as a policy', async () => {
