@@ -15,6 +15,8 @@ export interface HostAddresses {
   readonly aliases: readonly string[];
   /** The name at the end of the alias chain, when the host is an alias. */
   readonly canonicalName?: string | undefined;
+  /** Every answer that gave addresses had the AD bit: the chain is DNSSEC-validated. */
+  readonly authenticated?: boolean;
 }
 
 /**
@@ -39,7 +41,9 @@ export async function lookupAddresses(
     // The address records are owned by the last name of the chain.
     const owner = answers.flatMap((answer) => answer.records)[0]?.name.replace(/\.$/, '');
     const canonicalName = aliases.length > 0 ? owner : undefined;
-    return { addresses, aliases, canonicalName };
+    const giving = answers.filter((answer) => usableAddresses(answer).length > 0);
+    const authenticated = giving.every((answer) => answer.authenticated);
+    return { addresses, aliases, canonicalName, authenticated };
   }
 
   const failed = settled.find((outcome) => outcome.status === 'rejected');

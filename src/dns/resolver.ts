@@ -12,7 +12,15 @@ import { ExchangeFailure } from './failure.js';
 import { formatDnsServer, type DnsServer } from './server-address.js';
 
 /** How a question was answered, in the words of RFC 8499 §3. */
-export type DnsStatus = 'answer' | 'nodata' | 'nxdomain' | 'servfail' | 'refused' | 'error';
+export type DnsStatus =
+  | 'answer'
+  | 'nodata'
+  | 'nxdomain'
+  | 'servfail'
+  | 'refused'
+  | 'error'
+  /** A CNAME chain in the answer that loops or goes on too long. */
+  | 'bad-alias';
 
 /** The records of one type for one name, and how they came. */
 export interface DnsAnswer {
@@ -27,6 +35,8 @@ export interface DnsAnswer {
   readonly records: readonly Answer[];
   /** Names the question was an alias of, in chain order. */
   readonly aliases: readonly string[];
+  /** What is wrong with the alias chain, for the status bad-alias. */
+  readonly aliasProblem?: string | undefined;
   readonly server: DnsServer;
 }
 
@@ -113,6 +123,8 @@ export function describeStatus(answer: DnsAnswer): string {
       return 'the DNS server refused the question (REFUSED)';
     case 'error':
       return `the DNS server answered ${answer.rcode}`;
+    case 'bad-alias':
+      return answer.aliasProblem ?? 'the alias chain is broken';
   }
 }
 
@@ -153,16 +165,59 @@ function toAnswer(
   const code = (packet.flags ?? 0) & 0xf;
   const [rcode, status] = RCODES[code] ?? [`RCODE ${code}`, 'error' as const];
   const answers = packet.answers ?? [];
-  const records = answers.filter((record) => record.type === type);
-  const aliases = answers.filter((record) => record.type === 'CNAME').map((record) => record.name);
+  const chain = followAliases(name, answers);
+  // Only records owned by the name asked, or by the end of its alias
+  // chain, answer the question: any others are not about it.
+  const records = answers.filter(
+    (record) => record.type === type && sameName(record.name, chain.end),
+  );
+  const found = status === 'answer' && records.length === 0 ? 'nodata' : status;
   return {
     name,
     type,
-    status: status === 'answer' && records.length === 0 ? 'nodata' : status,
+    status: chain.problem ? 'bad-alias' : found,
     rcode,
     authenticated: packet.flag_ad,
-    records,
-    aliases,
+    records: chain.problem ? [] : records,
+    aliases: chain.aliases,
+    aliasProblem: chain.problem,
     server,
   };
+}
+
+/** More aliases than this in a row is no real chain (resolvers give up near here too). */
+const MAX_ALIASES = 16;
+
+// The CNAME chain from the name asked (RFC 1034 §3.6.2), link by link.
+function followAliases(
+  name: string,
+  answers: readonly Answer[],
+): { end: string; aliases: string[]; problem: string | undefined } {
+  const aliases: string[] = [];
+  const seen = new Set<string>();
+  let end = name;
+  for (;;) {
+    const link = answers.find((record) => record.type === 'CNAME' && sameName(record.name, end));
+    if (link === undefined) return { end, aliases, problem: undefined };
+
+    seen.add(canonical(end));
+    aliases.push(link.name);
+    end = recordText(link);
+    const path = [...aliases, end].join(' → ');
+    if (seen.has(canonical(end))) {
+      return { end, aliases, problem: `the alias chain loops: ${path}` };
+    }
+    if (aliases.length > MAX_ALIASES) {
+      return { end, aliases, problem: `the alias chain is longer than ${MAX_ALIASES}: ${path}` };
+    }
+  }
+}
+
+// DNS names compare without regard to case or a final dot (RFC 4343).
+function sameName(left: string, right: string): boolean {
+  return canonical(left) === canonical(right);
+}
+
+function canonical(name: string): string {
+  return name.toLowerCase().replace(/\.$/, '');
 }

@@ -66,7 +66,9 @@ async function checkAliasFirst(
 
   async function aliasTarget(): Promise<string | undefined> {
     try {
-      return (await lookupAddresses(resolver, host, options.family, signal)).canonicalName;
+      const found = await lookupAddresses(resolver, host, options.family, signal);
+      // An alias chain that DNSSEC did not validate is not followed (RFC 7672 §2.2.2).
+      return found.authenticated ? found.canonicalName : undefined;
     } catch (error) {
       // The addresses were found a moment ago; a failure now leaves the host's own records.
       if (signal?.aborted) throw error;

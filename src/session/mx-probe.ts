@@ -125,12 +125,13 @@ async function* probeHost(
   let addresses: readonly string[];
   let aliases: readonly string[] = [];
   let canonicalName: string | undefined;
+  let authenticated: boolean | undefined;
   try {
     const found =
       isIP(host) !== 0
         ? { addresses: [host], aliases: [], canonicalName: undefined }
         : await lookupAddresses(options.resolver, host, options.family, signal);
-    ({ addresses, aliases, canonicalName } = found);
+    ({ addresses, aliases, canonicalName, authenticated } = found);
   } catch (error) {
     hooks.observer(mx, undefined);
     yield {
@@ -149,7 +150,8 @@ async function* probeHost(
     const sni = options.sni ?? (isIP(host) === 0 ? host : undefined);
     // DANE looks up the TLSA records of the MX host's name (RFC 7672 §2.2.1).
     const daneHost = isIP(host) === 0 ? host : undefined;
-    const daneAliasTarget = canonicalName;
+    // Its alias chain counts only when DNSSEC validated it (RFC 7672 §2.2.2).
+    const daneAliasTarget = authenticated ? canonicalName : undefined;
     const probing = { ...options, target, sni, daneHost, daneAliasTarget };
     const result = await runProbe(probing, observe, signal);
     yield { mx, address, result };

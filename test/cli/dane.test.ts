@@ -321,6 +321,23 @@ describe('DANE', () => {
     });
   });
 
+  it('when the alias chain is not DNSSEC-validated then TLSA records are asked at the name itself', async () => {
+    const port = Number((await serve(tlsSession(presented))).split(':')[1]);
+    const certificate = sha256(spki(leaf.cert));
+    const data = { usage: 3, selector: 1, matchingType: 1, certificate };
+    const zone: ZoneRecord[] = [
+      { name: 'alias.example.test', type: 'CNAME', data: 'real.example.test' },
+      { name: 'real.example.test', type: 'A', data: '127.0.0.1' },
+      { name: `_${port}._tcp.real.example.test`, type: 'TLSA', data },
+      { name: `_${port}._tcp.alias.example.test`, type: 'TLSA', data },
+    ];
+    const server = await dns(zone, { authenticated: true, insecure: ['alias.example.test'] });
+    const args = [`alias.example.test:${port}`, '--dns-server', server.address, '--no-rdns'];
+    const report = parseReport((await runCli([...args, '--json'])).stdout);
+
+    expect(report.dane).toMatchObject({ tlsaName: `_${port}._tcp.alias.example.test` });
+  });
+
   it(
     'when --dane-require fails on the only reachable address ' +
       'then the verdict is the DANE failure',

@@ -108,6 +108,7 @@ describe('lookupAddresses', () => {
       addresses: ['127.0.0.1'],
       aliases: ['alias.example.test'],
       canonicalName: 'mx.example.test',
+      authenticated: false,
     });
   });
 
@@ -180,4 +181,81 @@ describe('responses to another question', () => {
       }
     },
   );
+});
+
+/** A server on 127.0.0.1 that answers every question with these records; closed after fn. */
+async function withAnswers(
+  answers: Parameters<typeof encode>[0]['answers'],
+  fn: (resolver: Resolver) => Promise<void>,
+): Promise<void> {
+  const socket = createSocket('udp4');
+  socket.on('message', (message, from) => {
+    const query = decode(message);
+    const flags = RECURSION_DESIRED;
+    const response = encode({
+      type: 'response',
+      id: query.id,
+      flags,
+      questions: query.questions,
+      answers,
+    });
+    socket.send(response, from.port, from.address);
+  });
+  await new Promise<void>((resolve) => socket.bind(0, '127.0.0.1', resolve));
+  try {
+    const { port } = socket.address();
+    await fn(new Resolver([parseDnsServer(`127.0.0.1:${port}`)], { timeoutMs: 300, tries: 1 }));
+  } finally {
+    socket.close();
+  }
+}
+
+describe('records in the answer section', () => {
+  it('when a record is owned by a name outside the alias chain then it does not answer', async () => {
+    const foreign = [
+      {
+        type: 'TLSA' as const,
+        name: '_25._tcp.elsewhere.test',
+        data: {
+          usage: 3,
+          selector: 1,
+          matchingType: 1,
+          certificate: Buffer.alloc(32, 1),
+        },
+      },
+    ];
+    await withAnswers(foreign, async (resolver) => {
+      const answer = await resolver.query('_25._tcp.mx.probe.test', 'TLSA');
+      expect(answer).toMatchObject({ status: 'nodata', records: [] });
+    });
+  });
+
+  it('when the CNAME chain leads to the records then they answer, with the chain', async () => {
+    const chain = [
+      { type: 'CNAME' as const, name: 'a.test', data: 'b.test' },
+      { type: 'CNAME' as const, name: 'b.test', data: 'c.test' },
+      { type: 'A' as const, name: 'c.test', data: '127.0.0.1' },
+      { type: 'A' as const, name: 'other.test', data: '127.0.0.2' },
+    ];
+    await withAnswers(chain, async (resolver) => {
+      const answer = await resolver.query('a.test', 'A');
+      expect(answer.aliases).toEqual(['a.test', 'b.test']);
+      expect(answer.records.map(recordText)).toEqual(['127.0.0.1']);
+    });
+  });
+
+  it('when the CNAME chain loops then the answer says so', async () => {
+    const loop = [
+      { type: 'CNAME' as const, name: 'a.test', data: 'b.test' },
+      { type: 'CNAME' as const, name: 'b.test', data: 'a.test' },
+    ];
+    await withAnswers(loop, async (resolver) => {
+      const answer = await resolver.query('a.test', 'A');
+      expect(answer.status).toBe('bad-alias');
+      expect(describeStatus(answer)).toBe('the alias chain loops: a.test → b.test → a.test');
+      await expect(lookupAddresses(resolver, 'a.test', 4)).rejects.toThrow(
+        'cannot resolve a.test: the alias chain loops: a.test → b.test → a.test',
+      );
+    });
+  });
 });

@@ -28,6 +28,8 @@ export type ZoneRecord =
 export interface DnsBehaviour {
   /** Set the AD bit on every response. */
   readonly authenticated?: boolean;
+  /** But not on the answers about these names (an insecure part of the tree). */
+  readonly insecure?: readonly string[];
   /** Answer these names with this response code, whatever the type. */
   readonly rcodes?: Readonly<Record<string, 'NXDOMAIN' | 'SERVFAIL' | 'REFUSED'>>;
   /** Say nothing to questions about these names (`*` for every name). */
@@ -114,7 +116,7 @@ function respond(
   const flags =
     (1 << 8) | // RD copied
     (1 << 7) | // RA
-    (behaviour.authenticated ? 1 << 5 : 0) |
+    (behaviour.authenticated && !behaviour.insecure?.includes(name) ? 1 << 5 : 0) |
     (truncated ? 1 << 9 : 0) |
     RCODE_NUMBERS[rcode];
   return encode({
