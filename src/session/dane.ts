@@ -173,8 +173,9 @@ export function daneRequiredError(check: DaneCheck): TlsPolicyError {
       ? 'offer STARTTLS on this server, or withdraw its TLSA records'
       : 'publish DNSSEC-signed TLSA records that match the certificate, ' +
         'or leave out --dane-require';
+  // Without STARTTLS there was no TLS stage to fail: the refusal is STARTTLS's.
   return new TlsPolicyError(`--dane-require: ${check.summary.replace(/^DANE: /, '')}`, {
-    stage: 'tls',
+    stage: check.status === 'no-tls' ? 'starttls' : 'tls',
     hint,
   });
 }

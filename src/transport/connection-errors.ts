@@ -77,9 +77,9 @@ export function handshakeFailure(error: Error, tap: HandshakeTap, upgrade: TlsUp
       cause: error,
     });
   }
+  // TLS records are binary: shown as server lines they would only be noise.
   return new TlsError(`TLS handshake failed: ${describeOpenSslError(error, upgrade)}`, {
     stage: 'tls',
-    received: tap.received(),
     cause: error,
   });
 }
@@ -98,8 +98,17 @@ function describeOpenSslError(error: Error, upgrade: TlsUpgrade): string {
       "--ciphers 'DEFAULT:@SECLEVEL=0' allows them"
     );
   }
-  return routineReason(error) ?? error.message;
+  const alert = /(?:sslv3|tlsv1[0-9]?) alert ([a-z ]+)/i.exec(error.message)?.[1];
+  if (alert) return `the server ended it with the TLS alert "${alert.trim()}"`;
+  const reason = routineReason(error);
+  if (reason && MALFORMED.test(reason)) {
+    return `the server sent a malformed TLS message (OpenSSL: ${reason})`;
+  }
+  return reason ?? error.message;
 }
+
+// OpenSSL's reasons for a message whose lengths or encoding are wrong.
+const MALFORMED = /length|too long|decode error|bad packet|unexpected message|record layer/i;
 
 // What was offered, so that a refusal reads against it; Node.js offers
 // TLS 1.2 and 1.3 unless told otherwise.

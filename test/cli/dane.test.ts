@@ -430,7 +430,8 @@ describe('DANE', () => {
       expect(required.exitCode).toBe(6);
       expect(required.stdout).toMatch(/^== TLSA 3 1 1 [0-9a-f]{16}…: usable$/m);
       expect(required.stdout).toContain(
-        'hint: offer STARTTLS on this server, or withdraw its TLSA records\n',
+        'result: FAILED at STARTTLS (exit 6)\n' +
+          'hint: offer STARTTLS on this server, or withdraw its TLSA records\n',
       );
     },
   );

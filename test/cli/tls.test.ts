@@ -363,6 +363,47 @@ describe('broken and hostile TLS', () => {
   );
 });
 
+describe('a handshake the server breaks', () => {
+  // After the 220 the client sends its ClientHello; these bytes answer it.
+  const answeredWith = (record: Buffer) => [
+    send(GREETING_220),
+    expectLine(/^EHLO/),
+    send(EHLO_WITH_STARTTLS),
+    expectLine(/^STARTTLS$/),
+    send(REPLY_220_STARTTLS),
+    readAny(),
+    send(record),
+  ];
+
+  it('when the server answers with a fatal alert then the alert is named', async () => {
+    const handshakeFailure = Buffer.from([0x15, 0x03, 0x03, 0x00, 0x02, 0x02, 0x28]);
+    const { target } = await fake(answeredWith(handshakeFailure));
+    const run = await runCli([target, EHLO]);
+
+    expect(run.exitCode).toBe(6);
+    expect(run.stderr).toBe(
+      'smtp-probe: TLS handshake failed: the server ended it with the TLS alert ' +
+        '"handshake failure"\n',
+    );
+    // The binary record is not shown as a server line.
+    expect(run.stdout.split('Ready to start TLS')[1]).not.toContain('\n<- ');
+  });
+
+  it('when the server sends a ServerHello too short then it is called malformed', async () => {
+    // A ServerHello of 6 bytes: too short to hold even its random.
+    const header = [0x16, 0x03, 0x03, 0x00, 0x0a, 0x02, 0x00, 0x00, 0x06];
+    const serverHello = Buffer.from([...header, 0x03, 0x03, 0, 0, 0, 0]);
+    const { target } = await fake(answeredWith(serverHello));
+    const run = await runCli([target, EHLO]);
+
+    expect(run.exitCode).toBe(6);
+    expect(run.stderr).toMatch(
+      /TLS handshake failed: the server sent a malformed TLS message \(OpenSSL: /,
+    );
+    expect(run.stdout).not.toContain('control characters');
+  });
+});
+
 describe('--ciphersuites', () => {
   it('when one TLS 1.3 suite is asked for then that suite is the one negotiated', async () => {
     const authority = await makeCertificateAuthority();
