@@ -22,8 +22,8 @@ import { authenticate } from './auth.js';
 import { Session, type StageTiming } from './session.js';
 import { transact, type TransactionResult } from './transaction.js';
 import { describeStage, type Stage } from './stage.js';
-import { requireTrusted, shouldStartTls, startTls, upgrade } from './starttls.js';
-import { compareExtensions, reportComparison, type ExtensionComparison } from './tls-policy.js';
+import type { ExtensionComparison } from './tls-policy.js';
+import { secure, secureAtOnce } from './tls-step.js';
 import { checkEnforcement, type EnforcementResult } from './tls-enforcement.js';
 import { courtesyQuit, leavesSessionOpen, startDeadline, untilAborted } from './lifetime.js';
 
@@ -62,7 +62,8 @@ export interface ProbeResult {
   readonly exitCode: number;
 }
 
-interface Findings {
+/** What the steps of a probe found so far; filled in as they run. */
+export interface Findings {
   transaction?: TransactionResult;
   greeting?: Reply;
   extensions?: ExtensionSet;
@@ -186,11 +187,7 @@ async function converse(
   const done = (): Promise<void> => quit(session, timeouts.quitMs);
 
   if (options.target.implicitTls) {
-    const hint =
-      'this port may expect plaintext SMTP and STARTTLS: try without --tls (port 25 or 587)';
-    findings.tls = await upgrade(session, options, hint);
-    await checkDane(session, options, findings, signal);
-    requireTrusted(options, findings.tls);
+    await secureAtOnce(session, options, findings, signal);
     session.startGreetingClock();
   }
   // Nothing has been said yet, so there is nobody to say QUIT to.
@@ -241,42 +238,6 @@ async function converse(
     });
   }
   return done();
-}
-
-async function secure(
-  session: Session,
-  options: ProbeOptions,
-  findings: Findings,
-  name: string,
-  signal: AbortSignal | undefined,
-): Promise<void> {
-  if (shouldStartTls(options, findings.extensions!)) {
-    findings.tls = await startTls(session, options);
-    await checkDane(session, options, findings, signal);
-    requireTrusted(options, findings.tls);
-    findings.extensionsAfterTls = await hello(session, name, options.timeouts.replyMs);
-    findings.comparison = compareExtensions(findings.extensions!, findings.extensionsAfterTls);
-    reportComparison(session, findings.comparison);
-  } else if (!options.target.implicitTls && options.startTls === 'auto') {
-    const message = 'the server does not offer STARTTLS: mail to it travels in plaintext';
-    session.emit({ type: 'warning', warning: { code: 'no-starttls', message } });
-    await checkDane(session, options, findings, signal);
-  }
-}
-
-// The DANE code is loaded only with a resolver: the common run, without
-// one, does not pay for it. The check is kept before --dane-require judges
-// it. Without TLS (no STARTTLS offered) the records alone are judged.
-async function checkDane(
-  session: Session,
-  options: ProbeOptions,
-  findings: Findings,
-  signal: AbortSignal | undefined,
-): Promise<void> {
-  if (!options.resolver || options.dane === 'off') return;
-  const { enforceDane, runDaneStep } = await import('./dane-step.js');
-  findings.dane = await runDaneStep(session, options, findings.tls, signal);
-  enforceDane(options, findings.dane);
 }
 
 // The second connection goes to the address the probe reached: a name with
