@@ -132,6 +132,7 @@ function enforcedAgainst(mtaSts: MtaStsCheck | undefined, host: string): string 
   if (entry?.matches === false) return `${enforces}, which does not list it`;
   if (entry?.tls === 'none') return `${enforces}, which requires the STARTTLS it does not offer`;
   if (entry?.tls === 'invalid') return `${enforces}, which requires a certificate valid for it`;
+  if (entry?.tls === 'broken') return `${enforces}, which requires a TLS that works`;
   return undefined;
 }
 
@@ -182,10 +183,10 @@ function walkedHost(outcome: MxOutcome, host: string, all: boolean): WalkedMxHos
 function tlsFound(result: ProbeResult): MxTls {
   if (result.tls) return result.tls.verification.trusted ? 'valid' : 'invalid';
   const { failure } = result;
-  if (failure?.stage === 'tls') return 'invalid';
+  if (failure?.stage === 'tls') return failure instanceof TlsPolicyError ? 'invalid' : 'broken';
   if (failure?.stage === 'starttls') {
     const refused = failure instanceof ReplyError || failure instanceof TlsPolicyError;
-    return refused ? 'none' : 'invalid';
+    return refused ? 'none' : 'broken';
   }
   const offered = result.extensions?.has('STARTTLS');
   return offered === false ? 'none' : 'unknown';

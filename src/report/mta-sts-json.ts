@@ -22,6 +22,7 @@ export function mtaStsJson(check: MtaStsCheck): JsonObject {
       matches: host.matches,
       tls: host.tls,
       addresses: host.addresses.map(({ address, tls }) => ({ address, tls })),
+      otherAddressesUntried: host.mayHaveUntried,
     })),
     problem: check.problem ?? null,
     summary: check.summary,

@@ -48,8 +48,9 @@ export function tlsaName(host: string, port: number): string {
 /**
  * Looks up and judges the TLSA records of host:port against the session's
  * chain, or, when the server offered no STARTTLS (tls undefined), says
- * whether records demand TLS that it lacks; never throws for DNS failures. `referenceNames` are the names the
- * certificate may carry (for an alias: its target and itself, RFC 7672 §2.2.2).
+ * whether records demand TLS that it lacks; never throws for DNS failures.
+ * `referenceNames` are the names the certificate may carry (for an alias:
+ * its target and itself, RFC 7672 §2.2.2).
  */
 export async function checkDane(
   resolver: Resolver,

@@ -44,10 +44,11 @@ export interface MtaStsCheck {
 
 /**
  * What the probe found of an MX host's TLS: STARTTLS with a certificate
- * valid for the host (`valid`) or not (`invalid`), no STARTTLS offered
- * (`none`), or nothing known, the host not having been reached so far.
+ * valid for the host (`valid`) or not (`invalid`), a TLS that broke
+ * (`broken`: a failed handshake, junk after STARTTLS), no STARTTLS offered
+ * or it refused (`none`), or nothing known, the host not reached so far.
  */
-export type MxTls = 'valid' | 'invalid' | 'none' | 'unknown';
+export type MxTls = 'valid' | 'invalid' | 'broken' | 'none' | 'unknown';
 
 /** What the probe found at one address of an MX host. */
 export interface MxAddressTls {
@@ -143,22 +144,38 @@ function judgeHosts(policy: MtaStsPolicy, hosts: readonly MtaStsHost[]): MtaStsS
 }
 
 function failsTls(host: { readonly tls: MxTls }): boolean {
-  return host.tls === 'none' || host.tls === 'invalid';
+  return host.tls !== 'valid' && host.tls !== 'unknown';
 }
 
 function hostTls(addresses: readonly MxAddressTls[]): MxTls {
   const found = new Set(addresses.map((each) => each.tls));
-  return (['valid', 'invalid', 'none'] as const).find((tls) => found.has(tls)) ?? 'unknown';
+  const order = ['valid', 'invalid', 'broken', 'none'] as const;
+  return order.find((tls) => found.has(tls)) ?? 'unknown';
 }
 
 // "mx1.example.test at ::1 offers no STARTTLS", for each address that fails.
 function describeTlsFailures(hosts: readonly MtaStsHost[]): string[] {
   return hosts.flatMap((host) =>
     host.addresses.filter(failsTls).map(({ address, tls }) => {
-      const what = tls === 'none' ? 'offers no STARTTLS' : 'has no certificate valid for its name';
-      return `${host.host} at ${address} ${what}`;
+      return `${host.host} at ${address} ${TLS_FAILURES[tls]}`;
     }),
   );
+}
+
+const TLS_FAILURES: Record<MxTls, string> = {
+  valid: '',
+  unknown: '',
+  invalid: 'has no certificate valid for its name',
+  broken: 'broke off the TLS handshake',
+  none: 'offers no STARTTLS',
+};
+
+// Without --all the walk stops at the first host that answers: its other
+// addresses, if any, are unknown.
+function untriedCaveat(hosts: readonly MtaStsHost[]): string {
+  return hosts.some((host) => host.mayHaveUntried)
+    ? ' (--all tries its other addresses, if any)'
+    : '';
 }
 
 async function lookUpRecord(
@@ -237,21 +254,25 @@ function summarise(check: Omit<MtaStsCheck, 'summary'>): string {
       return `MTA-STS: ${mode}, every MX host matches the policy (mx: ${patterns})${but}`;
     }
     case 'mx-mismatch': {
-      const strays = check.hosts.filter((host) => !host.matches).map((host) => host.host);
-      const [is, them] = strays.length === 1 ? ['is', 'it'] : ['are', 'them'];
-      const outside = `${strays.join(', ')} ${is} not among the policy's mx (${patterns})`;
-      const failures = describeTlsFailures(check.hosts.filter((host) => host.matches));
+      const strays = check.hosts.filter((host) => !host.matches);
+      const is = strays.length === 1 ? 'is' : 'are';
+      const names = strays.map((host) => host.host).join(', ');
+      const outside = `${names} ${is} not among the policy's mx (${patterns})`;
+      // Hosts listed but failing on TLS are refused too; a host with one
+      // good address is not.
+      const failing = check.hosts.filter((host) => host.matches && failsTls(host));
+      const failures = describeTlsFailures(failing);
       const also = failures.length > 0 ? `, and ${failures.join('; ')}` : '';
-      return `MTA-STS: ${mode}, ${outside}${also}: ${refusal(mode, them)}`;
+      const them = strays.length + failing.length === 1 ? 'it' : 'them';
+      const caveat = untriedCaveat(failing);
+      return `MTA-STS: ${mode}, ${outside}${also}${caveat}: ${refusal(mode, them)}`;
     }
     case 'tls-failure': {
       const failing = check.hosts.filter(failsTls);
       const them = failing.length === 1 ? 'it' : 'them';
-      const untried = failing.some((host) => host.mayHaveUntried)
-        ? ' (--all tries its other addresses, if any)'
-        : '';
       const what = describeTlsFailures(failing).join('; ');
-      return `MTA-STS: ${mode}, but ${what} (RFC 8461 §4.2)${untried}: ${refusal(mode, them)}`;
+      const caveat = untriedCaveat(failing);
+      return `MTA-STS: ${mode}, but ${what} (RFC 8461 §4.2)${caveat}: ${refusal(mode, them)}`;
     }
     case 'invalid-policy':
       return (

@@ -14,7 +14,7 @@ import { summariseChainCertificate, type ChainCertificate } from './certificate-
 import { isWeakSignature } from './signature-algorithm.js';
 
 /** More than this is no real chain (OpenSSL's default verify depth is 100, real ones are 2–4). */
-export const MAX_CHAIN = 10;
+export const MAX_CHAIN = 20;
 
 /** The trust store's certificates, parsed once per PEM text. */
 export interface TrustAnchors {
@@ -32,12 +32,17 @@ export function readChainDer(socket: TLSSocket): Buffer[] {
   return walkChain(socket).map((peer) => peer.raw);
 }
 
-function walkChain(socket: TLSSocket): DetailedPeerCertificate[] {
+/** The chain goes on past MAX_CHAIN: what is shown of it is cut short. */
+export function isChainCut(socket: TLSSocket): boolean {
+  return walkChain(socket, MAX_CHAIN + 1).length > MAX_CHAIN;
+}
+
+function walkChain(socket: TLSSocket, limit = MAX_CHAIN): DetailedPeerCertificate[] {
   const chain: DetailedPeerCertificate[] = [];
   const seen = new Set<DetailedPeerCertificate>();
   let peer: DetailedPeerCertificate | undefined = socket.getPeerCertificate(true);
 
-  while (peer?.raw !== undefined && !seen.has(peer) && chain.length < MAX_CHAIN) {
+  while (peer?.raw !== undefined && !seen.has(peer) && chain.length < limit) {
     seen.add(peer);
     // The trust store's copy of a root the server also sent comes next: one is enough.
     if (chain.at(-1)?.fingerprint256 !== peer.fingerprint256) chain.push(peer);
@@ -51,11 +56,11 @@ function walkChain(socket: TLSSocket): DetailedPeerCertificate[] {
  * where the server's own belongs, a certificate after it that may not
  * issue, an expired intermediate, a weak signature. Empty when none.
  */
-export function describeChainShape(chain: readonly ChainCertificate[]): string[] {
+export function describeChainShape(chain: readonly ChainCertificate[], cut: boolean): string[] {
   const problems: string[] = [];
-  if (chain.length >= MAX_CHAIN) {
+  if (cut) {
     problems.push(
-      `the chain is at least ${MAX_CHAIN} certificates long: only ${MAX_CHAIN} are shown`,
+      `the chain is longer than ${MAX_CHAIN} certificates: only ${MAX_CHAIN} are shown`,
     );
   }
   const [leaf, ...issuers] = chain;

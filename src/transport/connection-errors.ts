@@ -3,14 +3,19 @@
  * stage, what happened on the wire, and what to try. Kept apart from the
  * connection itself, which only decides when one applies.
  */
-import { ConnectionLostError, ProtocolError, TlsError, type ProbeError } from '../errors.js';
+import {
+  ConnectionLostError,
+  ProtocolError,
+  TimeoutError,
+  TlsError,
+  type ProbeError,
+} from '../errors.js';
+import { formatDuration } from '../output/duration.js';
 import { describeStage, type Stage } from '../session/stage.js';
 import type { TlsUpgrade } from './connection.js';
 import type { HandshakeTap } from './handshake-tap.js';
 
 /** Said when the TLS handshake gets no answer. */
-export const HANDSHAKE_TIMEOUT_HINT =
-  'the server took the connection but did not answer the TLS handshake; it may not speak TLS';
 
 /** Said when a connection is accepted but no greeting ever comes. */
 export const SILENT_GREETING_HINT =
@@ -65,6 +70,34 @@ export function waitingFor(stage: Stage, partial: boolean): string {
     return partial ? 'in the middle of the greeting' : 'before any greeting';
   const what = `the reply to ${describeStage(stage)}`;
   return partial ? `in the middle of ${what}` : `while waiting for ${what}`;
+}
+
+/**
+ * A handshake that did not finish in time. Plaintext bytes are shown, as
+ * they tell what the server speaks; TLS records are binary, and only
+ * their size is said.
+ */
+export function handshakeTimeout(tap: HandshakeTap, timeoutMs: number): TimeoutError {
+  const waited = formatDuration(timeoutMs);
+  const bytes = tap.receivedBytes();
+  if (tap.plaintextAnswer() !== undefined || bytes === 0) {
+    return new TimeoutError(`TLS handshake did not finish after ${waited}`, timeoutMs, {
+      stage: 'tls',
+      received: tap.received(),
+      hint:
+        'the server took the connection but did not answer the TLS handshake; ' +
+        'it may not speak TLS',
+    });
+  }
+  const message =
+    `TLS handshake did not finish after ${waited}: ` +
+    `the server sent ${bytes} bytes of it, then nothing more`;
+  return new TimeoutError(message, timeoutMs, {
+    stage: 'tls',
+    hint:
+      'the server stalled inside the TLS handshake: ' +
+      'look at its TLS logs, or try --tls-max TLSv1.2',
+  });
 }
 
 export function handshakeFailure(error: Error, tap: HandshakeTap, upgrade: TlsUpgrade): TlsError {

@@ -15,8 +15,8 @@ import { describeStage, type Stage } from '../session/stage.js';
 import { describeRate, formatDuration } from '../output/duration.js';
 import {
   brokenConnection,
-  HANDSHAKE_TIMEOUT_HINT,
   handshakeFailure,
+  handshakeTimeout,
   placeFault,
   SILENT_GREETING_HINT,
   waitingFor,
@@ -324,16 +324,10 @@ export class SmtpConnection {
       this.failWait = fail;
       this.handshaking = true;
 
-      const timer = setTimeout(() => {
-        const waited = formatDuration(upgrade.timeoutMs);
-        fail(
-          new TimeoutError(`TLS handshake did not finish after ${waited}`, upgrade.timeoutMs, {
-            stage: 'tls',
-            received: tap.received(),
-            hint: HANDSHAKE_TIMEOUT_HINT,
-          }),
-        );
-      }, upgrade.timeoutMs);
+      const timer = setTimeout(
+        () => fail(handshakeTimeout(tap, upgrade.timeoutMs)),
+        upgrade.timeoutMs,
+      );
 
       socket.once('secureConnect', () => {
         settle();

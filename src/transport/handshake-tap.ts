@@ -56,6 +56,11 @@ export class HandshakeTap extends Duplex {
     return lines;
   }
 
+  /** How many bytes the server has sent so far (up to the recording cap). */
+  receivedBytes(): number {
+    return this.recordedBytes;
+  }
+
   /** The server's first line when it answered in plaintext rather than TLS. */
   plaintextAnswer(): string | undefined {
     const bytes = this.shown();

@@ -48,14 +48,17 @@ const UNREACHABLE = new Set(['ECONNREFUSED', 'EHOSTUNREACH', 'ENETUNREACH', 'EAD
 export function fetchPolicy(wanted: PolicyRequest, signal?: AbortSignal): Promise<PolicyResponse> {
   const hostHeader = wanted.port === 443 ? wanted.host : `${wanted.host}:${wanted.port}`;
   return new Promise((resolve, reject) => {
-    const fail = (message: string): void => {
+    // An address that never took the connection may give way to the next.
+    let connected = false;
+    const fail = (message: string, unreachable = false): void => {
       req.destroy();
-      reject(new PolicyFetchError(message, false));
+      reject(new PolicyFetchError(message, unreachable));
     };
-    const timer = setTimeout(
-      () => fail(`no complete answer within ${formatDuration(wanted.timeoutMs)}`),
-      wanted.timeoutMs,
-    );
+    const timer = setTimeout(() => {
+      const waited = formatDuration(wanted.timeoutMs);
+      if (connected) fail(`no complete answer within ${waited}`);
+      else fail(`no connection to ${wanted.address} within ${waited}`, true);
+    }, wanted.timeoutMs);
     const req = request(
       {
         host: wanted.address,
@@ -88,6 +91,7 @@ export function fetchPolicy(wanted: PolicyRequest, signal?: AbortSignal): Promis
         response.on('error', (error) => fail(error.message));
       },
     );
+    req.on('socket', (socket) => socket.once('connect', () => (connected = true)));
     req.on('error', (error: NodeJS.ErrnoException) => {
       clearTimeout(timer);
       const unreachable = UNREACHABLE.has(error.code ?? '');

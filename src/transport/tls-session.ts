@@ -6,7 +6,7 @@
 import { checkServerIdentity, type TLSSocket } from 'node:tls';
 import {
   describeChainShape,
-  MAX_CHAIN,
+  isChainCut,
   readChain,
   readChainDer,
   trustAnchors,
@@ -95,6 +95,7 @@ export function describeTlsSession(socket: TLSSocket, details: TlsSessionDetails
   const cipher = socket.getCipher()?.standardName ?? socket.getCipher()?.name ?? 'unknown';
   const sentDer = readSentCertificates({ ...details.handshake, protocol, cipher });
   const sent = placeSentCertificates(sentDer, chain);
+  const cut = present && isChainCut(socket);
 
   return {
     protocol,
@@ -107,10 +108,7 @@ export function describeTlsSession(socket: TLSSocket, details: TlsSessionDetails
     chainDer: present ? readChainDer(socket) : [],
     sent,
     sentDer: sentDer.certificates,
-    chainNotes: [
-      ...describeChainShape(chain),
-      ...describeSentChain(sent, chain, chain.length >= MAX_CHAIN),
-    ],
+    chainNotes: [...describeChainShape(chain, cut), ...describeSentChain(sent, chain, cut)],
     ocsp: readStaple(details.staple),
     settings: details.settings,
     verification: {

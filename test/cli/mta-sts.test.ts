@@ -141,6 +141,7 @@ describe('MTA-STS with --mx', () => {
           matches: true,
           tls: 'valid',
           addresses: [{ address: '127.0.0.1', tls: 'valid' }],
+          otherAddressesUntried: true,
         },
       ],
       problem: null,
@@ -191,6 +192,7 @@ describe('MTA-STS with --mx', () => {
           matches: true,
           tls: 'none',
           addresses: [{ address: '127.0.0.1', tls: 'none' }],
+          otherAddressesUntried: true,
         },
       ]);
       expect(report.mtaSts.summary).toBe(
@@ -257,7 +259,36 @@ describe('MTA-STS with --mx', () => {
     },
   );
 
-  it('when the STARTTLS handshake fails then the host counts as without a valid certificate', async () => {
+  it(
+    'when a host outside the patterns stands beside one that passes on its second address ' +
+      'then only the outsider is refused',
+    async () => {
+      let plain: FakeServer | undefined;
+      try {
+        const added = async (port: number): Promise<ZoneRecord[]> => {
+          plain = await startFakeServer([...SESSION, ...SESSION], '::1', port);
+          return [
+            { name: MX, type: 'AAAA', data: '::1' },
+            { name: DOMAIN, type: 'MX', data: { preference: 20, exchange: 'mx2.example.test' } },
+            { name: 'mx2.example.test', type: 'A', data: '127.0.0.1' },
+          ];
+        };
+        const mail = policy('enforce', MX);
+        const { report } = await walkZone(tlsSession(mxCert), added, mail, 200, '--all');
+
+        expect(report.mtaSts.status).toBe('mx-mismatch');
+        expect(report.mtaSts.hosts[0]).toMatchObject({ host: MX, tls: 'valid' });
+        expect(report.mtaSts.summary).toBe(
+          `MTA-STS: enforce, mx2.example.test is not among the policy's mx (${MX}): ` +
+            'a sender applying the policy would not deliver to it',
+        );
+      } finally {
+        await plain?.close();
+      }
+    },
+  );
+
+  it('when the TLS after STARTTLS breaks then the host counts as broken, and that is said', async () => {
     const broken = [
       send(GREETING_220),
       expectLine(/^EHLO /),
@@ -270,7 +301,8 @@ describe('MTA-STS with --mx', () => {
     const { report } = await walkTo(broken, policy('enforce', MX));
 
     expect(report.mtaSts.status).toBe('tls-failure');
-    expect(report.mtaSts.hosts[0]).toMatchObject({ tls: 'invalid' });
+    expect(report.mtaSts.hosts[0]).toMatchObject({ tls: 'broken' });
+    expect(report.mtaSts.summary).toContain(`${MX} at 127.0.0.1 broke off the TLS handshake`);
   });
 
   it('when the policy host has an address that refuses then the next one is tried', async () => {

@@ -140,4 +140,20 @@ describe('the certificates as sent', () => {
     const { notes } = await sentBy(chainOf(leaf, leaf, intermediate));
     expect(notes).toEqual(['"CN=mx.probe.test" was sent 2 times']);
   });
+
+  it('when the chain is 13 certificates deep then it is shown whole, with nothing called a stray', async () => {
+    let issuer = root;
+    const sent: { cert: string }[] = [];
+    for (let depth = 1; depth <= 11; depth += 1) {
+      issuer = await issuer.intermediate(`deep ${depth}`);
+      sent.unshift(issuer);
+    }
+    const deepLeaf = await issuer.issue({ names: ['mx.probe.test'], ips: ['127.0.0.1'] });
+    const target = await targets.serve(chainOf(deepLeaf, ...sent), deepLeaf.key);
+    const { tls } = parseReport((await runCli([target, EHLO, '--ca', caFile, '--json'])).stdout);
+
+    expect(tls.chain).toHaveLength(13);
+    expect(tls.chainNotes).toEqual([]);
+    expect(tls.verification.trusted).toBe(true);
+  });
 });
