@@ -1,11 +1,14 @@
 /**
- * Explanations of live 4xx/5xx replies: under the reply in the transcript
- * and in the summary of a failed run; nowhere with --no-explain. Also: the
+ * Explanations of live 4xx/5xx replies, everywhere they are shown: under
+ * the reply in the transcript, in the summary of a failed run, in JSON and
+ * NDJSON, in the Nagios line; and nowhere with --no-explain. Also: the
  * explanation code is loaded only by runs that get a refusal.
  */
 import { describe, expect, it } from 'vitest';
 import { normalise, runCli } from '../helpers/cli.js';
 import { close, expectLine, fakeServerPerTest, send, type Step } from '../helpers/fake-server.js';
+import { parseStatusLine } from '../helpers/perfdata.js';
+import { parseEvents, parseReport, type Parsed } from '../helpers/schema.js';
 import { spawnCli } from '../helpers/spawn-cli.js';
 import { GREETING_220, GREETING_554, REPLY_221_BYE } from '../fixtures/replies.js';
 
@@ -120,6 +123,74 @@ describe('in the transcript', () => {
 
     expect(run.exitCode).toBe(75);
     expect(run.stdout).not.toMatch(/^== 550|^explained: |cause: /m);
+  });
+});
+
+describe('in JSON', () => {
+  it('when a reply is refused then it and the verdict carry its explanation', async () => {
+    const target = await serve(refusedRcpt(REPLY_550_BANNED));
+    const report = parseReport((await runCli(['send', target, ...SEND.slice(1), '--json'])).stdout);
+
+    const rcpt = report.exchanges.find((exchange: Parsed) => exchange.stage === 'rcpt');
+    expect(rcpt.reply.explanation).toMatchObject({
+      replyCode: { code: 550, source: 'RFC 5321 §4.2.3' },
+      enhancedStatus: { code: '5.7.606', detail: null, class: 'Permanent Failure' },
+      notes: [],
+      cause: { id: 'microsoft-banned-ip', source: expect.stringMatching(/^https:\/\/learn/) },
+    });
+    expect(report.verdict.explanation).toEqual(rcpt.reply.explanation);
+    expect(report.greeting.explanation).toBeNull();
+  });
+
+  it('when --no-explain is given then every explanation is null', async () => {
+    const target = await serve(refusedRcpt(REPLY_550_BANNED));
+    const args = ['send', target, ...SEND.slice(1), '--json', '--no-explain'];
+    const report = parseReport((await runCli(args)).stdout);
+
+    expect(report.exchanges.map((exchange: Parsed) => exchange.reply.explanation)).toEqual(
+      report.exchanges.map(() => null),
+    );
+    expect(report.verdict.explanation).toBeNull();
+  });
+
+  it('when events are streamed then the refused reply event carries the explanation', async () => {
+    const target = await serve(refusedRcpt(REPLY_550_BANNED));
+    const events = parseEvents(
+      (await runCli(['send', target, ...SEND.slice(1), '--format', 'ndjson'])).stdout,
+    );
+
+    const refused = events.find((event) => event.event === 'reply' && event.stage === 'rcpt');
+    expect(refused.reply.explanation.cause.id).toBe('microsoft-banned-ip');
+    const failed = events.find((event) => event.event === 'failed');
+    expect(failed.error.explanation.cause.id).toBe('microsoft-banned-ip');
+  });
+});
+
+describe('in the Nagios line', () => {
+  it('when a stage is refused for a known cause then the line ends with it', async () => {
+    const target = await serve(refusedRcpt(REPLY_550_BANNED));
+    const run = await runCli(['send', target, ...SEND.slice(1), '--format', 'nagios']);
+
+    expect(run.exitCode).toBe(2);
+    expect(parseStatusLine(run.stdout).text).toMatch(
+      / \(AS16012609\); likely cause: sending IP on Microsoft 365's block list$/,
+    );
+  });
+
+  it('when the refusal is long then its text is cut, never the cause', async () => {
+    const long = `550 5.7.606 Access denied, banned sending IP [192.0.2.10]. ${'x'.repeat(900)}\r\n`;
+    const target = await serve(refusedRcpt(long));
+    const run = await runCli(['send', target, ...SEND.slice(1), '--format', 'nagios']);
+
+    const { text } = parseStatusLine(run.stdout);
+    expect(text).toMatch(/x…; likely cause: sending IP on Microsoft 365's block list$/);
+    expect(text.length).toBeLessThanOrEqual(601);
+  });
+
+  it('when --no-explain is given then the line names no cause', async () => {
+    const target = await serve(refusedRcpt(REPLY_550_BANNED));
+    const args = ['send', target, ...SEND.slice(1), '--format', 'nagios', '--no-explain'];
+    expect((await runCli(args)).stdout).not.toMatch(/likely cause/);
   });
 });
 
