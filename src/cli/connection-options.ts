@@ -28,6 +28,7 @@ export interface RawConnectionOptions extends RawTlsOptions {
   deadline: string;
   quiet?: boolean;
   color: boolean;
+  explain: boolean;
   dnsServer?: string;
   ipv4?: boolean;
   ipv6?: boolean;
@@ -83,7 +84,8 @@ export function addConnectionOptions(command: Command): Command {
     .option('--no-dane', 'skip the DANE check (TLSA records) made with --dns-server or --mx')
     .option('--dane-require', 'fail (exit 6) unless a DNSSEC-validated TLSA record matches')
     .option('-q, --quiet', 'print only the result line')
-    .option('--no-color', 'no colour, even on a terminal (NO_COLOR and FORCE_COLOR are honoured)');
+    .option('--no-color', 'no colour, even on a terminal (NO_COLOR and FORCE_COLOR are honoured)')
+    .option('--no-explain', 'do not explain 4xx/5xx replies (their codes and likely cause)');
 }
 
 /** Turns the shared options into most of a request, checking what commander cannot. */
@@ -137,6 +139,7 @@ export function toConnectionRequest(
     family: raw.ipv4 ? 4 : raw.ipv6 ? 6 : undefined,
     reverseDns: raw.rdns,
     dane: raw.daneRequire ? 'require' : raw.dane === false ? 'off' : 'check',
+    explain: raw.explain !== false,
     quiet: raw.quiet === true,
     color: raw.color,
   };

@@ -59,6 +59,20 @@ describes every step. An expect not met exits 10; a refusal no expect asserts ex
 its stage's status (104/105 for commands other than the known stages).
 `;
 
+export const EXPLAIN_EXAMPLES = `
+Examples:
+  smtp-probe explain '550 5.7.26 Unauthenticated email from example.test is not accepted'
+  smtp-probe explain 5.7.1                   what an enhanced status code means
+  smtp-probe explain < bounce.txt            every reply quoted in a bounce (Postfix, Exim,
+                                             Microsoft 365 NDRs, DSNs), each explained
+  pbpaste | smtp-probe explain --json | jq '.replies[].explanation.cause'
+
+Each 4xx or 5xx reply gets its codes' meanings (RFC 5321 and the IANA enhanced status code
+registry) and, when its code and text match a well-known rejection, the likely cause, what
+to try and the source (docs/explanations.md). Nothing is sent anywhere. Exit status: 0 when
+something was explained, 2 when the input holds no 4xx or 5xx reply or is over 64 KiB.
+`;
+
 export const EXIT_STATUSES = `
 Exit status (docs/exit-codes.md):
   0   the server answered every stage

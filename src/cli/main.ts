@@ -37,7 +37,9 @@ export interface CliIo {
 /** Runs smtp-probe with the given arguments; resolves with the exit status. */
 export async function main(argv: string[], io: CliIo, signal?: AbortSignal): Promise<number> {
   let request: CliRequest;
-  let command: ParsedCommand['kind'] = argv[0] === 'send' || argv[0] === 'run' ? argv[0] : 'probe';
+  let command: ParsedCommand['kind'] = COMMANDS.includes(argv[0] ?? '')
+    ? (argv[0] as ParsedCommand['kind'])
+    : 'probe';
   const nagios = asksForNagios(argv);
   try {
     const { program, parsed } = buildProgram(version, {
@@ -46,8 +48,11 @@ export async function main(argv: string[], io: CliIo, signal?: AbortSignal): Pro
       err: (text) => (nagios ? undefined : io.stderr.write(text)),
     });
     program.parse(argv, { from: 'user' });
-    command = parsed()!.kind;
-    request = await toCliRequest(parsed()!, {
+    const given = parsed()!;
+    command = given.kind;
+    // Explaining a pasted reply needs no request: it connects nowhere.
+    if (given.kind === 'explain') return await (await import('./lazy.js')).runExplain(given, io);
+    request = await toCliRequest(given, {
       stdin: io.stdin ?? (() => Readable.from([])),
       stderr: io.stderr as NodeJS.WritableStream,
       env: io.env,
@@ -115,9 +120,12 @@ async function probe(
   return output.finish(all, worstExitCode(codes));
 }
 
+const COMMANDS: readonly string[] = ['send', 'run', 'explain'];
+
 const HELP_POINTER = '(smtp-probe --help shows usage and examples)';
 const SEND_HELP_POINTER = '(smtp-probe send --help shows usage and examples)';
 const RUN_HELP_POINTER = '(smtp-probe run --help shows usage and examples)';
+const EXPLAIN_HELP_POINTER = '(smtp-probe explain --help shows usage and examples)';
 
 function reportParseFailure(error: unknown, io: CliIo, command: ParsedCommand['kind']): number {
   if (error instanceof CommanderError) {
@@ -127,7 +135,12 @@ function reportParseFailure(error: unknown, io: CliIo, command: ParsedCommand['k
   if (error instanceof ProbeError) {
     // Usage errors quote the user's own words, which may hold control characters too.
     io.stderr.write(`smtp-probe: ${escapeText(error.message).text}\n`);
-    const pointers = { probe: HELP_POINTER, send: SEND_HELP_POINTER, run: RUN_HELP_POINTER };
+    const pointers = {
+      probe: HELP_POINTER,
+      send: SEND_HELP_POINTER,
+      run: RUN_HELP_POINTER,
+      explain: EXPLAIN_HELP_POINTER,
+    };
     const pointer = pointers[command];
     io.stderr.write(`${escapeText(error.hint ?? pointer).text}\n`);
     return error.exitCode;

@@ -34,7 +34,8 @@ import {
   type RawReportOptions,
 } from './report-options.js';
 import type { Threshold } from '../report/thresholds.js';
-import { EXAMPLES, EXIT_STATUSES, RUN_EXAMPLES, SEND_EXAMPLES } from './help.js';
+import { EXAMPLES, EXIT_STATUSES, EXPLAIN_EXAMPLES, RUN_EXAMPLES, SEND_EXAMPLES } from './help.js';
+import type { ExplainCommand } from './explain-command.js';
 import { addSendOptions, type InputSources, type RawSendOptions } from './send-options.js';
 import { addRunOptions, type RawRunOptions } from './run-options.js';
 import { toMxProbe } from './mx-options.js';
@@ -63,7 +64,11 @@ export interface CliRequest {
 export type ParsedCommand =
   | { readonly kind: 'probe'; readonly targets: string[]; readonly raw: ProbeRaw }
   | { readonly kind: 'send'; readonly target: string; readonly raw: SendRaw }
-  | { readonly kind: 'run'; readonly file: string; readonly target?: string; readonly raw: RunRaw };
+  | { readonly kind: 'run'; readonly file: string; readonly target?: string; readonly raw: RunRaw }
+  | ExplainCommand;
+
+/** The commands that run a probe or a scenario: all but `explain`. */
+export type SessionCommand = Exclude<ParsedCommand, ExplainCommand>;
 
 type ProbeRaw = RawConnectionOptions &
   RawReportOptions &
@@ -129,6 +134,16 @@ export function buildProgram(
       parsed = { kind: 'run', file, target, raw };
     });
   addReportOptions(addRunOptions(addConnectionOptions(run)));
+
+  configure(program.command('explain'), write)
+    .description('Explain an SMTP reply, or the replies in a pasted bounce; connects nowhere.')
+    .argument('[text...]', 'the reply, e.g. "550 5.7.26 …"; read from stdin when left out')
+    .option('--json', 'print a JSON document (docs/schema/explain.schema.json)')
+    .option('--no-color', 'no colour, even on a terminal (NO_COLOR and FORCE_COLOR are honoured)')
+    .addHelpText('after', EXPLAIN_EXAMPLES)
+    .action((texts: string[], raw: ExplainCommand['raw']) => {
+      parsed = { kind: 'explain', texts, raw };
+    });
   // The script decides these; toRunRequest refuses them, so help does not offer them.
   for (const option of run.options) {
     if (['--starttls', '--ehlo', '--expect'].includes(option.long ?? '')) option.hideHelp();
@@ -193,7 +208,7 @@ const SINGLE_RUN: BatchPlan = { count: 1, intervalMs: 0, concurrency: 1 };
 
 /** Turns the parsed command into a request; reads files and secrets for send. */
 export async function toCliRequest(
-  command: ParsedCommand,
+  command: SessionCommand,
   input: InputSources,
 ): Promise<CliRequest> {
   if (command.kind === 'run') return toRunCliRequest(command, input);

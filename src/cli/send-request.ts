@@ -18,6 +18,7 @@ import type { AuthRequest, MailParameter, TransactionOptions } from '../session/
 import { formatHostPort, type Target } from '../transport/target.js';
 import { parseDuration } from './duration.js';
 import { describeFileError } from './file-error.js';
+import { readBounded } from './bounded-read.js';
 import { readSecret } from './secret.js';
 import {
   MAX_INPUT_BYTES,
@@ -122,17 +123,9 @@ async function readInput(path: string, input: InputSources, option: string): Pro
   const what = path === '-' ? `${option} -` : `${option} ${path}`;
   try {
     const stream = path === '-' ? input.stdin() : createReadStream(path);
-    const chunks: Buffer[] = [];
-    let size = 0;
-    for await (const chunk of stream) {
-      size += (chunk as Buffer).length;
-      if (size > MAX_INPUT_BYTES) {
-        (stream as { destroy?: () => void }).destroy?.();
-        throw new UsageError(`${what}: more than ${MAX_INPUT_BYTES / 1024 / 1024} MiB`);
-      }
-      chunks.push(Buffer.from(chunk as Buffer));
-    }
-    return Buffer.concat(chunks);
+    const bytes = await readBounded(stream, MAX_INPUT_BYTES);
+    if (!bytes) throw new UsageError(`${what}: more than ${MAX_INPUT_BYTES / 1024 / 1024} MiB`);
+    return bytes;
   } catch (error) {
     if (error instanceof UsageError) throw error;
     throw new UsageError(`${what}: ${describeFileError(error)}`);

@@ -9,6 +9,8 @@ import type { ProbeResult } from '../session/probe.js';
 import { describeOutcome } from '../session/expectations.js';
 import { describeStage } from '../session/stage.js';
 import { formatReply } from '../protocol/reply.js';
+import { ReplyError } from '../errors.js';
+import { explanationLines } from './explanation-lines.js';
 
 /** The lines that close a transcript. */
 export function renderSummary(
@@ -21,6 +23,7 @@ export function renderSummary(
     ...renderer.controlsWarning(),
     '',
     renderVerdict(result, renderer, style, { withMessage: false }),
+    ...renderExplanation(result, renderer, style),
     ...renderExpectations(result, renderer, style),
     ...renderTransaction(result, renderer).map((line) => style.dim(line)),
     ...(error?.hint ? [style.dim(`hint: ${renderer.escapeText(error.hint)}`)] : []),
@@ -65,6 +68,23 @@ export function renderRunLine(
   const where = failure.stage ? ` at ${describeStage(failure.stage)}` : '';
   const message = renderer.escapeText(failure.message);
   return `${label}: ${style.error(`${outcome}${where}: ${message} (exit ${result.exitCode})`)}`;
+}
+
+/**
+ * What the refusal that failed the run means, under the verdict: the
+ * codes' meaning, then the likely cause and what to try when one is known.
+ */
+function renderExplanation(
+  result: ProbeResult,
+  renderer: TranscriptRenderer,
+  style: Style,
+): string[] {
+  const { failure } = result;
+  const explanation = failure instanceof ReplyError ? failure.reply.explanation : undefined;
+  if (!explanation) return [];
+  const [codes = '', ...cause] = explanationLines(explanation);
+  const lines = [`explained: ${codes}`, ...cause];
+  return lines.map((line) => style.dim(renderer.escapeText(line)));
 }
 
 const OUTCOMES: Record<string, string> = {

@@ -12,6 +12,7 @@ import type { SessionEvent } from '../session/events.js';
 import type { TlsSession } from '../transport/tls-session.js';
 import { formatHostPort } from '../transport/target.js';
 import { renderTlsSession } from './tls-lines.js';
+import { explanationLines } from './explanation-lines.js';
 
 /** Warnings about a server's habit rather than one reply: said once per session. */
 const ONCE_PER_SESSION = new Set(['code-only', 'bare-lf']);
@@ -144,13 +145,17 @@ export class TranscriptRenderer {
         : shown;
     });
 
+    // Under a refusal, what it means: its codes, and its likely cause.
+    const explained = reply.explanation
+      ? explanationLines(reply.explanation).map((line) => this.note(line))
+      : [];
     const warnings = reply.warnings
       .filter((warning) => !(ONCE_PER_SESSION.has(warning.code) && this.said.has(warning.code)))
       .map((warning) => {
         this.said.add(warning.code);
         return this.warning(`protocol: ${warning.message}`);
       });
-    return [...lines, ...warnings];
+    return [...lines, ...explained, ...warnings];
   }
 
   private suffix(reply: Reply, latencyMs: number, unsolicited: boolean, width: number): string {

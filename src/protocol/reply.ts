@@ -2,6 +2,7 @@
  * The reply model of RFC 5321 §4.2: a three-digit reply code, optional
  * RFC 3463 enhanced status code, and one or more text lines.
  */
+import type { Explanation } from '../explain/explanation.js';
 
 /** What the first digit of a reply code says (RFC 5321 §4.2.1). */
 export type ReplyClass = 'success' | 'intermediate' | 'transient' | 'permanent';
@@ -41,6 +42,11 @@ export interface Reply {
   /** Monotonic times (ms) of the reply's first byte and of its final line. */
   readonly firstByteAt: number;
   readonly completedAt: number;
+  /**
+   * What a 4xx or 5xx reply means, set by the session as the reply arrives
+   * (src/explain/); absent for other replies and with --no-explain.
+   */
+  readonly explanation?: Explanation | undefined;
 }
 
 const CLASS_BY_DIGIT: Record<number, ReplyClass> = {

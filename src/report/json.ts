@@ -5,10 +5,6 @@
  * a change to it is a change to that contract and bumps REPORT_VERSION
  * when a field is removed or changes meaning.
  */
-import { isUtf8 } from 'node:buffer';
-import { stripLineEnding } from '../protocol/reply-reader.js';
-import { classifyReplyCode, formatEnhancedStatusCode, replyText } from '../protocol/reply.js';
-import type { Reply } from '../protocol/reply.js';
 import type { ExtensionSet } from '../protocol/extensions.js';
 import type { SessionEvent } from '../session/events.js';
 import type { Exchange } from '../session/log.js';
@@ -18,11 +14,13 @@ import type { EnforcementResult } from '../session/tls-enforcement.js';
 import type { ProbeError } from '../errors.js';
 import { tlsJson } from './tls-json.js';
 import { formatHostPort, type Target } from '../transport/target.js';
-import { worstExitCode } from '../errors.js';
+import { ReplyError, worstExitCode } from '../errors.js';
 import type { TargetRuns } from '../session/batch.js';
 import { summariseRuns, type Distribution } from './statistics.js';
 import { rdnsJson } from './route-json.js';
 import { daneJson } from './dane-json.js';
+import { explanationJson } from './explanation-json.js';
+import { decodeLine, replyJson } from './reply-json.js';
 
 /** The version of the report's shape; see docs/json.md. */
 export const REPORT_VERSION = 1;
@@ -217,20 +215,7 @@ export function errorJson(error: ProbeError): JsonObject {
     message: error.message,
     hint: error.hint ?? null,
     received: error.received.map((raw) => decodeLine(raw)),
-  };
-}
-
-/** A reply: its code, class, enhanced status code and every line exactly as received. */
-function replyJson(reply: Reply): JsonObject {
-  const exact = reply.lines.every((line) => isUtf8(line.raw));
-  return {
-    code: reply.code,
-    class: classifyReplyCode(reply.code),
-    enhancedStatus: reply.enhancedStatus ? formatEnhancedStatusCode(reply.enhancedStatus) : null,
-    text: replyText(reply),
-    lines: reply.lines.map((line) => decodeLine(line.raw)),
-    // Only bytes that are not UTF-8 need this: JSON strings cannot hold them.
-    ...(exact ? {} : { linesBase64: reply.lines.map((line) => line.raw.toString('base64')) }),
+    explanation: error instanceof ReplyError ? explanationJson(error.reply.explanation) : null,
   };
 }
 
@@ -316,10 +301,6 @@ export function stringifyJson(value: unknown, indent?: number): string {
 }
 
 const TERMINAL_UNSAFE = /[\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
-
-function decodeLine(raw: Buffer): string {
-  return stripLineEnding(raw).toString('utf8');
-}
 
 // Timings to a tenth of a millisecond: finer is noise, and shorter to read.
 function round(ms: number): number {

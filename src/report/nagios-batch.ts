@@ -10,6 +10,7 @@ import type { ProbeResult } from '../session/probe.js';
 import { formatHostPort } from '../transport/target.js';
 import {
   describeBreach,
+  describeCause,
   describeFailure,
   failureState,
   formatSeconds,
@@ -56,7 +57,7 @@ export function renderNagiosBatch(
     })),
   );
   return {
-    line: statusLine(worst.state, text, formatPerfdata(items)),
+    line: statusLine(worst.state, text, formatPerfdata(items), worst.tail),
     exitCode: NagiosState[worst.state],
   };
 }
@@ -82,7 +83,7 @@ function judgeRepeat(results: readonly ProbeResult[], thresholds: readonly Thres
     const state = failed.map((r) => failureState(r.failure!)).reduce(worse);
     const lastly = describeFailure(last.failure!);
     const said = `${target} ${failed.length} of ${probes} failed; the last ${lastly}`;
-    return { state, text: said, items, target };
+    return { state, text: said, items, target, tail: describeCause(last.failure!) };
   }
 
   const breaches = evaluateThresholds(thresholds, measures);

@@ -4,7 +4,7 @@
  * See https://www.monitoring-plugins.org/doc/guidelines.html and
  * docs/monitoring.md for the state mapping.
  */
-import type { ProbeError } from '../errors.js';
+import { ReplyError, type ProbeError } from '../errors.js';
 import { escapeText } from '../output/escape.js';
 import type { ProbeResult } from '../session/probe.js';
 import { describeStage } from '../session/stage.js';
@@ -27,8 +27,9 @@ export interface NagiosReport {
 
 /** Judges a run against the thresholds and renders its status line. */
 export function renderNagios(result: ProbeResult, thresholds: readonly Threshold[]): NagiosReport {
-  const { state, text, items } = judgeProbe(result, thresholds);
-  return { line: statusLine(state, text, formatPerfdata(items)), exitCode: NagiosState[state] };
+  const { state, text, items, tail } = judgeProbe(result, thresholds);
+  const line = statusLine(state, text, formatPerfdata(items), tail);
+  return { line, exitCode: NagiosState[state] };
 }
 
 /** A probe judged: its state, its words, its performance data. */
@@ -37,6 +38,8 @@ export interface Judged {
   readonly text: string;
   readonly items: PerfItem[];
   readonly target: string;
+  /** Said at the end and never cut: the likely cause of a refusal. */
+  readonly tail?: string | undefined;
 }
 
 /** Judges one probe against the thresholds. */
@@ -44,7 +47,8 @@ export function judgeProbe(result: ProbeResult, thresholds: readonly Threshold[]
   const measures = measure(result);
   const breaches = evaluateThresholds(thresholds, measures);
   const target = formatHostPort(result.target.host, result.target.port);
-  return { ...judge(result, breaches), items: perfItems(measures, thresholds), target };
+  const tail = result.failure && describeCause(result.failure);
+  return { ...judge(result, breaches), items: perfItems(measures, thresholds), target, tail };
 }
 
 /** The line for a run that could not be judged: a usage or internal error. */
@@ -86,6 +90,12 @@ export function describeFailure(failure: ProbeError): string {
   const stage = failure.stage ? ` at ${describeStage(failure.stage)}` : '';
   const what = failure.code === 'interrupted' ? 'interrupted' : 'failed';
   return `${what}${stage} (exit ${failure.exitCode}): ${failure.message}`;
+}
+
+/** The likely cause of a refusal, in a few words, when smtp-probe knows it. */
+export function describeCause(failure: ProbeError): string | undefined {
+  const cause = failure instanceof ReplyError ? failure.reply.explanation?.cause : undefined;
+  return cause && `likely cause: ${cause.title}`;
 }
 
 function describeSuccess(result: ProbeResult): string {
@@ -143,12 +153,21 @@ export function perfItems(measures: Measures, thresholds: readonly Threshold[]):
 
 // Server text reaches this line: controls are escaped so that it stays one
 // line, and a `|` would start the performance data early.
-export function statusLine(state: NagiosStateName, text: string, perfdata: string): string {
-  const safe = escapeText(text).text.replaceAll('|', '/');
+export function statusLine(
+  state: NagiosStateName,
+  text: string,
+  perfdata: string,
+  tail?: string,
+): string {
+  const clean = (words: string): string => escapeText(words).text.replaceAll('|', '/');
+  const end = tail ? `; ${clean(tail)}` : '';
+  const safe = clean(text);
   // Nagios keeps 8 KiB of a plugin's output and the performance data comes
-  // last: a 200-line refusal must not push it out.
-  const short = safe.length > MAX_TEXT ? `${safe.slice(0, MAX_TEXT)}…` : safe;
-  return `SMTP ${state} - ${short}${perfdata ? ` | ${perfdata}` : ''}\n`;
+  // last: a 200-line refusal must not push it out. The server's words are
+  // cut before the likely cause is.
+  const room = MAX_TEXT - end.length;
+  const short = safe.length > room ? `${safe.slice(0, room)}…` : safe;
+  return `SMTP ${state} - ${short}${end}${perfdata ? ` | ${perfdata}` : ''}\n`;
 }
 
 const MAX_TEXT = 600;

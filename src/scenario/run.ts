@@ -47,6 +47,7 @@ export async function runScenario(
       connected.connection,
       tracking(replies, observe),
       connected.connectedAt,
+      options.explain !== false,
     );
     const state = { extensions: undefined, ended: false };
     const signalled = deadline.signal;

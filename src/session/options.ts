@@ -98,6 +98,11 @@ export interface ProbeOptions {
    * (--dane-require), `off` skips it (--no-dane). Undefined: `check`.
    */
   readonly dane?: DanePolicy | undefined;
+  /**
+   * Explain every 4xx/5xx reply: its codes' meanings and, where it is well
+   * known, its cause (src/explain/). Undefined: on; --no-explain turns it off.
+   */
+  readonly explain?: boolean | undefined;
   /** The host whose TLSA records apply (the MX name with --mx); default: the target host. */
   readonly daneHost?: string | undefined;
   /**

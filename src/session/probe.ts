@@ -95,7 +95,8 @@ export async function runProbe(
     if (signal.aborted) throw abortError(signal.reason);
     const connected = await openConnection(options, observe, signal);
     timings.push(...connected.timings);
-    session = new Session(connected.connection, observe, connected.connectedAt);
+    const explaining = options.explain !== false;
+    session = new Session(connected.connection, observe, connected.connectedAt, explaining);
     await untilAborted(session, signal, () => converse(session!, options, findings, signal));
   } catch (caught) {
     error = toProbeError(caught);

@@ -13,7 +13,7 @@ export async function quit(session: Session, timeoutMs: number): Promise<void> {
   // What came unasked is shown first, even when it is what ended the session.
   const earlier = session.connection.pendingFault();
   if (earlier) {
-    session.showUnsolicited('quit');
+    await session.showUnsolicited('quit');
     throw earlier;
   }
 
@@ -32,7 +32,7 @@ export async function quit(session: Session, timeoutMs: number): Promise<void> {
   }
 
   // Whatever else came is shown, not dropped with the connection.
-  session.showUnsolicited('quit');
+  await session.showUnsolicited('quit');
 }
 
 function quitProblem(error: ProbeError, timeoutMs: number): string {

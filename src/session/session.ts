@@ -9,6 +9,7 @@ import { buildCommand, encodeCommand, type Command } from '../protocol/command.j
 import { replyText, type Reply } from '../protocol/reply.js';
 import type { SmtpConnection } from '../transport/connection.js';
 import type { SessionObserver } from './events.js';
+import { RefusalExplainer } from './explain-step.js';
 import type { Stage } from './stage.js';
 
 /** How long one stage took; a stage may repeat (EHLO before and after TLS). */
@@ -26,11 +27,19 @@ export class Session {
   readonly timings: StageTiming[] = [];
   private readonly observe: SessionObserver;
   private greetingClockStart: number;
+  /** Explains 4xx/5xx replies as they come (off with --no-explain). */
+  private readonly explainer: RefusalExplainer;
 
-  constructor(connection: SmtpConnection, observe: SessionObserver, connectedAt: number) {
+  constructor(
+    connection: SmtpConnection,
+    observe: SessionObserver,
+    connectedAt: number,
+    explaining: boolean,
+  ) {
     this.connection = connection;
     this.observe = observe;
     this.greetingClockStart = connectedAt;
+    this.explainer = new RefusalExplainer(explaining);
   }
 
   /**
@@ -42,7 +51,10 @@ export class Session {
   }
 
   /** Reports an event to the observer. */
-  emit: SessionObserver = (event) => this.observe(event);
+  emit: SessionObserver = (event) => {
+    if (event.type === 'tls') this.explainer.tlsStarted(event.session.protocol);
+    this.observe(event);
+  };
 
   /** Records how long a stage took. */
   record(stage: Stage, ms: number, label: string = stage): void {
@@ -52,7 +64,7 @@ export class Session {
   /** Waits for the greeting; its latency counts from the connect. */
   async readGreeting(timeoutMs: number): Promise<Reply> {
     this.waiting('greeting');
-    const reply = await this.connection.readReply('greeting', timeoutMs);
+    const reply = await this.read('greeting', timeoutMs);
     this.report('greeting', reply, reply.completedAt - this.greetingClockStart);
     return reply;
   }
@@ -60,15 +72,16 @@ export class Session {
   /** Sends a command and reads its reply; the latency counts from the command's last byte. */
   async exchange(stage: Stage, command: Command, timeoutMs: number): Promise<Reply> {
     // Before QUIT the session is over: unasked replies are surplus, not a verdict.
-    this.showUnsolicited(stage, stage !== 'quit');
+    await this.showUnsolicited(stage, stage !== 'quit');
 
     const sentAt = this.connection.send(stage, command);
     this.emit({ type: 'command', stage, command, secure: this.connection.secure });
     this.waiting(stage);
 
-    const reply = await this.connection.readReply(stage, timeoutMs);
+    const reply = await this.read(stage, timeoutMs);
     // HELO is the ehlo stage's fallback; its time is labelled as what it was.
     const label = stage === 'ehlo' ? command.verb.toLowerCase() : stage;
+    if (stage === 'ehlo') this.explainer.greeted(command.verb, reply);
     this.report(stage, reply, reply.completedAt - sentAt, label);
     if (reply.code === 421 && stage !== 'quit') throw closing(stage, reply, command);
     return reply;
@@ -81,7 +94,7 @@ export class Session {
    * command.
    */
   async exchangeBatch(batch: readonly BatchItem[], timeoutMs: number): Promise<Reply[]> {
-    this.showUnsolicited(batch[0]!.stage, true);
+    await this.showUnsolicited(batch[0]!.stage, true);
 
     const bytes = Buffer.concat(batch.map((item) => encodeCommand(item.command)));
     this.connection.expectReplies(batch.length);
@@ -93,7 +106,7 @@ export class Session {
     const replies: Reply[] = [];
     for (const { stage } of batch) {
       this.waiting(stage);
-      const reply = await this.connection.readReply(stage, timeoutMs).catch((error: unknown) => {
+      const reply = await this.read(stage, timeoutMs).catch((error: unknown) => {
         throw stalledBatch(error, replies.length, batch);
       });
       this.report(stage, reply, reply.completedAt - sentAt);
@@ -115,7 +128,7 @@ export class Session {
     timeoutMs: number,
     command?: Command,
   ): Promise<Reply> {
-    this.refuseEarlyReplies(stage);
+    await this.refuseEarlyReplies(stage);
     const secure = this.connection.secure;
     if (command) this.emit({ type: 'command', stage, command, secure });
     this.emit({ type: 'content', stage, summary, secure });
@@ -126,15 +139,15 @@ export class Session {
     const sentAt = performance.now();
 
     this.waiting(stage);
-    const reply = await this.connection.readReply(stage, timeoutMs);
+    const reply = await this.read(stage, timeoutMs);
     this.report(stage, reply, Math.max(0, reply.completedAt - sentAt));
     return reply;
   }
 
   // A reply that came before the message was sent cannot be the message's:
   // pairing it so would report a message as accepted that was never judged.
-  private refuseEarlyReplies(stage: Stage): void {
-    const early = this.connection.takeUnsolicited();
+  private async refuseEarlyReplies(stage: Stage): Promise<void> {
+    const early = await this.explainer.explainAll(this.connection.takeUnsolicited(), stage);
     if (early.length === 0) return;
 
     const secure = this.connection.secure;
@@ -166,6 +179,11 @@ export class Session {
     timeoutMs: number,
   ): Promise<Reply> {
     return this.exchange(stage, buildCommand(verb, argument), timeoutMs);
+  }
+
+  // Every reply is read here, so that every refusal is explained the same way.
+  private async read(stage: Stage, timeoutMs: number): Promise<Reply> {
+    return this.explainer.explain(await this.connection.readReply(stage, timeoutMs), stage);
   }
 
   private waiting(stage: Stage): void {
@@ -203,8 +221,8 @@ export class Session {
    * session: RFC 5321 §3.8 lets a server say 421 at any time before it
    * closes, and what it says then is the verdict, not the close after it.
    */
-  showUnsolicited(stage: Stage, refusing = false): void {
-    const replies = this.connection.takeUnsolicited();
+  async showUnsolicited(stage: Stage, refusing = false): Promise<void> {
+    const replies = await this.explainer.explainAll(this.connection.takeUnsolicited(), stage);
     if (replies.length === 0) return;
 
     if (this.unsolicited === 0) {

@@ -122,7 +122,12 @@ export async function checkEnforcement(
 
   try {
     const connected = await openConnection(options, observe, signal);
-    session = new Session(connected.connection, observe, connected.connectedAt);
+    session = new Session(
+      connected.connection,
+      observe,
+      connected.connectedAt,
+      options.explain !== false,
+    );
     let reply: Reply | undefined;
     await untilAborted(session, signal, async () => {
       reply = await tryMailWithoutTls(session!, options);

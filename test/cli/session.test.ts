@@ -149,11 +149,13 @@ describe('the greeting', () => {
       "== probing 127.0.0.1:<port> (STARTTLS auto) at <time>
       == connected to 127.0.0.1:<port> in <t>
       <- 554 5.7.1 mx.probe.test no SMTP service for you  <t> · permanent failure
+      == 554: no SMTP service here · 5.7.1: permanent failure / security or policy status / delivery not authorized, message refused
       ** greeting refused (permanent failure): 554 5.7.1 mx.probe.test no SMTP service for you
       -> QUIT
       <- 221 2.0.0 Bye  <t>
 
       result: FAILED at greeting (exit 25)
+      explained: 554: no SMTP service here · 5.7.1: permanent failure / security or policy status / delivery not authorized, message refused
       hint: the server refuses SMTP service to this client; its text usually says why
       timings: connect <t> · greeting <t> · quit <t> · total <t>
       "

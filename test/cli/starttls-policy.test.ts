@@ -216,25 +216,28 @@ describe('--check-starttls-enforced', () => {
       );
       const tail = normalise(run.stdout.slice(run.stdout.indexOf('== checking')), server.port);
       expect(tail).toMatchInlineSnapshot(`
-      "== checking on a second connection whether MAIL FROM needs STARTTLS first (no RCPT)
-      == connected to 127.0.0.1:<port> in <t>
-      <- 220 mx.probe.test ESMTP ready  <t>
-      -> EHLO probe.test
-      <- 250-mx.probe.test
-      <- 250-PIPELINING
-      <- 250-SIZE 10240000
-      <- 250-8BITMIME
-      <- 250 STARTTLS  <t>
-      -> MAIL FROM:<>
-      <- 530 5.7.0 Must issue a STARTTLS command first  <t> · permanent failure
-      -> QUIT
-      <- 221 2.0.0 Bye  <t>
-      == STARTTLS is enforced: MAIL FROM:<> without TLS drew 530 5.7.0 Must issue a STARTTLS command first
+        "== checking on a second connection whether MAIL FROM needs STARTTLS first (no RCPT)
+        == connected to 127.0.0.1:<port> in <t>
+        <- 220 mx.probe.test ESMTP ready  <t>
+        -> EHLO probe.test
+        <- 250-mx.probe.test
+        <- 250-PIPELINING
+        <- 250-SIZE 10240000
+        <- 250-8BITMIME
+        <- 250 STARTTLS  <t>
+        -> MAIL FROM:<>
+        <- 530 5.7.0 Must issue a STARTTLS command first  <t> · permanent failure
+        == 530: the command needs STARTTLS first (RFC 3207) or authentication (RFC 4954): the text says which · 5.7.0: permanent failure / security or policy status / other or undefined security status
+        == cause: the server takes this command only inside an encrypted session
+        == try: start TLS before this command: smtp-probe does when STARTTLS is offered (not with --starttls never); in a mail client, turn on STARTTLS (port 587) or TLS (port 465)
+        -> QUIT
+        <- 221 2.0.0 Bye  <t>
+        == STARTTLS is enforced: MAIL FROM:<> without TLS drew 530 5.7.0 Must issue a STARTTLS command first
 
-      result: OK in <t> (exit 0)
-      timings: connect <t> · greeting <t> · ehlo <t> · starttls <t> · tls <t> · ehlo (tls) <t> · quit <t> · total <t>
-      "
-    `);
+        result: OK in <t> (exit 0)
+        timings: connect <t> · greeting <t> · ehlo <t> · starttls <t> · tls <t> · ehlo (tls) <t> · quit <t> · total <t>
+        "
+      `);
     },
   );
 

@@ -27,6 +27,7 @@ ajv.addSchema(loadSchema('report.schema.json'));
 ajv.addSchema(loadSchema('event.schema.json'));
 ajv.addSchema(loadSchema('repeat.schema.json'));
 ajv.addSchema(loadSchema('output.schema.json'));
+ajv.addSchema(loadSchema('explain.schema.json'));
 
 function validator(id: string): ValidateFunction {
   const validate = ajv.getSchema(`https://smtp-probe.invalid/schema/${id}`);
@@ -62,4 +63,11 @@ export function parseOutput(stdout: string): Parsed {
   const output = JSON.parse(stdout) as Parsed;
   expectValid(validator('output.schema.json'), output);
   return output;
+}
+
+/** Parses `smtp-probe explain --json` output and checks it against explain.schema.json. */
+export function parseExplain(stdout: string): Parsed {
+  const document = JSON.parse(stdout) as Parsed;
+  expectValid(validator('explain.schema.json'), document);
+  return document;
 }

@@ -1,0 +1,177 @@
+/**
+ * Finds SMTP replies in pasted text: a reply as a server sent it (`550 5.1.1
+ * …`, `550-5.7.26 …` lines), or as bounces quote it — Postfix's `host x
+ * said: 550 …` wrapped over indented lines, Exim's indented reply after
+ * `SMTP error from remote mail server after RCPT TO:`, Microsoft's `Remote
+ * server returned '550 …'`, a DSN's `Diagnostic-Code: smtp; 550 …`, and
+ * smtp-probe's own transcript. Where the bounce says which command the reply
+ * answered, that becomes its stage.
+ *
+ * Only `smtp-probe explain` needs this, so it stays out of the explanations
+ * chunk that sessions load (index.ts): the CLI imports it directly.
+ */
+import { parseEnhancedStatusCode, type EnhancedStatusCode } from '../protocol/reply.js';
+import type { Stage } from '../session/stage.js';
+
+/** A reply found in the text, rebuilt line by line. */
+export interface FoundReply {
+  readonly code: number;
+  readonly enhancedStatus: EnhancedStatusCode | undefined;
+  /** The reply's lines as a server sends them: `550-5.7.26 …`, the last `550 …`. */
+  readonly lines: readonly string[];
+  /** Each line's text after its code. */
+  readonly texts: readonly string[];
+  /** The command it answered, when the text says. */
+  readonly stage: Stage | undefined;
+}
+
+// A line that is a reply line: as sent, in a transcript (smtp-probe's `<-`,
+// sendmail's `<<<`), or as a DSN field.
+const REPLY_LINE = new RegExp(
+  String.raw`^\s*(?<prefix><[-~]\s+|<<<\s*|diagnostic-code:\s*smtp;\s*)?` +
+    String.raw`(?<code>[245]\d\d)(?:(?<separator>[- ])(?<text>.*))?$`,
+  'i',
+);
+
+// What smtp-probe's transcript adds after a reply's last line.
+const LATENCY_SUFFIX = /\s{2,}(?:\d+(?:\.\d+)? m?s|unsolicited)(?: · .*)?$/;
+
+// Words after which bounces quote the server's reply within a line, and
+// Postfix's own log line for a refusal ("NOQUEUE: reject: RCPT from …: 554 …").
+const QUOTED_REPLY = new RegExp(
+  String.raw`(?:\b(?:said|returned|replied|responded|reason|response)\s*:?` +
+    String.raw`|\breject: (?<verb>[A-Z-]+) from [^\s[]*\[[^\]]*\]:)` +
+    String.raw`\s*(?<quote>['"]?)\s*(?<code>[245]\d\d)(?<separator>[- ])(?<text>.*)$`,
+  'i',
+);
+
+/** Every reply in the text, in order, each once. */
+export function findReplies(input: string): FoundReply[] {
+  const lines = input.split(/\r\n|\r|\n/);
+  const found: FoundReply[] = [];
+  for (let index = 0; index < lines.length; index += 1) {
+    const quoted = QUOTED_REPLY.exec(lines[index]!);
+    const taken = quoted
+      ? takeQuoted(lines, index, quoted)
+      : takeReplyLines(lines, index, REPLY_LINE.exec(lines[index]!));
+    if (!taken) continue;
+    found.push(taken.reply);
+    index = taken.next - 1;
+  }
+  return unique(found);
+}
+
+interface Taken {
+  readonly reply: FoundReply;
+  /** The first line not part of the reply. */
+  readonly next: number;
+}
+
+// Postfix wraps a quoted reply over indented lines and flattens a multi-line
+// one, so `550-5.7.1 a 550-5.7.1 b 550 5.7.1 c` is split back into lines.
+function takeQuoted(lines: readonly string[], index: number, match: RegExpExecArray): Taken {
+  const { quote = '', code = '', separator = '', text: first = '', verb } = match.groups ?? {};
+  let next = index + 1;
+  const parts = [first];
+  while (next < lines.length && /^\s+\S/.test(lines[next]!)) parts.push(lines[next++]!.trim());
+
+  let text = parts.join(' ');
+  const closing = quote === '' ? -1 : text.lastIndexOf(quote);
+  if (closing !== -1) text = text.slice(0, closing);
+  const hint = /\(in reply to (.+?) command\)/i.exec(text)?.[1] ?? verb;
+  text = text.replace(/\s*\(in reply to .+?\)\s*$/i, '').replace(/;\s*from=<.*$/, '');
+
+  const stage = hint ? stageOf(hint) : stageBefore(lines, index, match.index);
+  return { reply: rebuild(Number(code), `${separator}${text}`, stage), next };
+}
+
+// Lines that each carry the code, continued with `-`, as a server sends them.
+function takeReplyLines(
+  lines: readonly string[],
+  index: number,
+  first: RegExpExecArray | null,
+): Taken | undefined {
+  const code = first?.groups?.['code'];
+  if (!first || !code) return undefined;
+  const texts = [textOf(first)];
+  let separator = first.groups?.['separator'];
+  let next = index + 1;
+  while (separator === '-' && next < lines.length) {
+    const line = REPLY_LINE.exec(lines[next]!);
+    if (!line || line.groups?.['code'] !== code) break;
+    texts.push(textOf(line));
+    separator = line.groups?.['separator'];
+    next += 1;
+  }
+  // A DSN folds a long field over indented lines.
+  while (next < lines.length && /^\s+\S/.test(lines[next]!) && !REPLY_LINE.test(lines[next]!)) {
+    texts[texts.length - 1] += ` ${lines[next++]!.trim()}`;
+  }
+  const pieces = texts.flatMap((text) => splitFlattened(Number(code), `-${text}`));
+  return { reply: fromLines(Number(code), pieces, stageBefore(lines, index, 0)), next };
+}
+
+function textOf(line: RegExpExecArray): string {
+  const text = line.groups?.['text'] ?? '';
+  return line.groups?.['prefix']?.startsWith('<') ? text.replace(LATENCY_SUFFIX, '') : text;
+}
+
+// `-text a 550-5.7.1 text b 550 5.7.1 text c` → the three lines again.
+function rebuild(code: number, flattened: string, stage: Stage | undefined): FoundReply {
+  return fromLines(code, splitFlattened(code, flattened), stage);
+}
+
+function splitFlattened(code: number, flattened: string): string[] {
+  const repeat = new RegExp(`\\s${code}(?=[- ][245]\\.\\d{1,3}\\.\\d{1,3}\\b)`);
+  return flattened.split(repeat);
+}
+
+// Each piece starts with its separator; the last line is the one without `-`.
+function fromLines(code: number, pieces: readonly string[], stage: Stage | undefined): FoundReply {
+  const texts = pieces.map((piece) => piece.slice(1).trim());
+  const lines = texts.map((text, at) => {
+    const separator = at < texts.length - 1 ? '-' : ' ';
+    return text === '' && separator === ' ' ? String(code) : `${code}${separator}${text}`;
+  });
+  const enhancedStatus = parseEnhancedStatusCode(texts[0] ?? '');
+  return { code, enhancedStatus, lines, texts, stage };
+}
+
+const STAGE_WORDS: readonly (readonly [RegExp, Stage])[] = [
+  [/^rcpt\b/i, 'rcpt'],
+  [/^mail\b/i, 'mail'],
+  [/^end[- ]of[- ](?:data|message)/i, 'message'],
+  [/^data\b/i, 'data'],
+  [/^(?:ehlo|helo)/i, 'ehlo'],
+  [/^starttls/i, 'starttls'],
+  [/^auth/i, 'auth'],
+  [/^initial (?:connection|protocol greeting|greeting)/i, 'greeting'],
+];
+
+function stageOf(words: string): Stage | undefined {
+  return STAGE_WORDS.find(([pattern]) => pattern.test(words.trim()))?.[1];
+}
+
+// Exim names the command on the line before the reply ("SMTP error from
+// remote mail server after RCPT TO:<…>:"), others earlier on the same line.
+function stageBefore(lines: readonly string[], index: number, end: number): Stage | undefined {
+  const same = lines[index]!.slice(0, end);
+  const previous = index > 0 ? lines[index - 1]! : '';
+  for (const text of [same, previous]) {
+    const after = /\b(?:after|for) (?:pipelined )?(.+?)(?: command|:|$)/i.exec(text);
+    const stage = after && stageOf(after[1]!);
+    if (stage) return stage;
+  }
+  return undefined;
+}
+
+// A bounce quotes the same reply in its text and again in its DSN part.
+function unique(replies: readonly FoundReply[]): FoundReply[] {
+  const seen = new Set<string>();
+  return replies.filter((reply) => {
+    const key = `${reply.code} ${reply.texts.join(' ').replace(/\s+/g, ' ').toLowerCase()}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
