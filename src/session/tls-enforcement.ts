@@ -122,12 +122,10 @@ export async function checkEnforcement(
 
   try {
     const connected = await openConnection(options, observe, signal);
-    session = new Session(
-      connected.connection,
-      observe,
-      connected.connectedAt,
-      options.explain !== false,
-    );
+    // The refusal here is provoked on purpose, and the enforcement verdict
+    // says what it means: advice on how to avoid it would mislead.
+    const explain = false;
+    session = new Session(connected.connection, observe, connected.connectedAt, explain);
     let reply: Reply | undefined;
     await untilAborted(session, signal, async () => {
       reply = await tryMailWithoutTls(session!, options);

@@ -227,9 +227,6 @@ describe('--check-starttls-enforced', () => {
         <- 250 STARTTLS  <t>
         -> MAIL FROM:<>
         <- 530 5.7.0 Must issue a STARTTLS command first  <t> · permanent failure
-        == 530: the command needs STARTTLS first (RFC 3207) or authentication (RFC 4954): the text says which · 5.7.0: permanent failure / security or policy status / other or undefined security status
-        == cause: the server takes this command only inside an encrypted session
-        == try: start TLS before this command: smtp-probe does when STARTTLS is offered (not with --starttls never); in a mail client, turn on STARTTLS (port 587) or TLS (port 465)
         -> QUIT
         <- 221 2.0.0 Bye  <t>
         == STARTTLS is enforced: MAIL FROM:<> without TLS drew 530 5.7.0 Must issue a STARTTLS command first
