@@ -176,4 +176,21 @@ describe('lines from a pipe', () => {
     expect(run.exitCode).toBe(8);
     expect(run.stdout).toMatch(/\*\* (the )?server closed the connection/);
   });
+
+  it(
+    'when bytes follow the 220 to STARTTLS before the handshake ' + 'then the session ends, exit 6',
+    async () => {
+      const port = await serve([
+        send(GREETING_220),
+        expectLine(/^STARTTLS$/),
+        send('220 2.0.0 Ready to start TLS\r\n250 2.0.0 injected\r\n'),
+        silent(1_000),
+      ]);
+      const run = await spawnCliWithInput(['-i', `127.0.0.1:${port}`], 'STARTTLS\nEHLO x\n');
+
+      expect(run.exitCode).toBe(6);
+      expect(run.stdout).toContain('STARTTLS response injection');
+      expect(server!.received[0]!.toString()).toBe('STARTTLS\r\n');
+    },
+  );
 });
