@@ -96,6 +96,10 @@ async function probe(
   terminal: CliIo,
 ): Promise<number> {
   const { targets, batch, scenario } = request;
+  if (request.interactive) {
+    const { runInteractive } = await import('./lazy.js');
+    return runInteractive(request, request.interactive, { ...io, terminal }, signal);
+  }
   if (request.mx) return (await import('./lazy.js')).runMailRoute(request, io, signal);
   if (targets.length === 1 && batch.count === 1) {
     const output =

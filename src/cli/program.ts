@@ -40,6 +40,8 @@ import { addSendOptions, type InputSources, type RawSendOptions } from './send-o
 import { addRunOptions, type RawRunOptions } from './run-options.js';
 import { toMxProbe } from './mx-options.js';
 import type { Scenario } from '../scenario/script.js';
+import type { InteractiveSettings } from '../interactive/run.js';
+import type { RawInteractiveOptions } from './interactive-options.js';
 
 /** What the command line asked for. */
 export interface CliRequest {
@@ -58,6 +60,8 @@ export interface CliRequest {
   readonly scenario?: Scenario | undefined;
   /** With --mx: walk the domain's mail route (the target is the domain). */
   readonly mx?: { readonly all: boolean; readonly mtaSts: boolean } | undefined;
+  /** With -i: an interactive session instead of a probe. */
+  readonly interactive?: InteractiveSettings | undefined;
 }
 
 /** Which command was given, with its target and options as parsed. */
@@ -72,7 +76,8 @@ export type SessionCommand = Exclude<ParsedCommand, ExplainCommand>;
 
 type ProbeRaw = RawConnectionOptions &
   RawReportOptions &
-  RawBatchOptions & {
+  RawBatchOptions &
+  RawInteractiveOptions & {
     banner?: boolean;
     mx?: boolean;
     all?: boolean;
@@ -107,6 +112,10 @@ export function buildProgram(
       'then, on a second connection, try MAIL FROM:<> without TLS (never RCPT or DATA)',
     )
     .option('--no-mta-sts', "with --mx: skip the domain's MTA-STS policy (RFC 8461)")
+    .option('-i, --interactive', 'type the session yourself, every reply timed and explained')
+    .option('--history-file <file>', 'with -i: where typed commands are kept between runs')
+    .option('--no-history', 'with -i: keep no history file')
+    .option('--auth-insecure', 'with -i: let the AUTH helper send credentials without trusted TLS')
     .version(version, '-V, --version', 'print the version')
     // Both commands share option names: each option belongs to the command it follows.
     .enablePositionalOptions()
@@ -216,6 +225,8 @@ export async function toCliRequest(
 
   if (command.kind === 'probe') {
     const { raw } = command;
+    if (raw.interactive) return toInteractiveRequest(command.targets, raw, input.env);
+    refuseInteractiveOnly(raw);
     if (raw.mx || raw.all) {
       checkEnforcementRequest(raw, []);
       if (raw.checkStarttlsEnforced && raw.tls) {
@@ -282,6 +293,29 @@ function toMxRequest(
     dump: undefined,
     mx: { all: raw.all === true, mtaSts: raw.mtaSts !== false },
   };
+}
+
+// The session's own code, readline's included, loads only with -i.
+async function toInteractiveRequest(
+  specs: readonly string[],
+  raw: ProbeRaw,
+  env: NodeJS.ProcessEnv,
+): Promise<CliRequest> {
+  const { toInteractiveSettings } = await import('./lazy.js');
+  const interactive = toInteractiveSettings(raw as ProbeRaw & Record<string, unknown>, specs, env);
+  const { quiet, color, ...shared } = toConnectionRequest(specs[0]!, raw, env);
+  const output = { quiet, color, format: 'text', thresholds: [], batch: SINGLE_RUN } as const;
+  const probe = { ...shared, mode: 'session' } as const;
+  return { probe, ...output, targets: [shared.target], dump: undefined, interactive };
+}
+
+function refuseInteractiveOnly(raw: RawInteractiveOptions): void {
+  const given = [
+    raw.historyFile !== undefined && '--history-file',
+    !raw.history && '--no-history',
+    raw.authInsecure && '--auth-insecure',
+  ].find(Boolean);
+  if (given) throw new UsageError(`${given} goes with -i (an interactive session)`);
 }
 
 async function toRunCliRequest(

@@ -48,6 +48,22 @@ export async function authenticate(
 ): Promise<AuthMechanism> {
   const mechanism = pickMechanism(request, extensions);
   guardTransport(session, request, tlsTrusted);
+  await runAuthDialogue(session, mechanism, request, timeoutMs, mask);
+  return mechanism;
+}
+
+/**
+ * Runs one AUTH exchange with a mechanism already chosen and the transport
+ * already judged (pickMechanism, guardTransport): the AUTH command, an
+ * answer to each 334 challenge, and 235 required at the end.
+ */
+export async function runAuthDialogue(
+  session: Session,
+  mechanism: AuthMechanism,
+  request: AuthRequest,
+  timeoutMs: number,
+  mask: SecretMask | undefined,
+): Promise<void> {
   const dialogue = startAuth(mechanism, request, { revealSecrets: request.revealSecrets });
 
   // Every line that carries credentials is also hidden wherever a server
@@ -65,22 +81,33 @@ export async function authenticate(
   for (let round = 1; reply.code === 334; round += 1) {
     if (round > MAX_CHALLENGES) throw tooManyChallenges();
     const challenge = replyText(reply);
-    const shown = credentialsSent
-      ? 'challenge not decoded: credentials were already sent'
-      : `challenge: "${decodeChallenge(challenge)}"`;
-    session.emit({ type: 'note', text: shown });
+    session.emit({ type: 'note', text: describeChallenge(challenge, credentialsSent) });
     reply = await send(dialogue.answer(challenge));
   }
 
   const hint = mechanism === 'XOAUTH2' && reply.code === 535 ? TOKEN_HINT : HINTS[reply.code];
   requireCode('auth', reply, 235, dialogue.command.display, hint);
-  return mechanism;
 }
 
-// Credentials go only where nobody else can read them: over TLS whose
-// certificate is trusted. Over untrusted TLS a man in the middle reads them
-// as easily as plaintext.
-function guardTransport(session: Session, request: AuthRequest, trusted: boolean): void {
+/**
+ * A 334 challenge as the transcript shows it: decoded, unless credentials
+ * have been sent already, when a server could be echoing them back.
+ */
+export function describeChallenge(challenge: string, credentialsSent: boolean): string {
+  if (credentialsSent) return 'challenge not decoded: credentials were already sent';
+  return `challenge: "${decodeChallenge(challenge)}"`;
+}
+
+/**
+ * Refuses to send credentials except over TLS whose certificate is
+ * trusted, unless the user allowed it (then warns): over untrusted TLS a
+ * man in the middle reads them as easily as plaintext.
+ */
+export function guardTransport(
+  session: Session,
+  request: Pick<AuthRequest, 'allowInsecure'>,
+  trusted: boolean,
+): void {
   const secure = session.connection.secure;
   if (secure && trusted) return;
 
@@ -95,7 +122,11 @@ function guardTransport(session: Session, request: AuthRequest, trusted: boolean
   session.emit({ type: 'warning', warning: { code: 'auth-insecure', message } });
 }
 
-function pickMechanism(request: AuthRequest, extensions: ExtensionSet): AuthMechanism {
+/** Picks the mechanism the request asks for among those the EHLO reply offers, or refuses. */
+export function pickMechanism(
+  request: Pick<AuthRequest, 'mechanism'>,
+  extensions: ExtensionSet,
+): AuthMechanism {
   const offered = extensions.params('AUTH');
   if (offered === undefined) {
     throw new CannotSendError('auth-unavailable', 'the server does not offer AUTH', {

@@ -66,6 +66,8 @@ export class SmtpConnection {
   private failWait: ((error: ProbeError) => void) | undefined;
   private handshaking = false;
   private drainStage: Stage | undefined;
+  /** Told when a reply or the end arrives while nothing waits (interactive sessions). */
+  private idleListener: (() => void) | undefined;
 
   constructor(raw: Socket) {
     this.raw = raw;
@@ -162,6 +164,31 @@ export class SmtpConnection {
         reject: (error) => (settle(), reject(error)),
       };
     });
+  }
+
+  /**
+   * Stops the wait under way without closing the connection, failing it
+   * with the given error; false when nothing was waited for. A reply that
+   * comes later is then queued as unsolicited, as any unasked reply is.
+   */
+  cancelWait(error: ProbeError): boolean {
+    if (!this.waiter) return false;
+    this.waiter.reject(error);
+    return true;
+  }
+
+  /**
+   * Calls the listener whenever a reply, or the connection's end, arrives
+   * while no wait is under way: a person at a prompt sees it at once
+   * instead of before their next command. Undefined stops the calls.
+   */
+  watchIdle(listener: (() => void) | undefined): void {
+    this.idleListener = listener;
+  }
+
+  /** True once the server has closed or reset the connection, or a fault ended it. */
+  get ended(): boolean {
+    return this.ending !== undefined;
   }
 
   /** Takes the replies that arrived while no command was waiting for one. */
@@ -283,7 +310,10 @@ export class SmtpConnection {
     if (this.ending && this.failWait && !this.handshaking) {
       this.failWait(this.endingError(this.drainStage ?? 'message'));
     }
-    if (!this.waiter) return;
+    if (!this.waiter) {
+      if (this.replies.length > 0 || this.ending) this.idleListener?.();
+      return;
+    }
     const reply = this.replies.shift();
     if (reply) this.waiter.resolve(reply);
     else if (this.ending) this.waiter.reject(this.endingError(this.waiter.stage));

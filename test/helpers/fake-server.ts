@@ -18,6 +18,8 @@ export type Step =
   | { readonly kind: 'drip'; readonly bytes: Buffer; readonly perByteMs: number }
   | { readonly kind: 'expect'; readonly line: RegExp }
   | { readonly kind: 'read-any' }
+  | { readonly kind: 'expect-message' }
+  | { readonly kind: 'punish-early-talk' }
   | { readonly kind: 'silent'; readonly ms: number }
   | { readonly kind: 'stop-reading' }
   | { readonly kind: 'close' }
@@ -50,6 +52,14 @@ export const drip = (text: string, perByteMs: number): Step => ({
 });
 /** C: — wait for one client line and check it. */
 export const expectLine = (line: RegExp): Step => ({ kind: 'expect', line });
+/** C: — the message after 354: lines up to and including the lone dot. */
+export const expectMessage = (): Step => ({ kind: 'expect-message' });
+/**
+ * From here on, a client that sends before the server has answered its
+ * last line (or before the greeting) is a problem, and its connection is
+ * reset, as Postfix's postscreen does with clients that talk too early.
+ */
+export const punishEarlyTalk = (): Step => ({ kind: 'punish-early-talk' });
 /** C(any): — wait for any bytes from the client. */
 export const readAny = (): Step => ({ kind: 'read-any' });
 /** S(silent N ms): keep the socket open and say nothing. */
@@ -148,10 +158,15 @@ class ClientInput {
   private buffer = Buffer.alloc(0);
   private wake: (() => void) | undefined;
   private ended = false;
+  /** Set by punishEarlyTalk: called with what the client said out of turn. */
+  onEarly: ((bytes: Buffer) => void) | undefined;
+  /** True while the server owes the client an answer: client bytes now are early. */
+  owed = true;
 
   attach(stream: Duplex, record: (chunk: Buffer) => void): void {
     stream.on('data', (chunk: Buffer) => {
       record(chunk);
+      if (this.owed) this.onEarly?.(chunk);
       this.buffer = Buffer.concat([this.buffer, chunk]);
       this.wake?.();
     });
@@ -174,9 +189,23 @@ class ClientInput {
       if (end !== -1) {
         const line = this.buffer.subarray(0, end + 1).toString('latin1');
         this.buffer = this.buffer.subarray(end + 1);
+        this.owed = true;
+        // A second line in the same breath came before this one's answer.
+        if (this.buffer.length > 0) this.onEarly?.(this.buffer);
         return line.replace(/\r?\n$/, '');
       }
       if (!(await this.more())) return undefined;
+    }
+  }
+
+  /** A line of message text: the client may send the next one at once. */
+  async lineOfMessage(): Promise<string | undefined> {
+    const early = this.onEarly;
+    this.onEarly = undefined;
+    try {
+      return await this.line();
+    } finally {
+      this.onEarly = early;
     }
   }
 
@@ -219,8 +248,30 @@ async function play(
     if (stream.destroyed) return;
     switch (step.kind) {
       case 'send':
+        input.owed = false;
         stream.write(step.bytes);
         break;
+      case 'punish-early-talk':
+        input.onEarly = (bytes) => {
+          const said = JSON.stringify(bytes.toString('latin1'));
+          problems.push(`the client talked before the server answered: ${said}`);
+          socket.resetAndDestroy();
+        };
+        break;
+      case 'expect-message': {
+        // Message lines draw no answers: none is owed until the lone dot.
+        for (;;) {
+          input.owed = false;
+          const line = await input.lineOfMessage();
+          if (line === undefined) {
+            problems.push('the message ended without its lone dot');
+            return;
+          }
+          if (line === '.') break;
+        }
+        input.owed = true;
+        break;
+      }
       case 'send-raw':
         socket.write(step.bytes);
         break;
@@ -271,7 +322,11 @@ async function play(
           secure.once('close', () => resolve());
         });
         stream = secure;
+        const punish = input.onEarly;
         input = new ClientInput();
+        // After the handshake the client speaks first: nothing is owed to it.
+        input.owed = false;
+        input.onEarly = punish;
         input.attach(stream, record);
         break;
       }

@@ -46,3 +46,30 @@ export function spawnCli(
   });
   return Object.assign(finished, { child });
 }
+
+/**
+ * Runs dist/smtp-probe.js with `input` piped to its stdin, written all at
+ * once: a script that never waits for the server, which the CLI must pace.
+ */
+export function spawnCliWithInput(args: string[], input: string, timeoutMs = 15_000): RunningCli {
+  const child = spawn(process.execPath, [BUILT_CLI, ...args], {
+    env: { PATH: process.env['PATH'] },
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+  child.stdin!.on('error', () => undefined);
+  child.stdin!.end(input);
+
+  const finished = new Promise<CliRun>((resolve, reject) => {
+    let stdout = '';
+    let stderr = '';
+    child.stdout!.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    child.on('error', reject);
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      resolve({ stdout, stderr, exitCode: code ?? (signal ? 128 : 1) });
+    });
+  });
+  return Object.assign(finished, { child });
+}

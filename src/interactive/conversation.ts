@@ -1,0 +1,295 @@
+/**
+ * An interactive SMTP session after the greeting: each typed line read
+ * (typed-line.ts) and acted on — sent as typed, STARTTLS upgraded in place,
+ * AUTH credentials asked for and encoded, message text dot-stuffed — with
+ * every reply timed and classified through the session like any other run.
+ */
+import { ConnectionLostError, ProtocolError, TimeoutError } from '../errors.js';
+import { InterruptedError, toProbeError, type ProbeError } from '../errors.js';
+import { ExtensionSet, parseExtensions } from '../protocol/extensions.js';
+import type { Command } from '../protocol/command.js';
+import { formatReply, replyText, type Reply } from '../protocol/reply.js';
+import { describeChallenge } from '../session/auth.js';
+import { courtesyQuit, leavesSessionOpen } from '../session/lifetime.js';
+import type { ProbeOptions } from '../session/options.js';
+import { quit } from '../session/quit.js';
+import type { Session } from '../session/session.js';
+import { describeStage, type Stage } from '../session/stage.js';
+import { requireTrusted, upgrade } from '../session/starttls.js';
+import { helpAuth, learnTypedCredentials, type CredentialPrompt } from './auth-helper.js';
+import { UnsolicitedReplies } from './unsolicited.js';
+import { MessageDraft } from './message-draft.js';
+import type { InteractiveOutput } from './output.js';
+import { displayOf, readTypedLine, stageOf, type InputMode, type TypedLine } from './typed-line.js';
+import { runToolCommand, type ToolContext } from './tool-commands.js';
+
+/** What the conversation needs from its surroundings. */
+export interface ConversationSetup {
+  readonly session: Session;
+  readonly options: ProbeOptions;
+  readonly output: InteractiveOutput;
+  /** Asks for AUTH credentials; undefined when there is no terminal to ask on. */
+  readonly askCredentials: CredentialPrompt | undefined;
+  readonly allowInsecureAuth: boolean;
+  /** Piped input: a wait that runs out ends the session, as it would a probe. */
+  readonly piped: boolean;
+  readonly signal: AbortSignal | undefined;
+}
+
+/** One interactive session, line by line; ends once, with or without an error. */
+export class Conversation {
+  mode: InputMode = 'command';
+  /** The last EHLO reply's extensions; forgotten at STARTTLS (RFC 3207 §4.2). */
+  extensions: ExtensionSet | undefined;
+  /** Called once when the session ends, whoever ended it. */
+  onEnd: () => void = () => undefined;
+  private readonly setup: ConversationSetup;
+  private tlsTrusted = false;
+  private busy = false;
+  private cancelled = false;
+  private readonly unsolicited = new UnsolicitedReplies();
+  private credentialsSent = false;
+  private draft = new MessageDraft();
+  private ending: { error: ProbeError | undefined } | undefined;
+
+  constructor(setup: ConversationSetup, tlsTrusted: boolean) {
+    this.setup = setup;
+    this.tlsTrusted = tlsTrusted;
+    setup.session.connection.watchIdle(() => this.showIdle());
+  }
+
+  /** True once the session has ended. */
+  get over(): boolean {
+    return this.ending !== undefined;
+  }
+
+  /** What ended the session; undefined for an orderly end. */
+  get failure(): ProbeError | undefined {
+    return this.ending?.error;
+  }
+
+  /** The prompt for the current state: TLS and DATA are visible in it. */
+  get prompt(): string {
+    const tls = this.setup.session.connection.secure ? ' (TLS)' : '';
+    if (this.mode === 'data') return `data${tls}> `;
+    if (this.mode === 'auth-response') return `AUTH response, hidden${tls}> `;
+    return `smtp-probe${tls}> `;
+  }
+
+  /**
+   * Acts on one typed line. Returns false when smtp-probe refused it and
+   * sent nothing (an unknown / command, a line with CR or LF inside).
+   */
+  async handle(text: string): Promise<boolean> {
+    if (this.over) return false;
+    const line = readTypedLine(text, this.mode);
+    this.busy = true;
+    try {
+      return await this.act(line);
+    } catch (error) {
+      await this.fail(toProbeError(error));
+      return true;
+    } finally {
+      this.busy = false;
+      this.showIdle();
+    }
+  }
+
+  /**
+   * Stops waiting for the reply under way (Ctrl-C): the session goes on,
+   * and a reply that comes later shows as unsolicited. False when nothing
+   * was awaited.
+   */
+  cancelWait(): boolean {
+    const { connection } = this.setup.session;
+    const stage = connection.waitingStage;
+    if (stage === undefined || stage === 'tls') return false;
+    this.cancelled = true;
+    return connection.cancelWait(new InterruptedError('SIGINT', stage, 'the reply'));
+  }
+
+  /**
+   * Ends the session from the user's side (Ctrl-D, end of input, /quit):
+   * QUIT, and a wait for its reply. Inside DATA, QUIT would be message
+   * text, so the connection is closed instead and the server drops the
+   * message (RFC 5321 §4.1.4 says it must not deliver it).
+   */
+  async finish(why: string): Promise<void> {
+    if (this.over) return;
+    if (this.mode === 'data') {
+      this.setup.output.note(`${why} inside DATA: closing without QUIT, nothing is delivered`);
+      this.setup.session.connection.close();
+      return this.end(undefined);
+    }
+    this.setup.output.note(`${why}: saying QUIT`);
+    this.busy = true;
+    try {
+      await quit(this.setup.session, this.setup.options.timeouts.quitMs);
+      this.end(undefined);
+    } catch (error) {
+      await this.fail(toProbeError(error));
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  /**
+   * Ends the session with an error, saying QUIT first when the server
+   * still expects it: after a refusal, and after a line smtp-probe refused
+   * (`refusedLine`), when the server has done nothing wrong.
+   */
+  async fail(error: ProbeError, refusedLine = false): Promise<void> {
+    if (this.over) return;
+    const { session, options, signal } = this.setup;
+    session.emit({ type: 'failed', error, secure: session.connection.secure });
+    const open = refusedLine || leavesSessionOpen(error);
+    if (open && this.mode !== 'data' && !session.connection.ended) {
+      await courtesyQuit(session, options, signal);
+    }
+    this.end(error);
+  }
+
+  private async act(line: TypedLine): Promise<boolean> {
+    const { output } = this.setup;
+    switch (line.kind) {
+      case 'empty':
+        return true;
+      case 'refused':
+        output.warn(`not sent: ${line.reason}`);
+        return false;
+      case 'unknown-tool':
+        output.warn(`unknown command ${line.name}: nothing sent (/help lists them; // sends /)`);
+        return false;
+      case 'tool':
+        return runToolCommand(line.name, line.argument, this.toolContext());
+      case 'auth-helper':
+        return helpAuth(line.mechanism, this.authContext());
+      case 'message-line':
+        this.draft.add(this.setup.session.connection, line.wire, line.stuffed);
+        return true;
+      case 'end-of-message':
+        await this.endMessage();
+        return true;
+      case 'command':
+        await this.send(line);
+        return true;
+    }
+  }
+
+  private async send(line: TypedLine & { kind: 'command' }): Promise<void> {
+    const command: Command = { verb: line.verb, wire: line.wire, display: displayOf(line) };
+    const inExchange = this.mode === 'auth-response';
+    if (line.secret) learnTypedCredentials(this.setup.options.secretMask, line.wire);
+    if (!inExchange) this.credentialsSent = line.secret;
+    else this.credentialsSent ||= line.secret;
+    this.mode = 'command';
+
+    const stage = inExchange ? 'auth' : stageOf(line.verb);
+    const reply = await this.exchange(stage, command);
+    if (reply) await this.follow(stage, line.verb, reply);
+  }
+
+  // What a reply changes: the extensions known, TLS, the input mode.
+  private async follow(stage: Stage, verb: string, reply: Reply): Promise<void> {
+    if (stage === 'ehlo' && reply.code === 250) {
+      this.extensions = verb === 'HELO' ? new ExtensionSet([]) : parseExtensions(reply);
+    } else if (stage === 'starttls' && reply.code === 220) {
+      await this.startTls();
+    } else if (stage === 'data' && verb === 'DATA' && reply.code === 354) {
+      this.mode = 'data';
+      this.draft = new MessageDraft();
+    } else if (stage === 'auth' && reply.code === 334) {
+      this.mode = 'auth-response';
+      this.setup.output.note(describeChallenge(replyText(reply), this.credentialsSent));
+    } else if (stage === 'quit') {
+      this.end(undefined);
+    }
+  }
+
+  private async startTls(): Promise<void> {
+    const { session, options } = this.setup;
+    const hint = 'the server accepted STARTTLS but its TLS is broken';
+    const tls = await upgrade(session, options, hint);
+    requireTrusted(options, tls);
+    this.tlsTrusted = tls.verification.trusted;
+    this.extensions = undefined;
+    this.setup.output.note('TLS is up: say EHLO again, nothing said before TLS counts (RFC 3207)');
+  }
+
+  private async endMessage(): Promise<void> {
+    const { session, options } = this.setup;
+    this.mode = 'command';
+    const summary = this.draft.describe();
+    await this.during('message', () =>
+      session.exchangeContent('message', Buffer.from('.\r\n'), summary, options.timeouts.replyMs),
+    );
+  }
+
+  private exchange(stage: Stage, command: Command): Promise<Reply | undefined> {
+    const { session, options } = this.setup;
+    this.unsolicited.reset();
+    return this.during(stage, () => session.exchange(stage, command, options.timeouts.replyMs));
+  }
+
+  // A wait cancelled by Ctrl-C, or that ran out at a terminal, leaves the
+  // session open: the user decides what next. Anything else ends it.
+  private async during(stage: Stage, wait: () => Promise<Reply>): Promise<Reply | undefined> {
+    try {
+      return await wait();
+    } catch (error) {
+      const { output, piped, session } = this.setup;
+      const cancelled = this.cancelled && error instanceof InterruptedError;
+      this.cancelled = false;
+      const ranOut = error instanceof TimeoutError && !piped && !session.connection.ended;
+      if (!cancelled && !ranOut) throw error;
+
+      const why = cancelled ? 'stopped waiting (Ctrl-C)' : (error as TimeoutError).message;
+      output.note(`${why}: a late reply to ${describeStage(stage)} will show as unsolicited`);
+      return undefined;
+    }
+  }
+
+  /** Shows what came while nobody waited; ends the session when the server has. */
+  showIdle(): void {
+    if (this.busy || this.over) return;
+    const { session, output } = this.setup;
+    const flood = this.unsolicited.show(session, output);
+    if (flood) {
+      void this.fail(new ProtocolError(flood));
+    } else if (session.connection.ended) {
+      const last = this.unsolicited.last;
+      const said = last ? `, after saying ${formatReply(last)}` : '';
+      const closed = new ConnectionLostError(`the server closed the connection${said}`, {});
+      void this.fail(session.connection.pendingFault() ?? closed);
+    }
+  }
+
+  private end(error: ProbeError | undefined): void {
+    if (this.ending) return;
+    this.ending = { error };
+    this.setup.session.connection.watchIdle(undefined);
+    this.onEnd();
+  }
+
+  private toolContext(): ToolContext {
+    return {
+      output: this.setup.output,
+      mask: this.setup.options.secretMask,
+      quit: () => this.finish('/quit'),
+    };
+  }
+
+  private authContext(): Parameters<typeof helpAuth>[1] {
+    const { session, options, output, askCredentials, allowInsecureAuth } = this.setup;
+    return {
+      session,
+      output,
+      extensions: this.extensions,
+      tlsTrusted: this.tlsTrusted,
+      allowInsecure: allowInsecureAuth,
+      ask: askCredentials,
+      mask: options.secretMask,
+      timeoutMs: options.timeouts.replyMs,
+    };
+  }
+}

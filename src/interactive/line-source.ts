@@ -1,0 +1,53 @@
+/**
+ * Lines read from a pipe or a file (stdin that is not a terminal), one at
+ * a time, when the session asks for the next: nothing is read ahead into
+ * the session, so nothing can be sent before the reply it must follow.
+ * Lines end with LF; a CR before it is dropped (files written on Windows),
+ * and any other CR stays in the line, where it is refused before sending.
+ */
+
+/** Longest line taken from input; a longer one is not a command. */
+const MAX_LINE_BYTES = 64 * 1024;
+
+/** Reads lines from a stream on demand. */
+export class LineSource {
+  private buffer = Buffer.alloc(0);
+  private ended = false;
+  private wake: (() => void) | undefined;
+  private failure: Error | undefined;
+
+  constructor(input: NodeJS.ReadableStream) {
+    input.on('data', (chunk: Buffer | string) => {
+      const bytes = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk;
+      this.buffer = Buffer.concat([this.buffer, bytes]);
+      this.wake?.();
+    });
+    input.on('end', () => this.finish());
+    input.on('error', (error: Error) => this.finish(error));
+  }
+
+  /** The next line without its line ending; undefined at the end of input. */
+  async next(): Promise<string | undefined> {
+    for (;;) {
+      const end = this.buffer.indexOf(0x0a);
+      if (end !== -1) return this.take(end, end + 1);
+      if (this.buffer.length > MAX_LINE_BYTES) throw new Error('an input line is over 64 KiB');
+      if (this.failure) throw this.failure;
+      if (this.ended) return this.buffer.length > 0 ? this.take(this.buffer.length) : undefined;
+      await new Promise<void>((resolve) => (this.wake = resolve));
+      this.wake = undefined;
+    }
+  }
+
+  private take(end: number, next = end): string {
+    const line = this.buffer.subarray(0, end).toString('utf8').replace(/\r$/, '');
+    this.buffer = this.buffer.subarray(next);
+    return line;
+  }
+
+  private finish(error?: Error): void {
+    this.ended = true;
+    this.failure = error;
+    this.wake?.();
+  }
+}

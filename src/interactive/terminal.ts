@@ -1,0 +1,222 @@
+/**
+ * The terminal front end: node:readline for editing, history and
+ * completion. Lines typed while a reply is awaited are queued and sent one
+ * at a time, each after the reply before it, as in piped mode: the prompt
+ * never lets the user talk before the server. Output that arrives while
+ * the user types is printed above the line being typed.
+ */
+import type { Interface } from 'node:readline';
+import type { Credentials, AuthMechanism } from '../protocol/auth/index.js';
+import type { Conversation } from './conversation.js';
+import { completeLine } from './completion.js';
+import { EchoGate, type TerminalOutput } from './echo-gate.js';
+import { HISTORY_LINES, loadHistory, mayRemember, saveHistory } from './history.js';
+import type { InteractiveOutput } from './output.js';
+import { isSecretInput } from './typed-line.js';
+
+/** The terminal: keys in, text out. */
+export interface TerminalIo {
+  readonly input: NodeJS.ReadableStream;
+  readonly output: TerminalOutput;
+  /** The history file; undefined keeps no history between runs. */
+  readonly historyFile: string | undefined;
+  readonly ehloName: string;
+}
+
+type Question = (answer: string | undefined) => void;
+
+/** Runs the prompt until the conversation ends. */
+export class TerminalFrontEnd {
+  private readonly io: TerminalIo;
+  private readonly output: InteractiveOutput;
+  private conversation: Conversation | undefined;
+  private rl: Interface | undefined;
+  private gate: EchoGate | undefined;
+  private history: string[] = [];
+  private readonly queue: (string | undefined)[] = [];
+  private pumping = false;
+  private question: Question | undefined;
+  private hiddenAnswer = false;
+  private closed = false;
+
+  constructor(io: TerminalIo, output: InteractiveOutput) {
+    this.io = io;
+    this.output = output;
+    output.print = (lines) => this.print(lines);
+  }
+
+  /** Asks for the user name (echoed) and the secret (not echoed); undefined when cancelled. */
+  readonly askCredentials = async (mechanism: AuthMechanism): Promise<Credentials | undefined> => {
+    const user = await this.ask('user name: ', false);
+    if (user === undefined || user === '') return undefined;
+    const what = mechanism === 'XOAUTH2' ? 'token' : 'password';
+    const secret = await this.ask(`${what} for ${user} (not echoed): `, true);
+    if (secret === undefined || secret === '') return undefined;
+    return { user, secret };
+  };
+
+  /** Shows the prompt and plays the lines typed until the conversation ends. */
+  async run(conversation: Conversation): Promise<void> {
+    this.conversation = conversation;
+    // Set before anything is awaited: the server may close in the meantime.
+    const ended = new Promise<void>((resolve) => (conversation.onEnd = resolve));
+    if (conversation.over) return;
+    const readline = await import('node:readline');
+    this.gate = new EchoGate(this.io.output, () => this.echoShut());
+    this.history = this.io.historyFile ? loadHistory(this.io.historyFile) : [];
+    const rl = readline.createInterface({
+      input: this.io.input,
+      output: this.gate,
+      terminal: true,
+      history: this.history,
+      historySize: HISTORY_LINES,
+      completer: (line: string) =>
+        completeLine(line, { extensions: conversation.extensions, ehloName: this.io.ehloName }),
+    });
+    this.rl = rl;
+    // readline hands its history to this event so that lines can be kept out of it.
+    rl.on('history', (history: string[]) => {
+      this.history = history;
+      this.filterHistory(history);
+    });
+    rl.on('line', (line) => this.take(line));
+    rl.on('SIGINT', () => this.interrupt());
+    rl.on('close', () => this.onClose());
+
+    this.showPrompt();
+    await ended;
+    this.close();
+    this.saveHistory();
+  }
+
+  private ask(text: string, hidden: boolean): Promise<string | undefined> {
+    const rl = this.rl;
+    if (!rl || this.closed) return Promise.resolve(undefined);
+    rl.setPrompt(text);
+    rl.prompt();
+    this.hiddenAnswer = hidden;
+    return new Promise((resolve) => (this.question = resolve));
+  }
+
+  private take(line: string): void {
+    const answer = this.question;
+    if (answer) {
+      this.question = undefined;
+      this.endHiddenLine();
+      this.hiddenAnswer = false;
+      answer(line);
+      return;
+    }
+    this.endHiddenLine();
+    this.queue.push(line);
+    void this.pump();
+  }
+
+  // Lines are handled one at a time, each after the reply to the one before.
+  private async pump(): Promise<void> {
+    const conversation = this.conversation!;
+    if (this.pumping) return;
+    this.pumping = true;
+    while (this.queue.length > 0 && !conversation.over) {
+      const line = this.queue.shift();
+      if (line === undefined) {
+        await conversation.finish('end of input (Ctrl-D)');
+        break;
+      }
+      this.forgetIfNotCommand(line);
+      await conversation.handle(line);
+    }
+    this.pumping = false;
+    this.showPrompt();
+  }
+
+  private interrupt(): void {
+    const answer = this.question;
+    if (answer) {
+      this.question = undefined;
+      this.endHiddenLine(true);
+      this.hiddenAnswer = false;
+      // What was typed of the answer must not become the next command.
+      this.rl?.write(null, { ctrl: true, name: 'u' });
+      answer(undefined);
+      return;
+    }
+    if (this.conversation!.cancelWait()) {
+      const dropped = this.queue.splice(0).length;
+      if (dropped > 0) this.output.note(`${dropped} typed-ahead lines dropped, none sent`);
+      return;
+    }
+    this.rl?.write(null, { ctrl: true, name: 'u' });
+    this.output.note('Ctrl-C clears the line; Ctrl-D or /quit ends the session');
+  }
+
+  private onClose(): void {
+    this.closed = true;
+    const answer = this.question;
+    this.question = undefined;
+    answer?.(undefined);
+    if (this.conversation!.over) return;
+    // Ctrl-D leaves the cursor after the prompt; what follows starts below it.
+    this.io.output.write('\r\n');
+    this.queue.push(undefined);
+    void this.pump();
+  }
+
+  private showPrompt(): void {
+    const conversation = this.conversation!;
+    if (this.closed || conversation.over || this.pumping || this.question) return;
+    this.rl!.setPrompt(conversation.prompt);
+    this.rl!.prompt();
+  }
+
+  // While the user types a secret, readline's echo is dropped; the prompt
+  // before it was written while the line was still empty.
+  private echoShut(): boolean {
+    const rl = this.rl;
+    if (!rl || rl.line === '') return false;
+    if (this.question) return this.hiddenAnswer;
+    return isSecretInput(rl.line, this.conversation!.mode);
+  }
+
+  // The Enter of a hidden line was not echoed either: end the line by hand.
+  private endHiddenLine(always = false): void {
+    const gate = this.gate!;
+    if (gate.swallowed || (always && this.hiddenAnswer)) this.io.output.write('\r\n');
+    gate.swallowed = false;
+  }
+
+  private print(lines: string[]): void {
+    if (lines.length === 0) return;
+    const shown = !this.closed && this.rl !== undefined;
+    // Clear the prompt and what is typed after it, print, then draw them again.
+    if (shown) this.io.output.write('\r\x1b[K');
+    this.io.output.write(lines.map((line) => `${line}\n`).join(''));
+    if (shown && (!this.pumping || this.rl!.line !== '' || this.question)) this.rl!.prompt(true);
+  }
+
+  private filterHistory(history: string[]): void {
+    const latest = history[0];
+    if (latest === undefined) return;
+    const mode = this.question ? 'auth-response' : this.conversation!.mode;
+    if (!mayRemember(latest, mode)) history.shift();
+  }
+
+  // A line typed ahead of DATA's 354 is handled as message text: out of the history.
+  private forgetIfNotCommand(line: string): void {
+    if (mayRemember(line, this.conversation!.mode)) return;
+    const at = this.history.indexOf(line);
+    if (at !== -1) this.history.splice(at, 1);
+  }
+
+  private close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.rl?.close();
+  }
+
+  private saveHistory(): void {
+    if (!this.io.historyFile) return;
+    const problem = saveHistory(this.io.historyFile, this.history);
+    if (problem) this.output.note(`history not saved: ${problem}`);
+  }
+}
