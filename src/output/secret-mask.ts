@@ -13,10 +13,13 @@ const HIDDEN = '<hidden>';
 /** Strings to hide in all output; empty until a secret is added. */
 export class SecretMask {
   private readonly forms = new Set<string>();
+  /** The forms, longest first; rebuilt after a form is added. */
+  private sorted: string[] | undefined;
 
   /** Adds a secret: the text itself, escaped, in hex, and in base64 at every alignment. */
   addSecret(secret: string): void {
     const bytes = Buffer.from(secret, 'utf8');
+    this.sorted = undefined;
     // The secret itself is hidden however short it is.
     if (secret !== '') this.forms.add(secret);
     // In a line that is not UTF-8 it is shown byte by byte, \xNN escaped.
@@ -39,11 +42,22 @@ export class SecretMask {
     for (const word of line.split(' ')) if (word.length >= 8) this.addForm(word);
   }
 
-  /** Replaces every known form of a secret in the text. */
+  /**
+   * Replaces every known form of a secret in the text. The longest forms
+   * go first: a short one (a piece of the password's base64) replaced
+   * inside a longer one (the whole AUTH line's base64) would break the
+   * longer apart, and what is left of it around the mark would be readable.
+   */
   apply(text: string): string {
+    if (this.forms.size === 0) return text;
     let result = text;
-    for (const form of this.forms) result = result.split(form).join(HIDDEN);
+    for (const form of this.longestFirst()) result = result.split(form).join(HIDDEN);
     return result;
+  }
+
+  private longestFirst(): string[] {
+    this.sorted ??= [...this.forms].sort((left, right) => right.length - left.length);
+    return this.sorted;
   }
 
   /**
@@ -73,6 +87,7 @@ export class SecretMask {
   };
 
   private addForm(form: string): void {
+    this.sorted = undefined;
     // Too short a form would hide innocent text and give away little.
     if (form.length < 4) return;
     this.forms.add(form);

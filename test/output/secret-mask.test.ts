@@ -40,3 +40,16 @@ describe('SecretMask.applyDeep', () => {
 function toHex(text: string): string {
   return Buffer.from(text).toString('hex');
 }
+
+describe('SecretMask with an AUTH PLAIN line echoed', () => {
+  it('when the whole wire line is echoed then no piece of its base64 is left readable', () => {
+    const mask = new SecretMask();
+    mask.addSecret('Hunter2Secret');
+    const blob = Buffer.from('\0al\0Hunter2Secret').toString('base64');
+    mask.addWireLine(`AUTH PLAIN ${blob}`);
+
+    expect(mask.apply(`535 5.7.8 rejected: AUTH PLAIN ${blob}`)).toBe(
+      '535 5.7.8 rejected: AUTH PLAIN <hidden>',
+    );
+  });
+});
