@@ -31,20 +31,7 @@ export function spawnCli(
     stdio: ['ignore', 'pipe', 'pipe'],
   });
 
-  const finished = new Promise<CliRun>((resolve, reject) => {
-    let stdout = '';
-    let stderr = '';
-    child.stdout!.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-
-    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-    child.on('error', reject);
-    child.on('close', (code, signal) => {
-      clearTimeout(timer);
-      resolve({ stdout, stderr, exitCode: code ?? (signal ? 128 : 1) });
-    });
-  });
-  return Object.assign(finished, { child });
+  return collect(child, timeoutMs);
 }
 
 /**
@@ -59,6 +46,12 @@ export function spawnCliWithInput(args: string[], input: string, timeoutMs = 15_
   child.stdin!.on('error', () => undefined);
   child.stdin!.end(input);
 
+  return collect(child, timeoutMs);
+}
+
+// Gathers the child's output until it ends; a child that outlives
+// timeoutMs is killed, so that no test waits for ever.
+function collect(child: ChildProcess, timeoutMs: number): RunningCli {
   const finished = new Promise<CliRun>((resolve, reject) => {
     let stdout = '';
     let stderr = '';
