@@ -3,14 +3,17 @@
  * …`, `550-5.7.26 …` lines), or as bounces quote it — Postfix's `host x
  * said: 550 …` wrapped over indented lines, Exim's indented reply after
  * `SMTP error from remote mail server after RCPT TO:`, Microsoft's `Remote
- * server returned '550 …'`, a DSN's `Diagnostic-Code: smtp; 550 …`, and
- * smtp-probe's own transcript. Where the bounce says which command the reply
- * answered, that becomes its stage.
+ * server returned '550 …'`, a DSN's `Diagnostic-Code: smtp; 550 …`, Postfix's
+ * `refused to talk to me: 554 …` for a refused greeting, and transcripts
+ * (smtp-probe's `<-`, swaks's `<-` and `<**`, sendmail's `<<<`, `S:`). Where
+ * the bounce says which command the reply answered, that becomes its stage.
+ * A reply that quotes another (Postfix's "unverified address: host x said:
+ * 550 …") is the outer one, with the inner in its text.
  *
  * Only `smtp-probe explain` needs this, so it stays out of the explanations
  * chunk that sessions load (index.ts): the CLI imports it directly.
  */
-import { parseEnhancedStatusCode, type EnhancedStatusCode } from '../protocol/reply.js';
+import { findEnhancedStatusCode, type EnhancedStatusCode } from '../protocol/reply.js';
 import type { Stage } from '../session/stage.js';
 
 /** A reply found in the text, rebuilt line by line. */
@@ -25,10 +28,11 @@ export interface FoundReply {
   readonly stage: Stage | undefined;
 }
 
-// A line that is a reply line: as sent, in a transcript (smtp-probe's `<-`,
-// sendmail's `<<<`), or as a DSN field.
+// A line that is a reply line: as sent, in a transcript (smtp-probe's and
+// swaks's `<-` and `<~`, swaks's `<**` and `<~*` for refusals, sendmail's
+// `<<<`, a plain `S:`), or as a DSN field.
 const REPLY_LINE = new RegExp(
-  String.raw`^\s*(?<prefix><[-~]\s+|<<<\s*|diagnostic-code:\s*smtp;\s*)?` +
+  String.raw`^\s*(?<prefix><(?:[-~]|\*\*|~\*)\s+|<<<\s*|S:\s*|diagnostic-code:\s*smtp;\s*)?` +
     String.raw`(?<code>[245]\d\d)(?:(?<separator>[- ])(?<text>.*))?$`,
   'i',
 );
@@ -36,24 +40,34 @@ const REPLY_LINE = new RegExp(
 // What smtp-probe's transcript adds after a reply's last line.
 const LATENCY_SUFFIX = /\s{2,}(?:\d+(?:\.\d+)? m?s|unsolicited)(?: · .*)?$/;
 
-// Words after which bounces quote the server's reply within a line, and
-// Postfix's own log line for a refusal ("NOQUEUE: reject: RCPT from …: 554 …").
+// Words after which bounces quote the server's reply within a line,
+// Postfix's words for a refused greeting, and its own log line for a
+// refusal ("NOQUEUE: reject: RCPT from …: 554 …"). Postfix may wrap the
+// line straight after the code (`said: 550`, then `    5.1.1 …`).
 const QUOTED_REPLY = new RegExp(
   String.raw`(?:\b(?:said|returned|replied|responded|reason|response)\s*:?` +
+    String.raw`|\b(?<greeting>refused to talk to me):` +
     String.raw`|\breject: (?<verb>[A-Z-]+) from [^\s[]*\[[^\]]*\]:)` +
-    String.raw`\s*(?<quote>['"]?)\s*(?<code>[245]\d\d)(?<separator>[- ])(?<text>.*)$`,
+    String.raw`\s*(?<quote>['"]?)\s*(?<code>[245]\d\d)(?:(?<separator>[- ])(?<text>.*))?$`,
   'i',
 );
+
+// Lines that start the next part of a bounce, never a reply's continuation:
+// an address alone (Exim's next failed address), Exim's host line and its
+// "SMTP error from remote mail server" line.
+const NEW_BLOCK =
+  /^\s*(?:<?[^\s<>@]+@[^\s<>@]+>?:?\s*$|host \S+ \[[^\]]*\]\s*$|SMTP error from remote)/i;
 
 /** Every reply in the text, in order, each once. */
 export function findReplies(input: string): FoundReply[] {
   const lines = input.split(/\r\n|\r|\n/);
   const found: FoundReply[] = [];
   for (let index = 0; index < lines.length; index += 1) {
-    const quoted = QUOTED_REPLY.exec(lines[index]!);
-    const taken = quoted
-      ? takeQuoted(lines, index, quoted)
-      : takeReplyLines(lines, index, REPLY_LINE.exec(lines[index]!));
+    // A line that is itself a reply is read as one, even when its text
+    // quotes another reply: the outer code is the one the client got.
+    const own = REPLY_LINE.exec(lines[index]!);
+    const quoted = own ? null : QUOTED_REPLY.exec(lines[index]!);
+    const taken = quoted ? takeQuoted(lines, index, quoted) : takeReplyLines(lines, index, own);
     if (!taken) continue;
     found.push(taken.reply);
     index = taken.next - 1;
@@ -70,10 +84,11 @@ interface Taken {
 // Postfix wraps a quoted reply over indented lines and flattens a multi-line
 // one, so `550-5.7.1 a 550-5.7.1 b 550 5.7.1 c` is split back into lines.
 function takeQuoted(lines: readonly string[], index: number, match: RegExpExecArray): Taken {
-  const { quote = '', code = '', separator = '', text: first = '', verb } = match.groups ?? {};
+  const groups = match.groups ?? {};
+  const { quote = '', code = '', separator = ' ', text: first = '', verb } = groups;
   let next = index + 1;
   const parts = [first];
-  while (next < lines.length && /^\s+\S/.test(lines[next]!)) parts.push(lines[next++]!.trim());
+  while (next < lines.length && continues(lines[next]!, 1)) parts.push(lines[next++]!.trim());
 
   let text = parts.join(' ');
   const closing = quote === '' ? -1 : text.lastIndexOf(quote);
@@ -81,7 +96,11 @@ function takeQuoted(lines: readonly string[], index: number, match: RegExpExecAr
   const hint = /\(in reply to (.+?) command\)/i.exec(text)?.[1] ?? verb;
   text = text.replace(/\s*\(in reply to .+?\)\s*$/i, '').replace(/;\s*from=<.*$/, '');
 
-  const stage = hint ? stageOf(hint) : stageBefore(lines, index, match.index);
+  const stage = groups['greeting']
+    ? 'greeting'
+    : hint
+      ? stageOf(hint)
+      : stageBefore(lines, index, match.index);
   return { reply: rebuild(Number(code), `${separator}${text}`, stage), next };
 }
 
@@ -103,12 +122,31 @@ function takeReplyLines(
     separator = line.groups?.['separator'];
     next += 1;
   }
-  // A DSN folds a long field over indented lines.
-  while (next < lines.length && /^\s+\S/.test(lines[next]!) && !REPLY_LINE.test(lines[next]!)) {
+  // A DSN folds a long field over indented lines; in an Exim bounce, a line
+  // indented less than the reply belongs to the next address. A transcript
+  // line stands alone: what follows it is the client's.
+  const folds = !/^[<S]/i.test(first.groups?.['prefix'] ?? '');
+  const indent = Math.max(1, indentOf(lines[index]!));
+  while (
+    folds &&
+    next < lines.length &&
+    continues(lines[next]!, indent) &&
+    !REPLY_LINE.test(lines[next]!)
+  ) {
     texts[texts.length - 1] += ` ${lines[next++]!.trim()}`;
   }
   const pieces = texts.flatMap((text) => splitFlattened(Number(code), `-${text}`));
   return { reply: fromLines(Number(code), pieces, stageBefore(lines, index, 0)), next };
+}
+
+function indentOf(line: string): number {
+  return /^\s*/.exec(line)![0].length;
+}
+
+// A line goes on the reply before it when it is indented at least so much
+// and does not start the next part of the bounce.
+function continues(line: string, indent: number): boolean {
+  return /\S/.test(line) && indentOf(line) >= indent && !NEW_BLOCK.test(line);
 }
 
 function textOf(line: RegExpExecArray): string {
@@ -133,7 +171,7 @@ function fromLines(code: number, pieces: readonly string[], stage: Stage | undef
     const separator = at < texts.length - 1 ? '-' : ' ';
     return text === '' && separator === ' ' ? String(code) : `${code}${separator}${text}`;
   });
-  const enhancedStatus = parseEnhancedStatusCode(texts[0] ?? '');
+  const enhancedStatus = findEnhancedStatusCode(texts);
   return { code, enhancedStatus, lines, texts, stage };
 }
 
@@ -146,6 +184,8 @@ const STAGE_WORDS: readonly (readonly [RegExp, Stage])[] = [
   [/^starttls/i, 'starttls'],
   [/^auth/i, 'auth'],
   [/^initial (?:connection|protocol greeting|greeting)/i, 'greeting'],
+  // Postfix logs a refusal of the connection itself as "reject: CONNECT from".
+  [/^connect\b/i, 'greeting'],
 ];
 
 function stageOf(words: string): Stage | undefined {

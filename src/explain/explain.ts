@@ -5,6 +5,7 @@
  */
 import type { EnhancedStatusCode } from '../protocol/reply.js';
 import { KNOWN_CAUSES } from './causes/index.js';
+import { codeNotes } from './code-notes.js';
 import { CLASSES, REGISTERED_CODES, SUBJECTS } from './enhanced-status-codes.js';
 import type { EnhancedCodeMeaning, ExplainContext, Explanation } from './explanation.js';
 import { findCause, type ReplyWords } from './known-cause.js';
@@ -15,7 +16,7 @@ export function explainReply(words: ReplyWords, context: ExplainContext = {}): E
   const replyCode = describeReplyCode(words.code, context.stage);
   const status = words.enhancedStatus;
   const enhancedStatus = status ? describeEnhancedStatus(status) : undefined;
-  const notes = status ? classNotes(words.code, status) : [];
+  const notes = status ? codeNotes(words.code, status) : [];
 
   const codePart = `${words.code}: ${replyCode.meaning}`;
   const parts = enhancedStatus ? [codePart, summariseEnhanced(enhancedStatus)] : [codePart];
@@ -46,18 +47,13 @@ export function summariseEnhanced(meaning: EnhancedCodeMeaning): string {
   const detail = meaning.detail
     ? lowerFirst(meaning.detail)
     : `detail ${meaning.code.split('.')[2]} not in the IANA registry`;
-  const parts = [meaning.class.toLowerCase(), meaning.subject.toLowerCase(), detail];
+  const parts = [lowerWords(meaning.class), lowerWords(meaning.subject), detail];
   return `${meaning.code}: ${parts.join(' / ')}`;
 }
 
-// The enhanced class normally repeats the reply code's first digit; when
-// they differ, the reply code is what clients act on (RFC 5321 §4.2.1).
-function classNotes(code: number, status: EnhancedStatusCode): string[] {
-  const digit = Math.floor(code / 100);
-  if (digit === status.class) return [];
-  return [
-    `the enhanced code's class ${status.class} disagrees with ${code}: the reply code decides`,
-  ];
+// "Security or Policy Status" mid-sentence, but "IANA" stays as written.
+function lowerWords(text: string): string {
+  return text.replace(/\b[A-Z][a-z]+\b/g, (word) => word.toLowerCase());
 }
 
 // "Multiple authentication checks failed" reads better mid-sentence in

@@ -51,11 +51,12 @@ export class Conversation {
   private credentialsSent = false;
   private draft = new MessageDraft();
   private ending: { error: ProbeError | undefined } | undefined;
+  private showing: Promise<void> = Promise.resolve();
 
   constructor(setup: ConversationSetup, tlsTrusted: boolean) {
     this.setup = setup;
     this.tlsTrusted = tlsTrusted;
-    setup.session.connection.watchIdle(() => this.showIdle());
+    setup.session.connection.watchIdle(() => void this.showIdle());
   }
 
   /** True once the session has ended. */
@@ -91,7 +92,7 @@ export class Conversation {
       return true;
     } finally {
       this.busy = false;
-      this.showIdle();
+      await this.showIdle();
     }
   }
 
@@ -249,11 +250,21 @@ export class Conversation {
     }
   }
 
-  /** Shows what came while nobody waited; ends the session when the server has. */
-  showIdle(): void {
+  /**
+   * Shows what came while nobody waited, explained; ends the session when
+   * the server has. One at a time: explaining waits for the explanation
+   * code, and a close noticed meanwhile must still name the reply before it.
+   */
+  showIdle(): Promise<void> {
+    this.showing = this.showing.then(() => this.showIdleNow());
+    return this.showing;
+  }
+
+  private async showIdleNow(): Promise<void> {
     if (this.busy || this.over) return;
     const { session, output } = this.setup;
-    const flood = this.unsolicited.show(session, output);
+    const flood = await this.unsolicited.show(session, output);
+    if (this.over) return;
     if (flood) {
       void this.fail(new ProtocolError(flood));
     } else if (session.connection.ended) {

@@ -1,7 +1,8 @@
 /**
  * Replies that come while the prompt waits for the user: shown as they
- * arrive, marked unsolicited, with one warning for the session. A flood
- * of them since the last command is a protocol fault, as in connection.ts.
+ * arrive, marked unsolicited and explained like every other reply, with
+ * one warning for the session. A flood of them since the last command is
+ * a protocol fault, as in connection.ts.
  */
 import type { Reply } from '../protocol/reply.js';
 import type { Session } from '../session/session.js';
@@ -23,9 +24,12 @@ export class UnsolicitedReplies {
   }
 
   /** Shows what has come unasked; returns the flood's description when there is one. */
-  show(session: Session, output: InteractiveOutput): string | undefined {
-    const replies = session.connection.takeUnsolicited();
-    if (replies.length === 0) return undefined;
+  async show(session: Session, output: InteractiveOutput): Promise<string | undefined> {
+    const taken = session.connection.takeUnsolicited();
+    if (taken.length === 0) return undefined;
+    // Explained as the session explains its own replies (a 421 before the
+    // close says why); taken first, so two calls never show a reply twice.
+    const replies = await session.explainAll(taken, 'command');
     if (!this.warned) output.warn('the server sent a reply nobody asked for');
     this.warned = true;
 

@@ -6,7 +6,7 @@
 import { isUtf8 } from 'node:buffer';
 import { ProtocolError } from '../errors.js';
 import type { ProtocolWarning, Reply, ReplyLine } from './reply.js';
-import { parseEnhancedStatusCode } from './reply.js';
+import { findEnhancedStatusCode } from './reply.js';
 
 /** Bounds on what one reply may hold, so a hostile server cannot exhaust memory. */
 export interface ReplyLimits {
@@ -244,8 +244,9 @@ export class ReplyReader {
       this.warn('code-mismatch', `reply lines carry different codes (${codes.join(', ')})`);
     }
 
-    const enhancedStatus =
-      parseEnhancedStatusCode(final.text) ?? parseEnhancedStatusCode(lines[0]!.text);
+    const enhancedStatus = findEnhancedStatusCode(
+      lines.filter((line) => line.code === final.code).map((line) => line.text),
+    );
     const reply: Reply = {
       code: final.code,
       ...(enhancedStatus ? { enhancedStatus } : {}),

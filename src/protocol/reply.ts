@@ -85,6 +85,21 @@ export function parseEnhancedStatusCode(text: string): EnhancedStatusCode | unde
   return { class: Number(match[1]), subject: Number(match[2]), detail: Number(match[3]) };
 }
 
+/**
+ * The enhanced status code of a multi-line reply: the final line's, else
+ * that of the last line before it that carries one. RFC 2034 §4 puts it on
+ * every line, but some servers put it only on the final one
+ * (`550-mx.example.org`, …, `550 5.7.606 Access denied`), some only on the
+ * first.
+ */
+export function findEnhancedStatusCode(texts: readonly string[]): EnhancedStatusCode | undefined {
+  for (let index = texts.length - 1; index >= 0; index -= 1) {
+    const status = parseEnhancedStatusCode(texts[index]!);
+    if (status) return status;
+  }
+  return undefined;
+}
+
 /** Writes an enhanced status code the way servers send it: `5.7.1`. */
 export function formatEnhancedStatusCode(status: EnhancedStatusCode): string {
   return `${status.class}.${status.subject}.${status.detail}`;

@@ -164,9 +164,9 @@ export function statusLine(
   const safe = clean(text);
   // Nagios keeps 8 KiB of a plugin's output and the performance data comes
   // last: a 200-line refusal must not push it out. The server's words are
-  // cut before the likely cause is.
+  // cut before the likely cause is, and the ellipsis counts in the cap.
   const room = MAX_TEXT - end.length;
-  const short = safe.length > room ? `${safe.slice(0, room)}…` : safe;
+  const short = safe.length > room ? `${safe.slice(0, room - 1)}…` : safe;
   return `SMTP ${state} - ${short}${end}${perfdata ? ` | ${perfdata}` : ''}\n`;
 }
 

@@ -56,6 +56,11 @@ export class Session {
     this.observe(event);
   };
 
+  /** Explains replies read outside an exchange (unasked ones), as the session's own are. */
+  explainAll(replies: readonly Reply[], stage: Stage): Promise<Reply[]> {
+    return this.explainer.explainAll(replies, stage);
+  }
+
   /** Records how long a stage took. */
   record(stage: Stage, ms: number, label: string = stage): void {
     this.timings.push({ stage, label, ms, secure: this.connection.secure });

@@ -225,6 +225,9 @@ describe('waits and endings', () => {
 
       expect(await run.exited).toBe(8);
       expect(run.screen()).toMatch(/<- 421 4\.4\.2 mx\.probe\.test idle too long +unsolicited/);
+      // Explained like a reply to a command: the codes, then the cause.
+      expect(run.screen()).toContain('== 421: service not available: the server is closing');
+      expect(run.screen()).toContain('== cause: the server stopped waiting for the client');
       expect(run.screen()).toContain('** the server closed the connection, after saying 421');
     },
   );

@@ -6,14 +6,14 @@ import { describe, expect, it } from 'vitest';
 import { KNOWN_CAUSES } from '../../src/explain/causes/index.js';
 import { explainReply } from '../../src/explain/explain.js';
 import type { ExplainContext } from '../../src/explain/explanation.js';
-import { parseEnhancedStatusCode } from '../../src/protocol/reply.js';
+import { findEnhancedStatusCode } from '../../src/protocol/reply.js';
 import { NEGATIVE, POSITIVE, type Sample } from './samples.js';
 
 /** Explains a reply given as wire lines, as the session would. */
 function explain(lines: readonly string[], context: ExplainContext = {}) {
   const code = Number(lines[0]!.slice(0, 3));
   const texts = lines.map((line) => line.slice(4));
-  const enhancedStatus = parseEnhancedStatusCode(texts[0] ?? '');
+  const enhancedStatus = findEnhancedStatusCode(texts);
   return explainReply({ code, enhancedStatus, texts }, context);
 }
 

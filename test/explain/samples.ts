@@ -283,6 +283,7 @@ export const POSITIVE: Readonly<Record<string, readonly Sample[]>> = {
   ],
   'spf-error': [{ lines: ['550 5.7.24 SPF permerror: too many DNS lookups for example.test'] }],
   'spf-fail': [
+    { lines: ['550 5.7.1 Sender IP not authorized by SPF'] },
     {
       lines: [
         '550 5.7.23 Message rejected due to: SPF fail - not authorized. Please see ' +
@@ -296,8 +297,20 @@ export const POSITIVE: Readonly<Record<string, readonly Sample[]>> = {
       ],
     },
   ],
-  'dkim-fail': [{ lines: ['550 5.7.20 No passing DKIM signature found'] }],
-  'sender-unauthenticated': [{ lines: GMAIL_UNAUTHENTICATED }],
+  'dkim-fail': [
+    { lines: ['550 5.7.20 No passing DKIM signature found'] },
+    { lines: ['550 5.7.1 You must authenticate with a DKIM signature from your From domain'] },
+  ],
+  'sender-unauthenticated': [
+    { lines: GMAIL_UNAUTHENTICATED },
+    {
+      lines: [
+        '550 5.7.9 This message was blocked because the sender is unauthenticated. The ' +
+          'receiver requires every sender to authenticate with either SPF or DKIM.',
+      ],
+    },
+    { lines: ['550 5.7.1 Senders must authenticate with SPF or DKIM'] },
+  ],
   'no-reverse-dns': [
     {
       lines: [
@@ -342,10 +355,13 @@ export const POSITIVE: Readonly<Record<string, readonly Sample[]>> = {
       ],
     },
     { lines: ['550 5.1.10 RESOLVER.ADR.RecipientNotFound; Recipient not found by SMTP lookup'] },
+    { lines: ['550 5.1.1 RESOLVER.ADR.RecipNotFound; not found'] },
   ],
   'mailbox-full': [
     { lines: ['452 4.2.2 The email account that you tried to reach is over quota.'] },
     { lines: ['552 5.2.2 <b@example.test>: Recipient address rejected: Mailbox full'] },
+    // X.2.2 says whose quota it is.
+    { lines: ['452 4.2.2 Over quota, please try again later'] },
   ],
   'server-storage-full': [{ lines: ['452 4.3.1 Insufficient system storage'] }],
   'message-too-large': [
@@ -381,12 +397,26 @@ export const POSITIVE: Readonly<Record<string, readonly Sample[]>> = {
   'rate-limit': [
     { lines: ['421 4.7.0 mx.example.test Error: too many connections from 192.0.2.10'] },
     { lines: ['450 4.7.1 <b@example.test>: Recipient address rejected: rate limit exceeded'] },
+    { lines: ['421 Too many concurrent SMTP connections from this IP address; try later'] },
     {
       lines: [
         '421 4.3.2 The maximum number of concurrent connections has exceeded a limit, ' +
           'closing transmission channel',
       ],
     },
+  ],
+  'sender-rejected': [
+    {
+      lines: ['553 5.1.0 <a@example.test>: Sender address rejected: User unknown in local table'],
+    },
+    {
+      lines: ['550 5.1.1 <a@example.test>: Sender address rejected: User unknown in local table'],
+      context: { stage: 'mail' },
+    },
+  ],
+  'sender-unknown': [
+    { lines: ['550 5.1.1 User unknown'], context: { stage: 'mail' } },
+    { lines: ['550 No such user here'], context: { stage: 'mail' } },
   ],
   'too-many-recipients': [{ lines: ['452 4.5.3 Too many recipients'] }],
   'idle-timeout': [{ lines: ['451 4.4.2 Timeout waiting for data from client.'] }],

@@ -130,6 +130,12 @@ describe('ReplyReader', () => {
     );
   });
 
+  it('when only a middle line carries the enhanced code then it is the reply’s', () => {
+    const [reply] = readAll('550-mx.example.test\r\n550-5.7.1 refused\r\n550 see the policy\r\n');
+
+    expect(reply!.enhancedStatus).toEqual({ class: 5, subject: 7, detail: 1 });
+  });
+
   it('when the text only looks like an enhanced code then none is recognised', () => {
     expect(readAll('250 2.0.0.1 ok\r\n')[0]!.enhancedStatus).toBeUndefined();
     expect(readAll('250 3.1.1 ok\r\n')[0]!.enhancedStatus).toBeUndefined();

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ConnectError, ReplyError, toProbeError } from '../../src/errors.js';
-import { renderNagios, renderNagiosUnknown } from '../../src/report/nagios.js';
+import { renderNagios, renderNagiosUnknown, statusLine } from '../../src/report/nagios.js';
 import { formatPerfdata } from '../../src/report/perfdata.js';
 import { parseThreshold } from '../../src/report/thresholds.js';
 import { parseStatusLine, perfItem } from '../helpers/perfdata.js';
@@ -147,6 +147,16 @@ describe('the Nagios status line', () => {
       line: 'SMTP UNKNOWN - usage: x/y\n',
       exitCode: 3,
     });
+  });
+});
+
+describe('statusLine', () => {
+  it('when the text is cut then it, the ellipsis and the cause stay within 600 characters', () => {
+    const line = statusLine('CRITICAL', `550 5.7.1 ${'x'.repeat(2000)}`, '', 'likely cause: x');
+    const text = line.slice('SMTP CRITICAL - '.length, -1);
+
+    expect(text).toHaveLength(600);
+    expect(text).toMatch(/x…; likely cause: x$/);
   });
 });
 

@@ -6,6 +6,7 @@
  * every sender with words that look like a listing.
  */
 import { anyOf, type KnownCause } from '../known-cause.js';
+import { POLICY } from './subjects.js';
 
 const SPAMHAUS_CHECK = 'https://check.spamhaus.org/';
 const SPAMHAUS_RETURN_CODES =
@@ -20,10 +21,28 @@ const RECEIVER_MISREADS_SPAMHAUS =
 
 const ANY_REFUSAL = ['4xx', '5xx'] as const;
 
+// A list's name alone is a mention ("this server uses Barracuda for
+// filtering"). A listing gives the list's DNS zone (zen.spamhaus.org, not
+// the www. site), or says listed or blocked in the same clause.
+const SAME_CLAUSE = String.raw`(?:[^;.]|\.(?!\s|$))`;
+
+function listingIn(name: string): RegExp {
+  return anyOf(
+    new RegExp(String.raw`\b(?!www\.)[\w-]+\.(?:${name})\.(?:org|net|com)\b`),
+    new RegExp(
+      String.raw`\b(?:listed|blocked|rejected|refused)\b${SAME_CLAUSE}{0,40}?\b(?:${name})\b`,
+    ),
+    new RegExp(
+      String.raw`\b(?:${name})\b${SAME_CLAUSE}{0,30}?\b(?:listed|black ?list|block ?list|rbl)`,
+    ),
+  );
+}
+
 export const BLOCKLIST_CAUSES: readonly KnownCause[] = [
   {
     id: 'spamhaus-open-resolver',
     codes: ANY_REFUSAL,
+    subjects: POLICY,
     pattern: anyOf(
       /returnc\/pub\b/,
       /open resolver.*\b(?:spamhaus|abuseat)\b/,
@@ -40,6 +59,7 @@ export const BLOCKLIST_CAUSES: readonly KnownCause[] = [
   {
     id: 'spamhaus-query-limit',
     codes: ANY_REFUSAL,
+    subjects: POLICY,
     pattern: /returnc\/vol\b|excessive number of queries.*\bspamhaus\b/i,
     title: 'receiver over its Spamhaus query limit (not a listing)',
     cause:
@@ -52,6 +72,7 @@ export const BLOCKLIST_CAUSES: readonly KnownCause[] = [
   {
     id: 'spamhaus-dbl',
     codes: ANY_REFUSAL,
+    subjects: POLICY,
     pattern: anyOf(
       /\bdbl\.spamhaus\.org\b/,
       /spamhaus\.org\/(?:query\/)?dbl\b/,
@@ -69,6 +90,7 @@ export const BLOCKLIST_CAUSES: readonly KnownCause[] = [
   {
     id: 'spamhaus-pbl',
     codes: ANY_REFUSAL,
+    subjects: POLICY,
     pattern: /\bpbl\.spamhaus\.org\b|spamhaus\.org\/pbl\b|\/pbl\/query\/|\bPBL\d{3,}/i,
     title: 'the sending IP is in the Spamhaus PBL',
     cause:
@@ -83,7 +105,8 @@ export const BLOCKLIST_CAUSES: readonly KnownCause[] = [
   {
     id: 'spamhaus-listed',
     codes: ANY_REFUSAL,
-    pattern: /\bspamhaus\b/i,
+    subjects: POLICY,
+    pattern: listingIn('spamhaus'),
     title: 'the sending IP is on a Spamhaus list',
     cause:
       'a Spamhaus block list names the sending IP address (ZEN combines SBL, known spam ' +
@@ -95,7 +118,8 @@ export const BLOCKLIST_CAUSES: readonly KnownCause[] = [
   {
     id: 'spamcop-listed',
     codes: ANY_REFUSAL,
-    pattern: /\bspamcop\b/i,
+    subjects: POLICY,
+    pattern: listingIn('spamcop'),
     title: 'the sending IP is on the SpamCop list',
     cause:
       'the sending IP address is on the SpamCop Blocking List, which is built from spam reports',
@@ -107,7 +131,8 @@ export const BLOCKLIST_CAUSES: readonly KnownCause[] = [
   {
     id: 'barracuda-listed',
     codes: ANY_REFUSAL,
-    pattern: /\bbarracuda(?:central)?\b/i,
+    subjects: POLICY,
+    pattern: listingIn('barracuda(?:central)?'),
     title: 'the sending IP is on the Barracuda list',
     cause: 'the sending IP address is on the Barracuda Reputation Block List (BRBL)',
     action:
@@ -118,6 +143,7 @@ export const BLOCKLIST_CAUSES: readonly KnownCause[] = [
   {
     id: 'uceprotect-network',
     codes: ANY_REFUSAL,
+    subjects: POLICY,
     pattern: /dnsbl-[23]\.uceprotect\.net|uceprotect[- ]?(?:level|l)[- ]?[23]\b/i,
     title: "the sender's network is on UCEPROTECT level 2 or 3",
     cause:
@@ -132,7 +158,8 @@ export const BLOCKLIST_CAUSES: readonly KnownCause[] = [
   {
     id: 'uceprotect-listed',
     codes: ANY_REFUSAL,
-    pattern: /\buceprotect\b/i,
+    subjects: POLICY,
+    pattern: listingIn('uceprotect'),
     title: 'the sending IP is on UCEPROTECT',
     cause: 'the sending IP address is on a UCEPROTECT list (level 1 names single addresses)',
     action:
@@ -143,7 +170,8 @@ export const BLOCKLIST_CAUSES: readonly KnownCause[] = [
   {
     id: 'sorbs-listed',
     codes: ANY_REFUSAL,
-    pattern: /\bsorbs\b/i,
+    subjects: POLICY,
+    pattern: listingIn('sorbs'),
     title: 'the refusal names SORBS, shut down in 2024',
     cause:
       'the refusal names SORBS, a block list its owner shut down on 5 June 2024: a refusal ' +
@@ -157,8 +185,9 @@ export const BLOCKLIST_CAUSES: readonly KnownCause[] = [
   {
     id: 'dnsbl-named',
     codes: ANY_REFUSAL,
+    subjects: POLICY,
     pattern: anyOf(
-      /(?:blocked using|(?<!not )listed (?:in|on|at|by)) (?:the )?(?<list>[\w-]+(?:\.[\w-]+)+)/,
+      /(?:blocked using|listed (?:in|on|at|by)) (?:the )?(?<list>[\w-]+(?:\.[\w-]+)+)/,
     ),
     title: 'the sending IP is on a block list',
     cause:
@@ -172,6 +201,7 @@ export const BLOCKLIST_CAUSES: readonly KnownCause[] = [
   {
     id: 'blocklist',
     codes: ANY_REFUSAL,
+    subjects: POLICY,
     pattern: /\b(?:dnsbl|rbl)\b|black ?list(?:ed)?\b|block ?list(?:ed)?\b/i,
     title: 'refused by a block list',
     cause:

@@ -4,6 +4,7 @@
  * and a bare LF in the message.
  */
 import { anyOf, type KnownCause } from '../known-cause.js';
+import { CONTENT, LINE_ENDINGS, MAILBOX, RECIPIENT_ADDRESS, SIZE, SYSTEM } from './subjects.js';
 
 const ANY_REFUSAL = ['4xx', '5xx'] as const;
 
@@ -11,6 +12,8 @@ export const MESSAGE_CAUSES: readonly KnownCause[] = [
   {
     id: 'recipient-domain-unknown',
     codes: ANY_REFUSAL,
+    subjects: RECIPIENT_ADDRESS,
+    blamesRecipient: true,
     pattern: anyOf(
       /recipient address rejected:? domain not found/,
       /able to find the recipient domain/,
@@ -28,12 +31,14 @@ export const MESSAGE_CAUSES: readonly KnownCause[] = [
   {
     id: 'unknown-recipient',
     codes: ['5xx'],
+    subjects: RECIPIENT_ADDRESS,
+    blamesRecipient: true,
     pattern: anyOf(
       /\b(?:user|mailbox|recipient)\b[^;]{0,40}?\b(?:unknown|not found|no longer exists)/,
       /\b(?:user|mailbox|recipient)\b[^;]{0,40}?\b(?:does not|doesn't) exist/,
       /no such (?:user|mailbox|recipient|account)/,
       /\bunknown (?:user|recipient|mailbox)/,
-      /recipientnotfound/,
+      /\brecip(?:ient)?notfound\b/,
       /account that you tried to reach does not exist/,
       /address does not exist/,
     ),
@@ -47,14 +52,19 @@ export const MESSAGE_CAUSES: readonly KnownCause[] = [
   {
     id: 'mailbox-full',
     codes: ANY_REFUSAL,
+    subjects: MAILBOX,
+    blamesRecipient: true,
+    // "Quota" alone may be the sender's (Gmail's "daily user sending quota
+    // exceeded" is 5.4.5): the text must say whose, or the code be X.2.2.
     pattern: anyOf(
       /mailbox (?:is )?full/,
       /inbox is full/,
-      /mailbox.{0,40}?(?:quota|storage|size limit)/,
-      /over (?:its |the |their )?quota/,
-      /quota (?:exceeded|exceeds).{0,40}?mailbox/,
-      /(?:user|account|recipient).{0,40}?(?:over quota|quota exceeded|out of storage)/,
+      /mailbox\b[^;]{0,40}?\b(?:quota|storage|size limit)/,
+      /quota (?:exceeded|exceeds)[^;]{0,40}?\bmailbox/,
+      /\b(?:user|account|recipient)\b(?:(?!\bsend)[^;]){0,40}?\b(?:over quota|quota exceeded)/,
+      /\b(?:user|account|recipient)\b(?:(?!\bsend)[^;]){0,40}?\bout of storage/,
     ),
+    orWithCode: { enhanced: ['X.2.2'], pattern: /\bquota\b|\bfull\b|\bstorage\b/i },
     title: 'mailbox full',
     cause: "the recipient's mailbox is over its storage quota",
     action:
@@ -65,6 +75,7 @@ export const MESSAGE_CAUSES: readonly KnownCause[] = [
   {
     id: 'server-storage-full',
     codes: ['4xx'],
+    subjects: SYSTEM,
     pattern: /insufficient system storage|mail system full|disk (?:is )?full|no space left/i,
     title: 'the server is short of storage',
     cause:
@@ -76,6 +87,7 @@ export const MESSAGE_CAUSES: readonly KnownCause[] = [
   {
     id: 'message-too-large',
     codes: ANY_REFUSAL,
+    subjects: SIZE,
     pattern: anyOf(
       /(?:message|mail)(?: file)?(?: size)?\b.{0,40}?\b(?:too (?:big|large)|larger than)/,
       /\bsize\b.{0,30}?\b(?:exceed|limit|too (?:big|large))/,
@@ -92,6 +104,7 @@ export const MESSAGE_CAUSES: readonly KnownCause[] = [
   {
     id: 'attachment-refused',
     codes: ['5xx'],
+    subjects: CONTENT,
     pattern: anyOf(
       /(?:illegal|blocked|banned|prohibited|forbidden|dangerous|unsafe)\b.{0,30}?\battachment/,
       /attachment\b.{0,40}?\b(?:not allowed|not permitted|blocked|prohibited|banned)/,
@@ -109,6 +122,7 @@ export const MESSAGE_CAUSES: readonly KnownCause[] = [
   {
     id: 'bare-lf',
     codes: ANY_REFUSAL,
+    subjects: LINE_ENDINGS,
     pattern: anyOf(
       /bare\s*(?:<LF>|LF\b|line ?feeds?|newlines?)/,
       /(?:LF|line ?feed|newline) (?:without|not preceded by) (?:a )?(?:CR|carriage return)/,

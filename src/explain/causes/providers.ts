@@ -4,6 +4,7 @@
  * specific; each entry cites the provider's page that documents it.
  */
 import type { KnownCause } from '../known-cause.js';
+import { MAILBOX, POLICY } from './subjects.js';
 
 const MICROSOFT_EXTERNAL_SENDERS =
   'https://learn.microsoft.com/en-us/defender-office-365/' +
@@ -24,6 +25,7 @@ export const PROVIDER_CAUSES: readonly KnownCause[] = [
   {
     id: 'microsoft-banned-ip',
     codes: ['5xx'],
+    subjects: POLICY,
     enhanced: ['5.7.606-649'],
     pattern: /banned sending IP \[(?<ip>[0-9a-f.:]+)\]/i,
     title: "sending IP on Microsoft 365's block list",
@@ -38,6 +40,7 @@ export const PROVIDER_CAUSES: readonly KnownCause[] = [
   {
     id: 'microsoft-tenant-blocked',
     codes: ['5xx'],
+    subjects: POLICY,
     enhanced: ['5.7.705', '5.7.708'],
     pattern: /tenant has exceeded threshold|traffic not accepted from this IP/i,
     title: 'Microsoft 365 blocks the sending tenant or IP',
@@ -52,6 +55,7 @@ export const PROVIDER_CAUSES: readonly KnownCause[] = [
   {
     id: 'microsoft-throttled',
     codes: ['4xx'],
+    subjects: POLICY,
     enhanced: ['4.7.500-699'],
     pattern: /server busy|access denied,? please try again later|try again later/i,
     title: 'Microsoft 365 throttles a new sender',
@@ -66,6 +70,7 @@ export const PROVIDER_CAUSES: readonly KnownCause[] = [
   {
     id: 'microsoft-smtp-auth-disabled',
     codes: [535],
+    subjects: POLICY,
     enhanced: ['5.7.139'],
     pattern: /SmtpClientAuthentication is disabled|basic authentication is disabled/i,
     title: 'SMTP AUTH disabled in Microsoft 365',
@@ -80,6 +85,7 @@ export const PROVIDER_CAUSES: readonly KnownCause[] = [
   {
     id: 'gmail-ipv6-ptr',
     codes: ['4xx', '5xx'],
+    subjects: POLICY,
     pattern: /IPv6 sending guidelines|IPv6AuthError|ipv6_authentication_error/i,
     title: 'IPv6 sender without PTR or authentication (Gmail)',
     cause:
@@ -93,6 +99,7 @@ export const PROVIDER_CAUSES: readonly KnownCause[] = [
   {
     id: 'gmail-unsolicited-rate',
     codes: ['4xx', '5xx'],
+    subjects: POLICY,
     pattern: /unusual rate of unsolicited mail/i,
     title: 'Gmail limits an unusual rate of unsolicited mail',
     cause:
@@ -106,6 +113,7 @@ export const PROVIDER_CAUSES: readonly KnownCause[] = [
   {
     id: 'gmail-low-reputation',
     codes: ['5xx'],
+    subjects: POLICY,
     pattern: /likely (?:unsolicited mail|suspicious)|very low reputation of the sending/i,
     title: 'Gmail judged the message as likely spam',
     cause:
@@ -119,6 +127,7 @@ export const PROVIDER_CAUSES: readonly KnownCause[] = [
   {
     id: 'gmail-ip-not-allowed',
     codes: ['4xx', '5xx'],
+    subjects: POLICY,
     pattern: /IP not in whitelist for RCPT domain/i,
     title: "sending IP not on the recipient domain's allow list (Gmail)",
     cause:
@@ -132,6 +141,7 @@ export const PROVIDER_CAUSES: readonly KnownCause[] = [
   {
     id: 'gmail-recipient-rate',
     codes: ['4xx'],
+    subjects: MAILBOX,
     pattern: /receiving (?:e-?mail|mail) (?:too quickly|at a rate)/i,
     title: 'the recipient receives mail too fast (Gmail)',
     cause: "the recipient's mailbox is receiving more mail than Gmail will deliver to it just now",

@@ -5,6 +5,8 @@
  * recipient, which is what people most often get wrong about them.
  */
 import { anyOf, type KnownCause } from '../known-cause.js';
+import { outcomeOf } from '../reading.js';
+import { POLICY, SENDER_ADDRESS } from './subjects.js';
 
 const ANY_REFUSAL = ['4xx', '5xx'] as const;
 
@@ -12,7 +14,16 @@ export const SENDER_CAUSES: readonly KnownCause[] = [
   {
     id: 'dmarc-policy',
     codes: ANY_REFUSAL,
-    pattern: /\bDMARC\b/i,
+    subjects: POLICY,
+    // "DMARC none" or a DMARC report address is no failure: the check's
+    // outcome must be named with it.
+    pattern: anyOf(
+      outcomeOf(
+        'DMARC',
+        String.raw`fail(?:s|ed|ure)?|reject(?:s|ed|ion)?|polic(?:y|ies)|quarantine`,
+      ),
+      /\bfail(?:s|ed)? (?:the )?DMARC\b/,
+    ),
     title: 'DMARC policy failure',
     cause:
       "the From domain's DMARC policy asks receivers to refuse mail that passes neither SPF " +
@@ -26,7 +37,8 @@ export const SENDER_CAUSES: readonly KnownCause[] = [
   {
     id: 'spf-error',
     codes: ANY_REFUSAL,
-    pattern: /\bSPF\b.{0,60}?\b(?:temperror|permerror|temporary error|permanent error)\b/i,
+    subjects: POLICY,
+    pattern: outcomeOf('SPF', String.raw`temperror|permerror|temporary error|permanent error`),
     title: 'SPF record could not be evaluated',
     cause:
       "the receiver could not evaluate the sender domain's SPF record: it has an error " +
@@ -39,10 +51,12 @@ export const SENDER_CAUSES: readonly KnownCause[] = [
   {
     id: 'spf-fail',
     codes: ANY_REFUSAL,
+    subjects: POLICY,
     pattern: anyOf(
-      /\bSPF\b.{0,80}?\b(?:fail|not (?:authori[sz]ed|permitted|designated))/,
-      /\bSPF\b.{0,80}?\bdoes not (?:designate|permit)/,
+      outcomeOf('SPF', String.raw`fail|not (?:authori[sz]ed|permitted|designated)`),
+      outcomeOf('SPF', String.raw`does not (?:designate|permit)`),
       /\bfail(?:s|ed)? (?:to pass )?SPF\b/,
+      /\bnot (?:authori[sz]ed|permitted) by (?:the )?(?:sender's |domain's )?SPF\b/,
     ),
     title: 'SPF failure',
     cause:
@@ -56,9 +70,11 @@ export const SENDER_CAUSES: readonly KnownCause[] = [
   {
     id: 'dkim-fail',
     codes: ANY_REFUSAL,
+    subjects: POLICY,
     pattern: anyOf(
-      /\bDKIM\b.{0,60}?\b(?:fail|invalid|not valid|missing|required|bad signature)/,
+      outcomeOf('DKIM', String.raw`fail|invalid|not valid|missing|required|bad signature`),
       /\b(?:no|invalid|failed) (?:valid |passing |acceptable )?DKIM\b/,
+      /\bauthenticate with (?:a |an )?(?:valid )?DKIM\b/,
     ),
     title: 'DKIM failure',
     cause:
@@ -72,7 +88,10 @@ export const SENDER_CAUSES: readonly KnownCause[] = [
   {
     id: 'sender-unauthenticated',
     codes: ANY_REFUSAL,
-    enhanced: ['X.7.26', 'X.7.1'],
+    subjects: POLICY,
+    // Yahoo sends 5.7.9 (registered for a too weak AUTH mechanism) with
+    // the same words as Gmail's 5.7.26.
+    enhanced: ['X.7.26', 'X.7.1', 'X.7.9'],
     pattern: anyOf(
       /unauthenticated/,
       /authentication information/,
@@ -91,6 +110,7 @@ export const SENDER_CAUSES: readonly KnownCause[] = [
   {
     id: 'no-reverse-dns',
     codes: ANY_REFUSAL,
+    subjects: POLICY,
     pattern: anyOf(
       /(?:reverse dns|\brdns\b|\bptr\b).{0,60}?(?:missing|not found|not set|generic|invalid)/,
       /(?:reverse dns|\brdns\b|\bptr\b).{0,60}?(?:does not|doesn't|fail|mismatch)/,
@@ -110,6 +130,7 @@ export const SENDER_CAUSES: readonly KnownCause[] = [
   {
     id: 'sender-domain-unknown',
     codes: ANY_REFUSAL,
+    subjects: SENDER_ADDRESS,
     pattern: anyOf(
       /sender address rejected:? domain not found/,
       /sender domain (?:does not exist|not found|unknown)/,

@@ -4,6 +4,7 @@
  * 454 from 535), relaying denied, and the EHLO or HELO name refused.
  */
 import { anyOf, type KnownCause } from '../known-cause.js';
+import { POLICY, PROTOCOL_OR_POLICY, RELAY } from './subjects.js';
 
 const RFC3207 = 'https://www.rfc-editor.org/rfc/rfc3207#section-4';
 const RFC4954 = 'https://www.rfc-editor.org/rfc/rfc4954#section-6';
@@ -13,10 +14,15 @@ const LEGACY_TLS =
 
 const ANY_REFUSAL = ['4xx', '5xx'] as const;
 
+// "Senders must authenticate with SPF or DKIM" is about the sending domain,
+// not about logging in with AUTH.
+const SENDER_CHECKS = /\b(?:SPF|DKIM|DMARC|ARC)\b/i;
+
 export const SESSION_CAUSES: readonly KnownCause[] = [
   {
     id: 'legacy-tls',
     codes: ANY_REFUSAL,
+    subjects: POLICY,
     pattern: anyOf(
       /legacy TLS/,
       /TLS ?v?1\.[01]\b.{0,40}?(?:not supported|refused|disabled|deprecated|not allowed)/,
@@ -33,6 +39,7 @@ export const SESSION_CAUSES: readonly KnownCause[] = [
   {
     id: 'auth-needs-encryption',
     codes: [538, 530, 523, 524],
+    subjects: POLICY,
     pattern: /encryption (?:is )?(?:required|needed) for (?:the )?requested auth/i,
     title: 'AUTH mechanism needs TLS',
     cause: 'the server allows this authentication mechanism only over an encrypted connection',
@@ -42,6 +49,7 @@ export const SESSION_CAUSES: readonly KnownCause[] = [
   {
     id: 'starttls-required',
     codes: ANY_REFUSAL,
+    subjects: PROTOCOL_OR_POLICY,
     pattern: anyOf(
       /must issue a STARTTLS/,
       /STARTTLS (?:is )?(?:required|first)/,
@@ -59,6 +67,7 @@ export const SESSION_CAUSES: readonly KnownCause[] = [
   {
     id: 'auth-app-password',
     codes: [534, 535],
+    subjects: PROTOCOL_OR_POLICY,
     pattern: /application-specific password/i,
     title: 'app password required',
     cause:
@@ -70,7 +79,11 @@ export const SESSION_CAUSES: readonly KnownCause[] = [
   {
     id: 'auth-temporary',
     codes: [454],
+    subjects: PROTOCOL_OR_POLICY,
     pattern: /auth|credential|log ?in|password/i,
+    // "Too many login attempts" is failed logins piling up, where keeping
+    // the password is the wrong advice.
+    unless: /too many|attempts|repeated|failures/i,
     title: 'authentication temporarily unavailable',
     cause:
       'the server could not check the credentials this time (its authentication backend ' +
@@ -83,6 +96,8 @@ export const SESSION_CAUSES: readonly KnownCause[] = [
   {
     id: 'auth-failed',
     codes: [535, 554],
+    subjects: PROTOCOL_OR_POLICY,
+    unless: SENDER_CHECKS,
     pattern: anyOf(
       /authentication (?:failed|unsuccessful|credentials invalid)/,
       /(?:user ?name|password|credentials?)\b.{0,40}?\b(?:not accepted|rejected)/,
@@ -100,6 +115,7 @@ export const SESSION_CAUSES: readonly KnownCause[] = [
   {
     id: 'auth-too-weak',
     codes: [534],
+    subjects: PROTOCOL_OR_POLICY,
     pattern: /too weak|mechanism/i,
     title: 'AUTH mechanism too weak',
     cause: 'the server wants a stronger authentication mechanism than the one used',
@@ -109,6 +125,7 @@ export const SESSION_CAUSES: readonly KnownCause[] = [
   {
     id: 'auth-password-transition',
     codes: [432],
+    subjects: PROTOCOL_OR_POLICY,
     pattern: /transition/i,
     title: 'password transition needed',
     cause:
@@ -120,6 +137,8 @@ export const SESSION_CAUSES: readonly KnownCause[] = [
   {
     id: 'auth-required',
     codes: ANY_REFUSAL,
+    subjects: PROTOCOL_OR_POLICY,
+    unless: SENDER_CHECKS,
     pattern: anyOf(
       /authentication (?:is )?required/,
       /authenticate first/,
@@ -139,6 +158,7 @@ export const SESSION_CAUSES: readonly KnownCause[] = [
   {
     id: 'relay-denied',
     codes: ANY_REFUSAL,
+    subjects: RELAY,
     pattern: anyOf(
       /relay(?:ing)? (?:access )?(?:denied|prohibited|refused|disallowed)/,
       /relay(?:ing)? (?:access )?not (?:permitted|allowed)/,
@@ -158,6 +178,7 @@ export const SESSION_CAUSES: readonly KnownCause[] = [
   {
     id: 'ehlo-name-rejected',
     codes: ANY_REFUSAL,
+    subjects: PROTOCOL_OR_POLICY,
     pattern: anyOf(
       /\b(?:helo|ehlo)\b.{0,60}?(?:rejected|invalid|need fully-qualified|host not found)/,
       /\b(?:helo|ehlo)\b.{0,60}?(?:not (?:a )?(?:fully|valid|fqdn)|does not (?:match|resolve))/,
@@ -176,6 +197,7 @@ export const SESSION_CAUSES: readonly KnownCause[] = [
   {
     id: 'ehlo-required',
     codes: [503],
+    subjects: PROTOCOL_OR_POLICY,
     stages: ['mail'],
     afterHelo: true,
     pattern: /sequence|ehlo|helo/i,

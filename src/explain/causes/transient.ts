@@ -4,11 +4,13 @@
  * mostly to wait, which is what a sending MTA does with any 4xx.
  */
 import { anyOf, type KnownCause } from '../known-cause.js';
+import { DEFERRAL, POLICY, RECIPIENT_COUNT, TIMEOUT } from './subjects.js';
 
 export const TRANSIENT_CAUSES: readonly KnownCause[] = [
   {
     id: 'greylisting',
     codes: ['4xx'],
+    subjects: DEFERRAL,
     pattern: /\bgr[ae]y-?list(?:ed|ing)?\b/i,
     title: 'greylisting: retry later',
     cause:
@@ -22,15 +24,19 @@ export const TRANSIENT_CAUSES: readonly KnownCause[] = [
   {
     id: 'rate-limit',
     codes: ['4xx'],
+    subjects: DEFERRAL,
     pattern: anyOf(
       /rate[- ]?limit/,
       /throttl/,
-      /too many (?:concurrent )?(?:connections|sessions|messages)/,
+      /too many (?:concurrent )?(?:smtp )?(?:connections|sessions|messages)/,
       /too much mail/,
       /connection (?:rate|count) limit/,
       /sending rate/,
       /concurrent connections.{0,40}?(?:exceed|limit)/,
     ),
+    // A limit set by the sender's reputation is another matter (Microsoft's
+    // "rate limited due to IP reputation"): no entry of its own was sourced.
+    unless: /\breputation\b/i,
     title: 'rate limit',
     cause:
       'the server limits how many connections or messages it takes from one client in a ' +
@@ -43,6 +49,7 @@ export const TRANSIENT_CAUSES: readonly KnownCause[] = [
   {
     id: 'too-many-recipients',
     codes: ['4xx', '5xx'],
+    subjects: RECIPIENT_COUNT,
     pattern: /too many recipients/i,
     title: 'too many recipients in one transaction',
     cause: 'the server takes fewer recipients in one transaction than this one had',
@@ -54,6 +61,7 @@ export const TRANSIENT_CAUSES: readonly KnownCause[] = [
   {
     id: 'idle-timeout',
     codes: [421, 451],
+    subjects: TIMEOUT,
     pattern: anyOf(
       /tim(?:e|ed)[- ]?out waiting for (?:data|input|a command|commands?|the client|client)/,
       /idle (?:timeout|too long)/,
@@ -68,6 +76,7 @@ export const TRANSIENT_CAUSES: readonly KnownCause[] = [
   {
     id: 'processing-timeout',
     codes: [421, 451],
+    subjects: TIMEOUT,
     enhanced: ['4.4.2'],
     stages: ['message'],
     pattern: /time ?out|timed out/i,
@@ -84,8 +93,11 @@ export const TRANSIENT_CAUSES: readonly KnownCause[] = [
   {
     id: 'policy-deferral',
     codes: ['4xx'],
+    subjects: POLICY,
     enhanced: ['4.7.0', '4.7.1'],
     pattern: /\btry again later\b/i,
+    // "Too many login attempts, try again later" names its reason.
+    unless: /\b(?:log ?in|auth\w*|password|credentials?)\b/i,
     title: 'temporary refusal, reason not given',
     cause:
       'the server defers the mail for a policy reason it does not name; greylisting and ' +
