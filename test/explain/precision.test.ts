@@ -84,6 +84,17 @@ describe('when the text denies a listing or a failure then it is not read as one
     ['550 5.7.1 DKIM check passed, SPF check failed', 'spf-fail'],
   ]);
 
+  describe('when the denial is inside the clauses the match spans', () => {
+    check([
+      ['550 5.7.1 Message rejected: your IP is not listed in Spamhaus', null],
+      ['550 5.7.1 Spamhaus: not listed. Message rejected', null],
+      ['550 5.7.1 Message rejected (IP not listed in SpamCop)', null],
+      ['550 5.7.1 Rejected: RBL check passed, content filter blocked', null],
+      ['451 4.7.1 Greylisting disabled for your network; try again later', 'policy-deferral'],
+      ['550 5.7.1 Client host [192.0.2.10] blocked using zen.spamhaus.org', 'spamhaus-listed'],
+    ]);
+  });
+
   it('then a later listing in the same text still counts', () => {
     const reply =
       '554 5.7.1 Client host [192.0.2.10] not listed in a.example; blocked using bl.spamcop.net';
