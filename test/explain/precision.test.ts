@@ -130,6 +130,10 @@ describe("when a quota is the sender's then it is no full mailbox", () => {
     ['550 Daily user sending quota exceeded', null],
     ['451 4.7.1 Sender quota exceeded for this account', null],
     ['552 Over quota', null],
+    ['552 5.2.2 Daily sending quota exceeded', null],
+    ['550 5.2.1 Mailbox unavailable. Your quota for sending has been exceeded', null],
+    ['552 5.2.2 Quota for sending mail exceeded, try tomorrow', null],
+    ['552 5.2.2 <b@example.test>: Mailbox quota exceeded', 'mailbox-full'],
   ]);
 });
 

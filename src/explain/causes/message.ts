@@ -65,6 +65,10 @@ export const MESSAGE_CAUSES: readonly KnownCause[] = [
       /\b(?:user|account|recipient)\b(?:(?!\bsend)[^;]){0,40}?\bout of storage/,
     ),
     orWithCode: { enhanced: ['X.2.2'], pattern: /\bquota\b|\bfull\b|\bstorage\b/i },
+    // A quota for sending is the sender's, whatever the code says: Gmail's
+    // 5.4.5 and others' 5.2.2 or 5.2.1 "daily sending quota exceeded".
+    unless:
+      /\b(?:send|sending|sender)\b[^;.]{0,30}?\bquota\b|\bquota\b[^;.]{0,30}?\bsend(?:ing)?\b/i,
     title: 'mailbox full',
     cause: "the recipient's mailbox is over its storage quota",
     action:
