@@ -124,6 +124,15 @@ describe('when the sender is refused then the recipient is never blamed', () => 
   ]);
 });
 
+describe('when the domain is what is not found then no mailbox is blamed', () => {
+  check([
+    ['553 5.1.2 Recipient domain example.invalid not found', 'recipient-domain-unknown'],
+    ['550 5.1.2 User unknown', null],
+    ['550 Recipient address rejected: domain example.invalid does not exist', null],
+    ['550 5.1.1 Recipient address rejected: User unknown', 'unknown-recipient'],
+  ]);
+});
+
 describe("when a quota is the sender's then it is no full mailbox", () => {
   check([
     ['550 5.4.5 Daily user sending quota exceeded. See https://support.example.test/166852', null],

@@ -17,7 +17,7 @@ export const MESSAGE_CAUSES: readonly KnownCause[] = [
     pattern: anyOf(
       /recipient address rejected:? domain not found/,
       /able to find the recipient domain/,
-      /recipient domain (?:does not exist|not found|unknown)/,
+      /recipient domain\b[^;]{0,60}?\b(?:does not exist|not found|unknown)/,
     ),
     title: "the recipient's domain does not exist",
     cause:
@@ -42,6 +42,11 @@ export const MESSAGE_CAUSES: readonly KnownCause[] = [
       /account that you tried to reach does not exist/,
       /address does not exist/,
     ),
+    // X.1.2 and "domain … not found" name the domain, not the mailbox: the
+    // entry above, or nothing, but never "no mailbox for this address".
+    notEnhanced: ['X.1.2'],
+    unless:
+      /\bdomain\b[^;]{0,60}?\b(?:not found|does not exist|doesn't exist|unknown)|no such domain/i,
     title: 'unknown recipient',
     cause: 'the receiving server has no mailbox for this address',
     action:
