@@ -112,14 +112,14 @@ function takeReplyLines(
 ): Taken | undefined {
   const code = first?.groups?.['code'];
   if (!first || !code) return undefined;
-  const texts = [textOf(first)];
-  let separator = first.groups?.['separator'];
+  let separator = first.groups?.['separator'] ?? ' ';
+  const texts = [`${separator}${textOf(first)}`];
   let next = index + 1;
   while (separator === '-' && next < lines.length) {
     const line = REPLY_LINE.exec(lines[next]!);
     if (!line || line.groups?.['code'] !== code) break;
-    texts.push(textOf(line));
-    separator = line.groups?.['separator'];
+    separator = line.groups?.['separator'] ?? ' ';
+    texts.push(`${separator}${textOf(line)}`);
     next += 1;
   }
   // A DSN folds a long field over indented lines; in an Exim bounce, a line
@@ -135,7 +135,7 @@ function takeReplyLines(
   ) {
     texts[texts.length - 1] += ` ${lines[next++]!.trim()}`;
   }
-  const pieces = texts.flatMap((text) => splitFlattened(Number(code), `-${text}`));
+  const pieces = texts.flatMap((text) => splitFlattened(Number(code), text));
   return { reply: fromLines(Number(code), pieces, stageBefore(lines, index, 0)), next };
 }
 
@@ -159,9 +159,23 @@ function rebuild(code: number, flattened: string, stage: Stage | undefined): Fou
   return fromLines(code, splitFlattened(code, flattened), stage);
 }
 
+// Only a continued line (`-`) has another after it, and a server repeats
+// the first line's enhanced code on each. A code after text in a last line
+// (`550 5.1.8 … said: 550 5.1.1 …`), or with another enhanced code, is a
+// reply quoted in the text, not a line of this one.
 function splitFlattened(code: number, flattened: string): string[] {
-  const repeat = new RegExp(`\\s${code}(?=[- ][245]\\.\\d{1,3}\\.\\d{1,3}\\b)`);
-  return flattened.split(repeat);
+  const leading = /^[- ]([245]\.\d{1,3}\.\d{1,3})\b/.exec(flattened)?.[1];
+  const enhanced = leading?.replaceAll('.', String.raw`\.`) ?? String.raw`[245]\.\d{1,3}\.\d{1,3}`;
+  const repeat = new RegExp(String.raw`\s${code}(?=[- ]${enhanced}\b)`);
+  const nextLineAt = (text: string): number => (text.startsWith('-') ? text.search(repeat) : -1);
+
+  const pieces: string[] = [];
+  let rest = flattened;
+  for (let at = nextLineAt(rest); at !== -1; at = nextLineAt(rest)) {
+    pieces.push(rest.slice(0, at));
+    rest = rest.slice(at + 1 + String(code).length);
+  }
+  return [...pieces, rest];
 }
 
 // Each piece starts with its separator; the last line is the one without `-`.

@@ -39,19 +39,30 @@ function pairsWith(column: string, code: number): boolean {
   if (listed.length === 0 || /other 4XX or 5XX/i.test(column)) return true;
   // A server may answer any command with 421 and close (RFC 5321 §3.8).
   if (code === 421) return true;
-  return listed.some((entry) => sameCode(entry, code));
+  return listed.some((entry) => standsIn(entry, code));
 }
 
-// Codes that stand in for one another: the general refusals of a mailbox
-// or transaction (RFC 5321 §4.2.3), and the syntax and
-// sequence errors. A code outside these (534, 556) has one meaning.
-const GROUPS: readonly ReadonlySet<number>[] = [
-  new Set([450, 451, 452, 550, 551, 552, 553, 554]),
-  new Set([500, 501, 502, 503, 504, 555]),
-];
+// Reply codes with one meaning of their own: AUTH's and encryption's
+// (RFC 4954 §6, RFC 5248) and "domain does not accept mail" (RFC 7504). An
+// enhanced code the registry pairs only with these, under another reply
+// code, is likely used in another sense: Yahoo's 554 5.7.9 is no weak AUTH
+// mechanism, Microsoft's 550 5.1.10 no null MX.
+const ONE_MEANING = new Set([523, 524, 525, 534, 535, 538, 556]);
 
-function sameCode(entry: string, code: number): boolean {
-  if (entry.endsWith('XX')) return entry[0] === String(code)[0];
+// The registry lists examples, not a closed set: any 4yz or 5yz refusal
+// stands in for a general one (553 for 501, 530 for 550, 451 for 421, 452
+// for 552; the class is the class note's business), and an AUTH code for
+// another (530 for 538).
+function standsIn(entry: string, code: number): boolean {
+  const refusal = code >= 400 && code < 600;
+  if (entry.endsWith('XX')) return entry[0] !== '2' && refusal;
   const listed = Number(entry);
-  return listed === code || GROUPS.some((group) => group.has(listed) && group.has(code));
+  if (listed === code) return true;
+  if (ONE_MEANING.has(listed)) return isAuthArea(listed) && isAuthArea(code);
+  return listed >= 400 && refusal;
+}
+
+// RFC 4954 and RFC 5248 put their AUTH replies in 52x and 53x.
+function isAuthArea(code: number): boolean {
+  return code >= 520 && code < 540 && code !== 521;
 }

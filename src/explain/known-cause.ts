@@ -22,6 +22,8 @@ export interface KnownCause {
    * (either class), or a range of details, `5.7.606-649`.
    */
   readonly enhanced?: readonly string[];
+  /** When given, a reply that carries one of these (same forms) never gets the entry. */
+  readonly notEnhanced?: readonly string[];
   /**
    * The enhanced subjects (RFC 3463 §3: 1 addressing, 2 mailbox, 7 security
    * or policy…) the cause fits. A reply whose enhanced code has another
@@ -113,6 +115,7 @@ function appliesTo(entry: KnownCause, words: ReplyWords, context: ExplainContext
   const subject = words.enhancedStatus?.subject;
   if (subject !== undefined && !entry.subjects.includes(subject)) return false;
   if (entry.enhanced && !entry.enhanced.some((code) => enhancedMatches(code, words))) return false;
+  if (entry.notEnhanced?.some((code) => enhancedMatches(code, words))) return false;
   if (entry.stages && (context.stage === undefined || !entry.stages.includes(context.stage))) {
     return false;
   }

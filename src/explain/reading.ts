@@ -52,16 +52,44 @@ export function firstAffirmed(pattern: RegExp, text: string): RegExpExecArray | 
   return null;
 }
 
+// A denial or a clean verdict anywhere in the clauses the match spans, the
+// match included: "rejected: your IP is not listed in Spamhaus", "Spamhaus:
+// not listed", "RBL check passed". Only words no entry's own pattern uses, so
+// "user not found" or "TLS 1.0 disabled" stay what they say.
+const DENIED_WITHIN = new RegExp(
+  String.raw`(?:\bnot|n't|\bnever|\bno longer)\s+(?:(?:been|being|be|currently|yet)\s+)?` +
+    String.raw`(?:listed|(?:black|block|gr[ae]y)[- ]?listed)\b` +
+    String.raw`|\b(?:clean|passed|negative)\b`,
+  'i',
+);
+
+// A check switched off, said after the match in the same clause: "Greylisting
+// disabled for your network", "RBL lookups skipped".
+const SWITCHED_OFF = /\b(?:disabled|bypassed|skipped|turned off|switched off)\b/i;
+
 function isDenied(text: string, match: RegExpExecArray): boolean {
+  const end = match.index + match[0].length;
   const before = text.slice(clauseStart(text, match.index), match.index);
-  const after = text.slice(match.index + match[0].length);
-  return DENIED_BEFORE.test(before) || DENIED_AFTER.test(after);
+  const after = text.slice(end);
+  const span = text.slice(clauseStart(text, match.index), clauseEnd(text, end));
+  return (
+    DENIED_BEFORE.test(before) ||
+    DENIED_AFTER.test(after) ||
+    DENIED_WITHIN.test(span) ||
+    SWITCHED_OFF.test(text.slice(end, clauseEnd(text, end)))
+  );
 }
 
 function clauseStart(text: string, end: number): number {
   let start = 0;
   for (const found of text.slice(0, end).matchAll(CLAUSE_BREAK)) start = found.index + 1;
   return start;
+}
+
+function clauseEnd(text: string, from: number): number {
+  const found = new RegExp(CLAUSE_BREAK.source, 'g');
+  found.lastIndex = from;
+  return found.exec(text)?.index ?? text.length;
 }
 
 /**

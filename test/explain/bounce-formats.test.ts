@@ -6,6 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { findReplies } from '../../src/explain/bounce.js';
+import { explainReply } from '../../src/explain/explain.js';
 
 const EXIM_THREE_ADDRESSES = [
   'The following address(es) failed:',
@@ -57,6 +58,32 @@ describe('findReplies in bounces', () => {
     expect(others).toEqual([]);
     expect(found).toMatchObject({ code: 450, enhancedStatus: { class: 4, subject: 1, detail: 1 } });
     expect(found!.lines).toEqual([reply]);
+  });
+
+  describe('when the quoted reply has the outer code then it is still text, not a line', () => {
+    const REPLY_550_QUOTES_550 =
+      '550 5.1.8 <me@x.test>: Sender address rejected: undeliverable address: host ' +
+      'mx.x.test[192.0.2.1] said: 550 5.1.1 <me@x.test>: user unknown';
+    const REPLY_450_QUOTES_450 =
+      '450 4.1.7 <me@x.test>: Sender address rejected: unverified address: host ' +
+      'mx.x.test[192.0.2.1] said: 450 4.2.2 <me@x.test>: Mailbox full';
+    const REPLY_550_NAMES_550 = '550 5.7.1 Message refused; see 550 5.1.1 in the FAQ';
+    it.each([
+      [REPLY_550_QUOTES_550, { class: 5, subject: 1, detail: 8 }],
+      [REPLY_450_QUOTES_450, { class: 4, subject: 1, detail: 7 }],
+      [REPLY_550_NAMES_550, { class: 5, subject: 7, detail: 1 }],
+    ])('%s', (reply, enhancedStatus) => {
+      const [found, ...others] = findReplies(reply);
+      expect(others).toEqual([]);
+      expect(found).toMatchObject({ enhancedStatus, lines: [reply] });
+    });
+
+    it('then the refused sender is the cause, and the inner 5.1.1 is not decoded', () => {
+      const found = findReplies(REPLY_550_QUOTES_550)[0]!;
+      const explanation = explainReply(found, {});
+      expect(explanation.cause?.id).toBe('sender-rejected');
+      expect(JSON.stringify(explanation)).not.toMatch(/bad destination mailbox/);
+    });
   });
 
   it('when Postfix says "refused to talk to me" then the reply is the greeting', () => {

@@ -21,6 +21,7 @@ describe('when the registry pairs the enhanced code with other reply codes', () 
   it.each([
     ['554 5.7.9 Message not accepted for policy reasons', /pairs 5\.7\.9 with 534, not 554/],
     ['550 5.1.10 RESOLVER.ADR.RecipientNotFound; not found', /pairs 5\.1\.10 with 556, not 550/],
+    ['550 5.1.5 Destination address valid', /pairs 5\.1\.5 with 250, not 550/],
   ])('%s then a note says the server may use it in its own sense', (reply, says) => {
     expect(notesOf(reply)).toEqual([expect.stringMatching(says)]);
     expect(notesOf(reply)[0]).toMatch(/may use the code in a sense of its own$/);
@@ -34,6 +35,11 @@ describe('when the registry pairs the enhanced code with other reply codes', () 
     '421 4.3.2 System not accepting network messages',
     '550 5.7.26 Unauthenticated email is not accepted',
     '550 5.7.606 Access denied, banned sending IP [192.0.2.10]',
+    '553 5.1.3 <bob>... User address required',
+    '530 5.7.1 Authentication required',
+    '530 5.7.11 Encryption required for requested authentication mechanism',
+    '451 4.4.2 Timeout waiting for data',
+    '535 5.7.9 Authentication mechanism is too weak',
   ])('%s then codes that stand in for one another get no note', (reply) => {
     expect(notesOf(reply)).toEqual([]);
   });

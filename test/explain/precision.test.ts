@@ -84,6 +84,17 @@ describe('when the text denies a listing or a failure then it is not read as one
     ['550 5.7.1 DKIM check passed, SPF check failed', 'spf-fail'],
   ]);
 
+  describe('when the denial is inside the clauses the match spans', () => {
+    check([
+      ['550 5.7.1 Message rejected: your IP is not listed in Spamhaus', null],
+      ['550 5.7.1 Spamhaus: not listed. Message rejected', null],
+      ['550 5.7.1 Message rejected (IP not listed in SpamCop)', null],
+      ['550 5.7.1 Rejected: RBL check passed, content filter blocked', null],
+      ['451 4.7.1 Greylisting disabled for your network; try again later', 'policy-deferral'],
+      ['550 5.7.1 Client host [192.0.2.10] blocked using zen.spamhaus.org', 'spamhaus-listed'],
+    ]);
+  });
+
   it('then a later listing in the same text still counts', () => {
     const reply =
       '554 5.7.1 Client host [192.0.2.10] not listed in a.example; blocked using bl.spamcop.net';
@@ -113,12 +124,25 @@ describe('when the sender is refused then the recipient is never blamed', () => 
   ]);
 });
 
+describe('when the domain is what is not found then no mailbox is blamed', () => {
+  check([
+    ['553 5.1.2 Recipient domain example.invalid not found', 'recipient-domain-unknown'],
+    ['550 5.1.2 User unknown', null],
+    ['550 Recipient address rejected: domain example.invalid does not exist', null],
+    ['550 5.1.1 Recipient address rejected: User unknown', 'unknown-recipient'],
+  ]);
+});
+
 describe("when a quota is the sender's then it is no full mailbox", () => {
   check([
     ['550 5.4.5 Daily user sending quota exceeded. See https://support.example.test/166852', null],
     ['550 Daily user sending quota exceeded', null],
     ['451 4.7.1 Sender quota exceeded for this account', null],
     ['552 Over quota', null],
+    ['552 5.2.2 Daily sending quota exceeded', null],
+    ['550 5.2.1 Mailbox unavailable. Your quota for sending has been exceeded', null],
+    ['552 5.2.2 Quota for sending mail exceeded, try tomorrow', null],
+    ['552 5.2.2 <b@example.test>: Mailbox quota exceeded', 'mailbox-full'],
   ]);
 });
 

@@ -17,7 +17,7 @@ export const MESSAGE_CAUSES: readonly KnownCause[] = [
     pattern: anyOf(
       /recipient address rejected:? domain not found/,
       /able to find the recipient domain/,
-      /recipient domain (?:does not exist|not found|unknown)/,
+      /recipient domain\b[^;]{0,60}?\b(?:does not exist|not found|unknown)/,
     ),
     title: "the recipient's domain does not exist",
     cause:
@@ -42,6 +42,11 @@ export const MESSAGE_CAUSES: readonly KnownCause[] = [
       /account that you tried to reach does not exist/,
       /address does not exist/,
     ),
+    // X.1.2 and "domain … not found" name the domain, not the mailbox: the
+    // entry above, or nothing, but never "no mailbox for this address".
+    notEnhanced: ['X.1.2'],
+    unless:
+      /\bdomain\b[^;]{0,60}?\b(?:not found|does not exist|doesn't exist|unknown)|no such domain/i,
     title: 'unknown recipient',
     cause: 'the receiving server has no mailbox for this address',
     action:
@@ -65,6 +70,10 @@ export const MESSAGE_CAUSES: readonly KnownCause[] = [
       /\b(?:user|account|recipient)\b(?:(?!\bsend)[^;]){0,40}?\bout of storage/,
     ),
     orWithCode: { enhanced: ['X.2.2'], pattern: /\bquota\b|\bfull\b|\bstorage\b/i },
+    // A quota for sending is the sender's, whatever the code says: Gmail's
+    // 5.4.5 and others' 5.2.2 or 5.2.1 "daily sending quota exceeded".
+    unless:
+      /\b(?:send|sending|sender)\b[^;.]{0,30}?\bquota\b|\bquota\b[^;.]{0,30}?\bsend(?:ing)?\b/i,
     title: 'mailbox full',
     cause: "the recipient's mailbox is over its storage quota",
     action:
