@@ -13,8 +13,14 @@ import { guardTransport, pickMechanism, runAuthDialogue } from '../session/auth.
 import type { Session } from '../session/session.js';
 import type { InteractiveOutput } from './output.js';
 
-/** Asks for credentials on the terminal; undefined when the user cancelled. */
-export type CredentialPrompt = (mechanism: AuthMechanism) => Promise<Credentials | undefined>;
+/**
+ * Asks for credentials on the terminal; undefined when the user cancelled,
+ * or when `cancel` was aborted (a signal, the server closing) meanwhile.
+ */
+export type CredentialPrompt = (
+  mechanism: AuthMechanism,
+  cancel: AbortSignal,
+) => Promise<Credentials | undefined>;
 
 /** What the helper needs from the session. */
 export interface AuthHelperContext {
@@ -23,7 +29,7 @@ export interface AuthHelperContext {
   readonly extensions: ExtensionSet | undefined;
   readonly tlsTrusted: boolean;
   readonly allowInsecure: boolean;
-  readonly ask: CredentialPrompt | undefined;
+  readonly ask: ((mechanism: AuthMechanism) => Promise<Credentials | undefined>) | undefined;
   readonly mask: SecretMask | undefined;
   readonly timeoutMs: number;
 }

@@ -4,68 +4,32 @@
  * AUTH credentials asked for and encoded, message text dot-stuffed — with
  * every reply timed and classified through the session like any other run.
  */
-import { ConnectionLostError, ProtocolError, TimeoutError } from '../errors.js';
-import { InterruptedError, toProbeError, type ProbeError } from '../errors.js';
+import { InterruptedError, TimeoutError, toProbeError } from '../errors.js';
+import type { AuthMechanism } from '../protocol/auth/index.js';
 import { ExtensionSet, parseExtensions } from '../protocol/extensions.js';
 import type { Command } from '../protocol/command.js';
-import { formatReply, replyText, type Reply } from '../protocol/reply.js';
+import { replyText, type Reply } from '../protocol/reply.js';
 import { describeChallenge } from '../session/auth.js';
-import { courtesyQuit, leavesSessionOpen } from '../session/lifetime.js';
-import type { ProbeOptions } from '../session/options.js';
-import { quit } from '../session/quit.js';
-import type { Session } from '../session/session.js';
 import { describeStage, type Stage } from '../session/stage.js';
 import { requireTrusted, upgrade } from '../session/starttls.js';
-import { helpAuth, learnTypedCredentials, type CredentialPrompt } from './auth-helper.js';
-import { UnsolicitedReplies } from './unsolicited.js';
+import { helpAuth, learnTypedCredentials } from './auth-helper.js';
+import { ConversationLifetime, type ConversationSetup } from './conversation-lifetime.js';
 import { MessageDraft } from './message-draft.js';
-import type { InteractiveOutput } from './output.js';
-import { displayOf, readTypedLine, stageOf, type InputMode, type TypedLine } from './typed-line.js';
+import { displayOf, readTypedLine, stageOf, type TypedLine } from './typed-line.js';
 import { runToolCommand, type ToolContext } from './tool-commands.js';
 
-/** What the conversation needs from its surroundings. */
-export interface ConversationSetup {
-  readonly session: Session;
-  readonly options: ProbeOptions;
-  readonly output: InteractiveOutput;
-  /** Asks for AUTH credentials; undefined when there is no terminal to ask on. */
-  readonly askCredentials: CredentialPrompt | undefined;
-  readonly allowInsecureAuth: boolean;
-  /** Piped input: a wait that runs out ends the session, as it would a probe. */
-  readonly piped: boolean;
-  readonly signal: AbortSignal | undefined;
-}
-
 /** One interactive session, line by line; ends once, with or without an error. */
-export class Conversation {
-  mode: InputMode = 'command';
+export class Conversation extends ConversationLifetime {
   /** The last EHLO reply's extensions; forgotten at STARTTLS (RFC 3207 §4.2). */
   extensions: ExtensionSet | undefined;
-  /** Called once when the session ends, whoever ended it. */
-  onEnd: () => void = () => undefined;
-  private readonly setup: ConversationSetup;
   private tlsTrusted = false;
-  private busy = false;
   private cancelled = false;
-  private readonly unsolicited = new UnsolicitedReplies();
   private credentialsSent = false;
   private draft = new MessageDraft();
-  private ending: { error: ProbeError | undefined } | undefined;
 
   constructor(setup: ConversationSetup, tlsTrusted: boolean) {
-    this.setup = setup;
+    super(setup);
     this.tlsTrusted = tlsTrusted;
-    setup.session.connection.watchIdle(() => this.showIdle());
-  }
-
-  /** True once the session has ended. */
-  get over(): boolean {
-    return this.ending !== undefined;
-  }
-
-  /** What ended the session; undefined for an orderly end. */
-  get failure(): ProbeError | undefined {
-    return this.ending?.error;
   }
 
   /** The prompt for the current state: TLS and DATA are visible in it. */
@@ -106,47 +70,6 @@ export class Conversation {
     if (stage === undefined || stage === 'tls') return false;
     this.cancelled = true;
     return connection.cancelWait(new InterruptedError('SIGINT', stage, 'the reply'));
-  }
-
-  /**
-   * Ends the session from the user's side (Ctrl-D, end of input, /quit):
-   * QUIT, and a wait for its reply. Inside DATA, QUIT would be message
-   * text, so the connection is closed instead and the server drops the
-   * message (RFC 5321 §4.1.4 says it must not deliver it).
-   */
-  async finish(why: string): Promise<void> {
-    if (this.over) return;
-    if (this.mode === 'data') {
-      this.setup.output.note(`${why} inside DATA: closing without QUIT, nothing is delivered`);
-      this.setup.session.connection.close();
-      return this.end(undefined);
-    }
-    this.setup.output.note(`${why}: saying QUIT`);
-    this.busy = true;
-    try {
-      await quit(this.setup.session, this.setup.options.timeouts.quitMs);
-      this.end(undefined);
-    } catch (error) {
-      await this.fail(toProbeError(error));
-    } finally {
-      this.busy = false;
-    }
-  }
-
-  /**
-   * Ends the session with an error, saying QUIT first when the server
-   * still expects it: after a refusal, and after a line smtp-probe refused
-   * (`refusedLine`), when the server has done nothing wrong.
-   */
-  async fail(error: ProbeError, refusedLine = false): Promise<void> {
-    if (this.over) return;
-    const { session, options, signal } = this.setup;
-    session.emit({ type: 'failed', error, secure: session.connection.secure });
-    const open = refusedLine || leavesSessionOpen(error);
-    if (open && this.mode !== 'data' && !session.connection.ended) {
-      await courtesyQuit(session, options, signal);
-    }
-    this.end(error);
   }
 
   private async act(line: TypedLine): Promise<boolean> {
@@ -249,28 +172,6 @@ export class Conversation {
     }
   }
 
-  /** Shows what came while nobody waited; ends the session when the server has. */
-  showIdle(): void {
-    if (this.busy || this.over) return;
-    const { session, output } = this.setup;
-    const flood = this.unsolicited.show(session, output);
-    if (flood) {
-      void this.fail(new ProtocolError(flood));
-    } else if (session.connection.ended) {
-      const last = this.unsolicited.last;
-      const said = last ? `, after saying ${formatReply(last)}` : '';
-      const closed = new ConnectionLostError(`the server closed the connection${said}`, {});
-      void this.fail(session.connection.pendingFault() ?? closed);
-    }
-  }
-
-  private end(error: ProbeError | undefined): void {
-    if (this.ending) return;
-    this.ending = { error };
-    this.setup.session.connection.watchIdle(undefined);
-    this.onEnd();
-  }
-
   private toolContext(): ToolContext {
     return {
       output: this.setup.output,
@@ -281,13 +182,17 @@ export class Conversation {
 
   private authContext(): Parameters<typeof helpAuth>[1] {
     const { session, options, output, askCredentials, allowInsecureAuth } = this.setup;
+    const asking = new AbortController();
+    this.asking = asking;
+    const ask =
+      askCredentials && ((mechanism: AuthMechanism) => askCredentials(mechanism, asking.signal));
     return {
       session,
       output,
       extensions: this.extensions,
       tlsTrusted: this.tlsTrusted,
       allowInsecure: allowInsecureAuth,
-      ask: askCredentials,
+      ask,
       mask: options.secretMask,
       timeoutMs: options.timeouts.replyMs,
     };

@@ -11,12 +11,14 @@ const MAX_LINE_BYTES = 64 * 1024;
 
 /** Reads lines from a stream on demand. */
 export class LineSource {
+  private readonly input: NodeJS.ReadableStream;
   private buffer = Buffer.alloc(0);
   private ended = false;
   private wake: (() => void) | undefined;
   private failure: Error | undefined;
 
   constructor(input: NodeJS.ReadableStream) {
+    this.input = input;
     input.on('data', (chunk: Buffer | string) => {
       const bytes = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk;
       this.buffer = Buffer.concat([this.buffer, bytes]);
@@ -37,6 +39,16 @@ export class LineSource {
       await new Promise<void>((resolve) => (this.wake = resolve));
       this.wake = undefined;
     }
+  }
+
+  /**
+   * Stops reading: a session that ended before its input did (a signal,
+   * the server closing) must not be kept alive by a pipe still open.
+   */
+  stop(): void {
+    this.input.removeAllListeners('data');
+    this.input.pause();
+    (this.input as Partial<{ destroy(): void }>).destroy?.();
   }
 
   private take(end: number, next = end): string {

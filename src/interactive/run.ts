@@ -56,18 +56,20 @@ export async function runInteractive(
     const explain = options.explain !== false;
     session = new Session(connected.connection, output.event, connected.connectedAt, explain);
     const opened = session;
-    await untilAborted(opened, signal, async () => {
-      const trusted = await greet(opened, request);
-      const setup = { session: opened, options, output, piped: !terminal, signal };
-      if (!terminal) {
-        const conversation = new Conversation(
-          { ...setup, askCredentials: undefined, ...settings },
-          trusted,
-        );
-        await runPiped(conversation, new LineSource(stdin));
-        error = conversation.failure;
-        return;
-      }
+    let trusted = false;
+    await untilAborted(opened, signal, async () => void (trusted = await greet(opened, request)));
+    // From here on the conversation answers signals itself: QUIT when idle.
+    const setup = { session: opened, options, output, piped: !terminal, signal };
+    if (!terminal) {
+      const conversation = new Conversation(
+        { ...setup, askCredentials: undefined, ...settings },
+        trusted,
+      );
+      const source = new LineSource(stdin);
+      await runPiped(conversation, source);
+      source.stop();
+      error = conversation.failure;
+    } else {
       const ehloName = options.ehloName ?? defaultEhloName(opened.connection.localAddress);
       const frontEnd = new TerminalFrontEnd(
         { input: stdin, output: screenOf(io), historyFile: settings.historyFile, ehloName },
@@ -77,7 +79,7 @@ export async function runInteractive(
       const conversation = new Conversation({ ...setup, askCredentials, ...settings }, trusted);
       await frontEnd.run(conversation);
       error = conversation.failure;
-    });
+    }
   } catch (caught) {
     error = toProbeError(caught);
     output.event({ type: 'failed', error, secure: session?.connection.secure ?? false });

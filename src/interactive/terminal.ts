@@ -46,11 +46,14 @@ export class TerminalFrontEnd {
   }
 
   /** Asks for the user name (echoed) and the secret (not echoed); undefined when cancelled. */
-  readonly askCredentials = async (mechanism: AuthMechanism): Promise<Credentials | undefined> => {
-    const user = await this.ask('user name: ', false);
+  readonly askCredentials = async (
+    mechanism: AuthMechanism,
+    cancel: AbortSignal,
+  ): Promise<Credentials | undefined> => {
+    const user = await this.ask('user name: ', false, cancel);
     if (user === undefined || user === '') return undefined;
     const what = mechanism === 'XOAUTH2' ? 'token' : 'password';
-    const secret = await this.ask(`${what} for ${user} (not echoed): `, true);
+    const secret = await this.ask(`${what} for ${user} (not echoed): `, true, cancel);
     if (secret === undefined || secret === '') return undefined;
     return { user, secret };
   };
@@ -89,13 +92,20 @@ export class TerminalFrontEnd {
     this.saveHistory();
   }
 
-  private ask(text: string, hidden: boolean): Promise<string | undefined> {
+  private ask(text: string, hidden: boolean, cancel: AbortSignal): Promise<string | undefined> {
     const rl = this.rl;
-    if (!rl || this.closed) return Promise.resolve(undefined);
+    if (!rl || this.closed || cancel.aborted) return Promise.resolve(undefined);
     rl.setPrompt(text);
     rl.prompt();
     this.hiddenAnswer = hidden;
-    return new Promise((resolve) => (this.question = resolve));
+    return new Promise((resolve) => {
+      const drop = (): void => this.dropQuestion();
+      cancel.addEventListener('abort', drop, { once: true });
+      this.question = (answer) => {
+        cancel.removeEventListener('abort', drop);
+        resolve(answer);
+      };
+    });
   }
 
   private take(line: string): void {
@@ -131,16 +141,7 @@ export class TerminalFrontEnd {
   }
 
   private interrupt(): void {
-    const answer = this.question;
-    if (answer) {
-      this.question = undefined;
-      this.endHiddenLine(true);
-      this.hiddenAnswer = false;
-      // What was typed of the answer must not become the next command.
-      this.rl?.write(null, { ctrl: true, name: 'u' });
-      answer(undefined);
-      return;
-    }
+    if (this.question) return this.dropQuestion();
     if (this.conversation!.cancelWait()) {
       const dropped = this.queue.splice(0).length;
       if (dropped > 0) this.output.note(`${dropped} typed-ahead lines dropped, none sent`);
@@ -148,6 +149,18 @@ export class TerminalFrontEnd {
     }
     this.rl?.write(null, { ctrl: true, name: 'u' });
     this.output.note('Ctrl-C clears the line; Ctrl-D or /quit ends the session');
+  }
+
+  // Takes back the question asked, as unanswered.
+  private dropQuestion(): void {
+    const answer = this.question;
+    if (!answer) return;
+    this.question = undefined;
+    this.endHiddenLine(true);
+    this.hiddenAnswer = false;
+    // What was typed of the answer must not become the next command.
+    if (!this.closed) this.rl?.write(null, { ctrl: true, name: 'u' });
+    answer(undefined);
   }
 
   private onClose(): void {
@@ -188,10 +201,12 @@ export class TerminalFrontEnd {
   private print(lines: string[]): void {
     if (lines.length === 0) return;
     const shown = !this.closed && this.rl !== undefined;
-    // Clear the prompt and what is typed after it, print, then draw them again.
+    // Clear the prompt and what is typed after it, print, then draw them
+    // again, unless the session is ending: no prompt then, nothing is read.
     if (shown) this.io.output.write('\r\x1b[K');
     this.io.output.write(lines.map((line) => `${line}\n`).join(''));
-    if (shown && (!this.pumping || this.rl!.line !== '' || this.question)) this.rl!.prompt(true);
+    const wanted = !this.pumping || this.rl!.line !== '' || this.question;
+    if (shown && wanted && !this.conversation?.closing) this.rl!.prompt(true);
   }
 
   private filterHistory(history: string[]): void {
