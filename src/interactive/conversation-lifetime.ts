@@ -26,6 +26,8 @@ export interface ConversationSetup {
   readonly allowInsecureAuth: boolean;
   /** Piped input: a wait that runs out ends the session, as it would a probe. */
   readonly piped: boolean;
+  /** True when lines typed or piped ahead wait to be read (always, for piped input). */
+  readonly linesWaiting: () => boolean;
   readonly signal: AbortSignal | undefined;
 }
 

@@ -15,6 +15,7 @@ import { requireTrusted, upgrade } from '../session/starttls.js';
 import { helpAuth, learnTypedCredentials } from './auth-helper.js';
 import { ConversationLifetime, type ConversationSetup } from './conversation-lifetime.js';
 import { MessageDraft } from './message-draft.js';
+import { RefusedMessage } from './refused-message.js';
 import { displayOf, readTypedLine, stageOf, type TypedLine } from './typed-line.js';
 import { runToolCommand, type ToolContext } from './tool-commands.js';
 
@@ -26,6 +27,7 @@ export class Conversation extends ConversationLifetime {
   private cancelled = false;
   private credentialsSent = false;
   private draft = new MessageDraft();
+  private readonly refusedMessage = new RefusedMessage();
 
   constructor(setup: ConversationSetup, tlsTrusted: boolean) {
     super(setup);
@@ -46,6 +48,7 @@ export class Conversation extends ConversationLifetime {
    */
   async handle(text: string): Promise<boolean> {
     if (this.over) return false;
+    if (this.refusedMessage.skip(text, this.setup.output)) return true;
     const line = readTypedLine(text, this.mode);
     this.busy = true;
     try {
@@ -57,6 +60,21 @@ export class Conversation extends ConversationLifetime {
       this.busy = false;
       this.showIdle();
     }
+  }
+
+  /** True while the lines that come are skipped, as the message of a DATA that got no 354. */
+  get skipping(): boolean {
+    return this.refusedMessage.active;
+  }
+
+  /** No more lines are waiting: what follows is typed after the refusal was seen. */
+  stopSkipping(): void {
+    this.refusedMessage.stop(this.setup.output);
+  }
+
+  override finish(why: string): Promise<void> {
+    this.stopSkipping();
+    return super.finish(why);
   }
 
   /**
@@ -109,6 +127,8 @@ export class Conversation extends ConversationLifetime {
 
     const stage = inExchange ? 'auth' : stageOf(line.verb);
     const reply = await this.exchange(stage, command);
+    const refusedData = line.verb === 'DATA' && reply?.code !== 354;
+    if (refusedData && this.setup.linesWaiting()) this.refusedMessage.start();
     if (reply) await this.follow(stage, line.verb, reply);
   }
 

@@ -61,8 +61,10 @@ export async function runInteractive(
     // From here on the conversation answers signals itself: QUIT when idle.
     const setup = { session: opened, options, output, piped: !terminal, signal };
     if (!terminal) {
+      // A script's next lines are always written already.
+      const linesWaiting = (): boolean => true;
       const conversation = new Conversation(
-        { ...setup, askCredentials: undefined, ...settings },
+        { ...setup, askCredentials: undefined, linesWaiting, ...settings },
         trusted,
       );
       const source = new LineSource(stdin);
@@ -75,8 +77,11 @@ export async function runInteractive(
         { input: stdin, output: screenOf(io), historyFile: settings.historyFile, ehloName },
         output,
       );
-      const askCredentials = frontEnd.askCredentials;
-      const conversation = new Conversation({ ...setup, askCredentials, ...settings }, trusted);
+      const { askCredentials, linesWaiting } = frontEnd;
+      const conversation = new Conversation(
+        { ...setup, askCredentials, linesWaiting, ...settings },
+        trusted,
+      );
       await frontEnd.run(conversation);
       error = conversation.failure;
     }

@@ -58,6 +58,9 @@ export class TerminalFrontEnd {
     return { user, secret };
   };
 
+  /** True when lines typed ahead wait for their turn. */
+  readonly linesWaiting = (): boolean => this.queue.length > 0;
+
   /** Shows the prompt and plays the lines typed until the conversation ends. */
   async run(conversation: Conversation): Promise<void> {
     this.conversation = conversation;
@@ -136,6 +139,8 @@ export class TerminalFrontEnd {
       this.forgetIfNotCommand(line);
       await conversation.handle(line);
     }
+    // Lines typed once the refusal of DATA was on the screen are meant as commands.
+    conversation.stopSkipping();
     this.pumping = false;
     this.showPrompt();
   }

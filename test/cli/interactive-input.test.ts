@@ -1,0 +1,76 @@
+/**
+ * What `smtp-probe -i` makes of its piped input: the message of a DATA
+ * that got no 354 is never sent as commands, bytes go as given, and a line
+ * over the limit is refused the same way however the pipe delivers it.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import {
+  expectLine,
+  send,
+  startFakeServer,
+  type FakeServer,
+  type Step,
+} from '../helpers/fake-server.js';
+import { spawnCliWithInput } from '../helpers/spawn-cli.js';
+import { GREETING_220, REPLY_221_BYE } from '../fixtures/replies.js';
+
+const REPLY_250_OK = '250 2.0.0 OK\r\n';
+const REPLY_554_NO_RECIPIENTS = '554 5.5.1 Error: no valid recipients\r\n';
+
+let server: FakeServer | undefined;
+
+afterEach(async () => {
+  await server?.close();
+  server = undefined;
+});
+
+async function serve(script: Step[]): Promise<number> {
+  server = await startFakeServer(script);
+  return server.port;
+}
+
+describe('a DATA that gets no 354', () => {
+  it('when DATA is refused then its message lines and dot are skipped and QUIT follows', async () => {
+    const port = await serve([
+      send(GREETING_220),
+      expectLine(/^MAIL FROM:<me@probe\.test>$/),
+      send(REPLY_250_OK),
+      expectLine(/^DATA$/),
+      send(REPLY_554_NO_RECIPIENTS),
+      expectLine(/^QUIT$/),
+      send(REPLY_221_BYE),
+    ]);
+    const input = [
+      'MAIL FROM:<me@probe.test>',
+      'DATA',
+      'Subject: hello',
+      'My password is hunter2',
+      'VRFY root',
+      '.',
+      'QUIT',
+    ];
+    const run = await spawnCliWithInput(['-i', `127.0.0.1:${port}`], input.join('\n') + '\n');
+
+    expect(server!.problems).toEqual([]);
+    expect(server!.received[0]!.toString()).toBe('MAIL FROM:<me@probe.test>\r\nDATA\r\nQUIT\r\n');
+    expect(run.stdout).toContain(
+      '== DATA got no 354: the 3 lines of its message and the lone "." after them skipped, none sent',
+    );
+    expect(run.stdout).not.toContain('hunter2');
+    expect(run.exitCode).toBe(0);
+  });
+
+  it('when the input ends inside the refused message then the count is said before QUIT', async () => {
+    const port = await serve([
+      send(GREETING_220),
+      expectLine(/^DATA$/),
+      send(REPLY_554_NO_RECIPIENTS),
+      expectLine(/^QUIT$/),
+      send(REPLY_221_BYE),
+    ]);
+    const run = await spawnCliWithInput(['-i', `127.0.0.1:${port}`], 'DATA\nSubject: x\n');
+
+    expect(server!.received[0]!.toString()).toBe('DATA\r\nQUIT\r\n');
+    expect(run.stdout).toMatch(/the 1 line of its message skipped, none sent\n== end of input/);
+  });
+});

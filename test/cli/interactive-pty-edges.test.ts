@@ -1,0 +1,67 @@
+/**
+ * `smtp-probe -i` at a pseudo-terminal, at the edges: lines typed ahead of
+ * a refusal, short secrets, a history that keeps only what was sent,
+ * interruptions during the TLS handshake and the AUTH helper's prompts,
+ * Tab inside DATA.
+ */
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import {
+  delay,
+  expectLine,
+  send,
+  startFakeServer,
+  type FakeServer,
+  type Step,
+} from '../helpers/fake-server.js';
+import { killPtysAfterEach, startPty, type PtyRun } from '../helpers/pty.js';
+import { removeTempFiles, writeTempFile } from '../helpers/temp-files.js';
+import { GREETING_220, REPLY_221_BYE } from '../fixtures/replies.js';
+
+const REPLY_554_NO_RECIPIENTS = '554 5.5.1 Error: no valid recipients\r\n';
+
+let servers: FakeServer[] = [];
+
+killPtysAfterEach();
+
+afterEach(async () => {
+  await Promise.all(servers.map((server) => server.close()));
+  servers = [];
+});
+
+afterAll(removeTempFiles);
+
+async function fake(script: Step[]): Promise<FakeServer> {
+  const server = await startFakeServer(script);
+  servers.push(server);
+  return server;
+}
+
+/** A session in a pty with a fresh history file; `history` is its path. */
+function session(port: number, more: string[] = []): PtyRun & { history: string } {
+  const history = writeTempFile('history', '');
+  const run = startPty(['-i', `127.0.0.1:${port}`, '--history-file', history, ...more]);
+  return Object.assign(run, { history });
+}
+
+describe('lines typed ahead', () => {
+  it('when DATA is refused then the message typed ahead is skipped, not sent', async () => {
+    const server = await fake([
+      send(GREETING_220),
+      expectLine(/^DATA$/),
+      delay(400),
+      send(REPLY_554_NO_RECIPIENTS),
+      expectLine(/^QUIT$/),
+      send(REPLY_221_BYE),
+    ]);
+    const run = session(server.port);
+    await run.waitFor(/smtp-probe> $/);
+    run.type('DATA\rSubject: typed ahead\rVRFY root\r.\r');
+    await run.waitFor(/skipped, none sent/);
+    run.type('QUIT\r');
+
+    expect(await run.exited).toBe(0);
+    expect(server.problems).toEqual([]);
+    expect(server.received[0]!.toString()).toBe('DATA\r\nQUIT\r\n');
+    expect(run.screen()).toContain('the 2 lines of its message and the lone "." after them');
+  });
+});
