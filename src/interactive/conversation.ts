@@ -120,7 +120,8 @@ export class Conversation extends ConversationLifetime {
   private async send(line: TypedLine & { kind: 'command' }): Promise<void> {
     const command: Command = { verb: line.verb, wire: line.wire, display: displayOf(line) };
     const inExchange = this.mode === 'auth-response';
-    if (line.secret) learnTypedCredentials(this.setup.options.secretMask, line.wire);
+    const { secretMask } = this.setup.options;
+    if (line.secret) learnTypedCredentials(secretMask, line.wire, this.setup.output);
     if (!inExchange) this.credentialsSent = line.secret;
     else this.credentialsSent ||= line.secret;
     this.mode = 'command';

@@ -26,6 +26,7 @@ export class InteractiveOutput {
   private readonly style: Style;
   private readonly kept: string[] = [];
   private dropped = 0;
+  private readonly warned = new Set<string>();
 
   constructor(style: Style, print: (lines: string[]) => void) {
     this.style = style;
@@ -51,6 +52,13 @@ export class InteractiveOutput {
   /** A warning: something was refused or is worth attention, and nothing was sent. */
   warn(text: string): void {
     this.emit([this.shown.warning(text)], [this.plain.warning(text)]);
+  }
+
+  /** A warning said once per session, however often it is due. */
+  warnOnce(key: string, text: string): void {
+    if (this.warned.has(key)) return;
+    this.warned.add(key);
+    this.warn(text);
   }
 
   /** Lines printed as they are (the /help text); kept out of the saved transcript. */

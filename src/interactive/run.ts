@@ -74,7 +74,14 @@ export async function runInteractive(
     } else {
       const ehloName = options.ehloName ?? defaultEhloName(opened.connection.localAddress);
       const frontEnd = new TerminalFrontEnd(
-        { input: stdin, output: screenOf(io), historyFile: settings.historyFile, ehloName },
+        {
+          input: stdin,
+          output: screenOf(io),
+          writeTranscript: (text) => io.stdout.write(text),
+          historyFile: settings.historyFile,
+          ehloName,
+          mask: options.secretMask,
+        },
         output,
       );
       const { askCredentials, linesWaiting } = frontEnd;
@@ -114,11 +121,14 @@ async function greet(session: Session, request: CliRequest): Promise<boolean> {
   return trusted;
 }
 
-// Everything written passes the secret mask; the size is the real terminal's.
+// readline's own writes: the prompt, the echo of what is typed (shut while
+// a secret is typed) and cursor moves. They skip the secret mask, which
+// would break readline's sense of where the cursor is and turn the prompt
+// itself to <hidden> for a short password; the transcript is masked.
 function screenOf(io: CliIo & { readonly terminal: CliIo }): TerminalOutput {
   const screen = io.terminal.stdout as CliIo['stdout'] & Partial<TerminalOutput>;
   return {
-    write: (text) => io.stdout.write(text),
+    write: (text) => screen.write(text),
     get columns() {
       return screen.columns;
     },

@@ -13,11 +13,17 @@ import { EchoGate, type TerminalOutput } from './echo-gate.js';
 import { HISTORY_LINES, loadHistory, mayRemember, saveHistory } from './history.js';
 import type { InteractiveOutput } from './output.js';
 import { isSecretInput } from './typed-line.js';
+import type { SecretMask } from '../output/secret-mask.js';
 
 /** The terminal: keys in, text out. */
 export interface TerminalIo {
   readonly input: NodeJS.ReadableStream;
+  /** The screen, for readline: unmasked, since it shows only the prompt and what is typed. */
   readonly output: TerminalOutput;
+  /** The screen, for the transcript: every secret masked. */
+  readonly writeTranscript: (text: string) => void;
+  /** Hides completions that would show a secret; undefined when there is none to hide. */
+  readonly mask: SecretMask | undefined;
   /** The history file; undefined keeps no history between runs. */
   readonly historyFile: string | undefined;
   readonly ehloName: string;
@@ -76,8 +82,7 @@ export class TerminalFrontEnd {
       terminal: true,
       history: this.history,
       historySize: HISTORY_LINES,
-      completer: (line: string) =>
-        completeLine(line, { extensions: conversation.extensions, ehloName: this.io.ehloName }),
+      completer: (line: string) => this.complete(line),
     });
     this.rl = rl;
     // readline hands its history to this event so that lines can be kept out of it.
@@ -93,6 +98,15 @@ export class TerminalFrontEnd {
     await ended;
     this.close();
     this.saveHistory();
+  }
+
+  // Candidates come from the server's EHLO reply: readline prints them
+  // unmasked, so any that holds a secret is left out.
+  private complete(line: string): [string[], string] {
+    const { extensions } = this.conversation!;
+    const [candidates, typed] = completeLine(line, { extensions, ehloName: this.io.ehloName });
+    const mask = this.io.mask;
+    return [candidates.filter((candidate) => !mask || mask.apply(candidate) === candidate), typed];
   }
 
   private ask(text: string, hidden: boolean, cancel: AbortSignal): Promise<string | undefined> {
@@ -209,7 +223,7 @@ export class TerminalFrontEnd {
     // Clear the prompt and what is typed after it, print, then draw them
     // again, unless the session is ending: no prompt then, nothing is read.
     if (shown) this.io.output.write('\r\x1b[K');
-    this.io.output.write(lines.map((line) => `${line}\n`).join(''));
+    this.io.writeTranscript(lines.map((line) => `${line}\n`).join(''));
     const wanted = !this.pumping || this.rl!.line !== '' || this.question;
     if (shown && wanted && !this.conversation?.closing) this.rl!.prompt(true);
   }

@@ -65,3 +65,59 @@ describe('lines typed ahead', () => {
     expect(run.screen()).toContain('the 2 lines of its message and the lone "." after them');
   });
 });
+
+const EHLO_AUTH = '250-mx.probe.test\r\n250-AUTH PLAIN LOGIN\r\n250 8BITMIME\r\n';
+const REPLY_334_USER = '334 VXNlcm5hbWU6\r\n';
+const REPLY_334_PASSWORD = '334 UGFzc3dvcmQ6\r\n';
+const REPLY_235_OK = '235 2.7.0 Authentication successful\r\n';
+
+/** Says EHLO and runs AUTH LOGIN through the helper with this password. */
+async function logIn(run: PtyRun, password: string): Promise<void> {
+  await run.waitFor(/smtp-probe> $/);
+  run.type('EHLO client.probe.test\r');
+  await run.waitFor(/250 8BITMIME/);
+  run.type('AUTH LOGIN\r');
+  await run.waitFor(/user name: $/);
+  run.type('probeuser\r');
+  await run.waitFor(/\(not echoed\): $/);
+  run.type(`${password}\r`);
+}
+
+const LOGIN_STEPS: Step[] = [
+  send(GREETING_220),
+  expectLine(/^EHLO/),
+  send(EHLO_AUTH),
+  expectLine(/^AUTH LOGIN$/),
+  send(REPLY_334_USER),
+  expectLine(/^cHJvYmV1c2Vy$/),
+  send(REPLY_334_PASSWORD),
+];
+
+describe('a short secret', () => {
+  it('when the password is one letter then the prompt stays whole and a warning says why', async () => {
+    const server = await fake([
+      ...LOGIN_STEPS,
+      expectLine(/^ZQ==$/),
+      send(REPLY_235_OK),
+      expectLine(/^NOOP$/),
+      send('250 2.0.0 ok e\r\n'),
+      expectLine(/^QUIT$/),
+      send(REPLY_221_BYE),
+    ]);
+    const run = session(server.port, ['--auth-insecure']);
+    await logIn(run, 'e');
+    await run.waitFor(/235 2\.7\.0/);
+    await run.waitFor(/smtp-probe> $/);
+    run.type('NOOP\r');
+    await run.waitFor(/250 2\.0\.0 ok/);
+    run.type('QUIT\r');
+
+    expect(await run.exited).toBe(0);
+    expect(server.problems).toEqual([]);
+    const screen = run.screen();
+    expect(screen).toContain('secret is under 6 characters');
+    expect(screen).toContain('<- 250 2.0.0 ok <hidden>');
+    expect(screen).toMatch(/^smtp-probe> NOOP$/m);
+    expect(run.output()).not.toMatch(/smtp-prob<hidden>|ZQ==/);
+  });
+});
