@@ -14,6 +14,7 @@ import { describeStage, type Stage } from '../session/stage.js';
 import { requireTrusted, upgrade } from '../session/starttls.js';
 import { helpAuth, learnTypedCredentials } from './auth-helper.js';
 import { ConversationLifetime, type ConversationSetup } from './conversation-lifetime.js';
+import { mayRemember } from './history.js';
 import { MessageDraft } from './message-draft.js';
 import { RefusedMessage } from './refused-message.js';
 import { displayOf, readTypedLine, stageOf, type TypedLine } from './typed-line.js';
@@ -60,6 +61,11 @@ export class Conversation extends ConversationLifetime {
       this.busy = false;
       this.showIdle();
     }
+  }
+
+  /** Tells whether this line, about to be handled, may enter the history once sent. */
+  mayRemember(line: string): boolean {
+    return !this.skipping && mayRemember(line, this.mode);
   }
 
   /** True while the lines that come are skipped, as the message of a DATA that got no 354. */

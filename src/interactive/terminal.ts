@@ -10,7 +10,7 @@ import type { Credentials, AuthMechanism } from '../protocol/auth/index.js';
 import type { Conversation } from './conversation.js';
 import { completeLine } from './completion.js';
 import { EchoGate, type TerminalOutput } from './echo-gate.js';
-import { HISTORY_LINES, loadHistory, mayRemember, saveHistory } from './history.js';
+import { HISTORY_LINES, loadHistory, saveHistory } from './history.js';
 import type { InteractiveOutput } from './output.js';
 import { isSecretInput } from './typed-line.js';
 import type { SecretMask } from '../output/secret-mask.js';
@@ -38,7 +38,10 @@ export class TerminalFrontEnd {
   private conversation: Conversation | undefined;
   private rl: Interface | undefined;
   private gate: EchoGate | undefined;
+  /** readline's history, which it changes in place; `sent` says what it should hold. */
   private history: string[] = [];
+  /** The lines sent (or run, for / commands) that may be remembered, newest first. */
+  private sent: string[] = [];
   private readonly queue: (string | undefined)[] = [];
   private pumping = false;
   private question: Question | undefined;
@@ -75,7 +78,8 @@ export class TerminalFrontEnd {
     if (conversation.over) return;
     const readline = await import('node:readline');
     this.gate = new EchoGate(this.io.output, () => this.echoShut());
-    this.history = this.io.historyFile ? loadHistory(this.io.historyFile) : [];
+    this.sent = this.io.historyFile ? loadHistory(this.io.historyFile) : [];
+    this.history = [...this.sent];
     const rl = readline.createInterface({
       input: this.io.input,
       output: this.gate,
@@ -85,11 +89,10 @@ export class TerminalFrontEnd {
       completer: (line: string) => this.complete(line),
     });
     this.rl = rl;
-    // readline hands its history to this event so that lines can be kept out of it.
-    rl.on('history', (history: string[]) => {
-      this.history = history;
-      this.filterHistory(history);
-    });
+    // readline adds every line as Enter is pressed; it is taken back here
+    // and added once sent: a line typed ahead may be dropped (Ctrl-C),
+    // skipped, or read as a SASL response by the time its turn comes.
+    rl.on('history', (history: string[]) => history.splice(0, history.length, ...this.sent));
     rl.on('line', (line) => this.take(line));
     rl.on('SIGINT', () => this.interrupt());
     rl.on('close', () => this.onClose());
@@ -150,8 +153,10 @@ export class TerminalFrontEnd {
         await conversation.finish('end of input (Ctrl-D)');
         break;
       }
-      this.forgetIfNotCommand(line);
-      await conversation.handle(line);
+      // Remembered as it goes, before a QUIT ends the session and the
+      // history is saved; taken back if smtp-probe refuses it.
+      const remembered = conversation.mayRemember(line) && this.remember(line);
+      if (!(await conversation.handle(line)) && remembered) this.forget(line);
     }
     // Lines typed once the refusal of DATA was on the screen are meant as commands.
     conversation.stopSkipping();
@@ -228,18 +233,18 @@ export class TerminalFrontEnd {
     if (shown && wanted && !this.conversation?.closing) this.rl!.prompt(true);
   }
 
-  private filterHistory(history: string[]): void {
-    const latest = history[0];
-    if (latest === undefined) return;
-    const mode = this.question ? 'auth-response' : this.conversation!.mode;
-    if (!mayRemember(latest, mode)) history.shift();
+  // True when the line was added (it was not the newest already).
+  private remember(line: string): boolean {
+    if (this.sent[0] === line) return false;
+    this.sent.unshift(line);
+    this.sent.splice(HISTORY_LINES);
+    this.history.splice(0, this.history.length, ...this.sent);
+    return true;
   }
 
-  // A line typed ahead of DATA's 354 is handled as message text: out of the history.
-  private forgetIfNotCommand(line: string): void {
-    if (mayRemember(line, this.conversation!.mode)) return;
-    const at = this.history.indexOf(line);
-    if (at !== -1) this.history.splice(at, 1);
+  private forget(line: string): void {
+    if (this.sent[0] === line) this.sent.shift();
+    this.history.splice(0, this.history.length, ...this.sent);
   }
 
   private close(): void {
@@ -250,7 +255,7 @@ export class TerminalFrontEnd {
 
   private saveHistory(): void {
     if (!this.io.historyFile) return;
-    const problem = saveHistory(this.io.historyFile, this.history);
+    const problem = saveHistory(this.io.historyFile, this.sent);
     if (problem) this.output.note(`history not saved: ${problem}`);
   }
 }

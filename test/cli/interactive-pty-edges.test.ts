@@ -4,11 +4,13 @@
  * interruptions during the TLS handshake and the AUTH helper's prompts,
  * Tab inside DATA.
  */
+import { readFileSync } from 'node:fs';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import {
   delay,
   expectLine,
   send,
+  silent,
   startFakeServer,
   type FakeServer,
   type Step,
@@ -119,5 +121,38 @@ describe('a short secret', () => {
     expect(screen).toContain('<- 250 2.0.0 ok <hidden>');
     expect(screen).toMatch(/^smtp-probe> NOOP$/m);
     expect(run.output()).not.toMatch(/smtp-prob<hidden>|ZQ==/);
+  });
+});
+
+describe('the history', () => {
+  it('when lines typed ahead are dropped or read as a SASL response then none is kept', async () => {
+    const server = await fake([
+      send(GREETING_220),
+      expectLine(/^NOOP$/),
+      silent(800),
+      send('250 2.0.0 late\r\n'),
+      expectLine(/^AUTH X-UNKNOWN$/),
+      delay(300),
+      send('334 \r\n'),
+      expectLine(/^c2VjcmV0$/),
+      send('535 5.7.8 no\r\n'),
+      expectLine(/^QUIT$/),
+      send(REPLY_221_BYE),
+    ]);
+    const run = session(server.port);
+    await run.waitFor(/smtp-probe> $/);
+    run.type('NOOP\r');
+    await run.waitFor(/-> NOOP\n/);
+    run.type('VRFY typed-ahead\r');
+    run.type('\x03');
+    await run.waitFor(/typed-ahead lines dropped/);
+    await run.waitFor(/250 2\.0\.0 late +unsolicited/);
+    run.type('AUTH X-UNKNOWN\rc2VjcmV0\r');
+    await run.waitFor(/535 5\.7\.8/);
+    run.type('QUIT\r');
+
+    expect(await run.exited).toBe(0);
+    expect(server.problems).toEqual([]);
+    expect(readFileSync(run.history, 'utf8')).toBe('NOOP\nQUIT\n');
   });
 });
