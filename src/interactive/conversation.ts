@@ -10,6 +10,7 @@ import { ExtensionSet, parseExtensions } from '../protocol/extensions.js';
 import type { Command } from '../protocol/command.js';
 import { replyText, type Reply } from '../protocol/reply.js';
 import { describeChallenge } from '../session/auth.js';
+import { abortWait } from '../session/lifetime.js';
 import { describeStage, type Stage } from '../session/stage.js';
 import { requireTrusted, upgrade } from '../session/starttls.js';
 import { helpAuth, learnTypedCredentials } from './auth-helper.js';
@@ -85,15 +86,23 @@ export class Conversation extends ConversationLifetime {
 
   /**
    * Stops waiting for the reply under way (Ctrl-C): the session goes on,
-   * and a reply that comes later shows as unsolicited. False when nothing
-   * was awaited.
+   * and a reply that comes later shows as unsolicited. A TLS handshake
+   * stopped halfway leaves nothing to go on with: the session ends, exit
+   * 130. False when nothing was awaited.
    */
   cancelWait(): boolean {
-    const { connection } = this.setup.session;
-    const stage = connection.waitingStage;
-    if (stage === undefined || stage === 'tls') return false;
+    const { session, output } = this.setup;
+    const stage = session.connection.waitingStage;
+    if (stage === undefined) return false;
     this.cancelled = true;
-    return connection.cancelWait(new InterruptedError('SIGINT', stage, 'the reply'));
+    if (session.connection.cancelWait(new InterruptedError('SIGINT', stage, 'the reply'))) {
+      return true;
+    }
+    this.cancelled = false;
+    this.closing = true;
+    output.note('Ctrl-C during the TLS handshake: the connection cannot go on, ending the session');
+    abortWait(session, 'SIGINT');
+    return true;
   }
 
   private async act(line: TypedLine): Promise<boolean> {

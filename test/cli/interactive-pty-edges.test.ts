@@ -156,3 +156,26 @@ describe('the history', () => {
     expect(readFileSync(run.history, 'utf8')).toBe('NOOP\nQUIT\n');
   });
 });
+
+describe('Ctrl-C during the TLS handshake', () => {
+  it('when Ctrl-C is pressed while TLS starts then the session ends, exit 130, no prompt', async () => {
+    const server = await fake([
+      send(GREETING_220),
+      expectLine(/^STARTTLS$/),
+      send('220 2.0.0 Ready to start TLS\r\n'),
+      silent(5_000),
+    ]);
+    const run = session(server.port);
+    await run.waitFor(/smtp-probe> $/);
+    run.type('STARTTLS\r');
+    await run.waitFor(/== starting TLS\n/);
+    run.type('\x03');
+
+    expect(await run.exited).toBe(130);
+    const screen = run.screen();
+    expect(screen).toContain('Ctrl-C during the TLS handshake: the connection cannot go on');
+    expect(screen).toContain('interrupted by SIGINT while waiting for the TLS handshake');
+    expect(screen).not.toContain('Ctrl-C clears the line');
+    expect(screen).not.toMatch(/starting TLS\n(.*\n)*smtp-probe> /);
+  });
+});
