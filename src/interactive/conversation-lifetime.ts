@@ -101,11 +101,21 @@ export abstract class ConversationLifetime {
     this.end(error);
   }
 
-  /** Shows what came while nobody waited; ends the session when the server has. */
+  /**
+   * Shows what came while nobody waited; ends the session when the server
+   * has. While the AUTH helper asks for the password, it is shown too, and
+   * the question taken back: credentials must not follow a 421 or a close.
+   */
   showIdle(): void {
-    if (this.busy || this.over) return;
+    if (this.over || (this.busy && !this.asking)) return;
     const { session, output } = this.setup;
+    const before = this.unsolicited.last;
     const flood = this.unsolicited.show(session, output);
+    if (this.busy) {
+      const came = flood !== undefined || this.unsolicited.last !== before;
+      if (came || session.connection.ended) this.asking?.abort();
+      return;
+    }
     if (flood) {
       void this.fail(new ProtocolError(flood));
     } else if (session.connection.ended) {

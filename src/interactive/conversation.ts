@@ -5,7 +5,7 @@
  * every reply timed and classified through the session like any other run.
  */
 import { InterruptedError, TimeoutError, toProbeError } from '../errors.js';
-import type { AuthMechanism } from '../protocol/auth/index.js';
+import type { AuthMechanism, Credentials } from '../protocol/auth/index.js';
 import { ExtensionSet, parseExtensions } from '../protocol/extensions.js';
 import type { Command } from '../protocol/command.js';
 import { replyText, type Reply } from '../protocol/reply.js';
@@ -13,7 +13,7 @@ import { describeChallenge } from '../session/auth.js';
 import { abortWait } from '../session/lifetime.js';
 import { describeStage, type Stage } from '../session/stage.js';
 import { requireTrusted, upgrade } from '../session/starttls.js';
-import { helpAuth, learnTypedCredentials } from './auth-helper.js';
+import { helpAuth, learnTypedCredentials, type CredentialPrompt } from './auth-helper.js';
 import { ConversationLifetime, type ConversationSetup } from './conversation-lifetime.js';
 import { mayRemember } from './history.js';
 import { MessageDraft } from './message-draft.js';
@@ -208,6 +208,20 @@ export class Conversation extends ConversationLifetime {
     }
   }
 
+  // While the question is up, a signal or what the server says unasked takes it back.
+  private async ask(
+    prompt: CredentialPrompt,
+    mechanism: AuthMechanism,
+  ): Promise<Credentials | undefined> {
+    const asking = new AbortController();
+    this.asking = asking;
+    try {
+      return await prompt(mechanism, asking.signal);
+    } finally {
+      this.asking = undefined;
+    }
+  }
+
   private toolContext(): ToolContext {
     return {
       output: this.setup.output,
@@ -218,17 +232,13 @@ export class Conversation extends ConversationLifetime {
 
   private authContext(): Parameters<typeof helpAuth>[1] {
     const { session, options, output, askCredentials, allowInsecureAuth } = this.setup;
-    const asking = new AbortController();
-    this.asking = asking;
-    const ask =
-      askCredentials && ((mechanism: AuthMechanism) => askCredentials(mechanism, asking.signal));
     return {
       session,
       output,
       extensions: this.extensions,
       tlsTrusted: this.tlsTrusted,
       allowInsecure: allowInsecureAuth,
-      ask,
+      ask: askCredentials && ((mechanism) => this.ask(askCredentials, mechanism)),
       mask: options.secretMask,
       timeoutMs: options.timeouts.replyMs,
     };

@@ -7,6 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import {
+  close,
   delay,
   expectLine,
   send,
@@ -177,5 +178,35 @@ describe('Ctrl-C during the TLS handshake', () => {
     expect(screen).toContain('interrupted by SIGINT while waiting for the TLS handshake');
     expect(screen).not.toContain('Ctrl-C clears the line');
     expect(screen).not.toMatch(/starting TLS\n(.*\n)*smtp-probe> /);
+  });
+});
+
+describe('the server speaks while the AUTH helper asks', () => {
+  it('when a 421 and a close come at the password prompt then they show at once, nothing is sent', async () => {
+    const server = await fake([
+      send(GREETING_220),
+      expectLine(/^EHLO/),
+      send(EHLO_AUTH),
+      delay(1_000),
+      send('421 4.4.2 mx.probe.test closing\r\n'),
+      close(),
+    ]);
+    const run = session(server.port, ['--auth-insecure']);
+    await run.waitFor(/smtp-probe> $/);
+    run.type('EHLO client.probe.test\r');
+    await run.waitFor(/250 8BITMIME/);
+    run.type('AUTH LOGIN\r');
+    await run.waitFor(/user name: $/);
+    run.type('probeuser\r');
+    await run.waitFor(/\(not echoed\): $/);
+    run.type('Pass');
+
+    expect(await run.exited).toBe(8);
+    const screen = run.screen();
+    expect(screen).toContain('!! the server sent a reply nobody asked for');
+    expect(screen).toMatch(/<- 421 4\.4\.2 mx\.probe\.test closing +unsolicited/);
+    expect(screen).toContain('AUTH LOGIN cancelled: nothing sent');
+    expect(server.received[0]!.toString()).toBe('EHLO client.probe.test\r\n');
+    expect(run.output()).not.toContain('Pass');
   });
 });
