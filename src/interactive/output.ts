@@ -66,14 +66,15 @@ export class InteractiveOutput {
     this.print(lines);
   }
 
-  /** The last line: how the session ended, and its exit status. */
+  /** The last lines: how the session ended, its exit status, and what to try, as a probe says. */
   verdict(error: ProbeError | undefined, totalMs: number): void {
     const took = formatDuration(totalMs);
     const at = error?.stage ? ` at ${describeStage(error.stage)}` : '';
     const line = error
       ? this.style.error(`result: FAILED${at} after ${took} (exit ${error.exitCode})`)
       : this.style.strong(`result: OK, session ended after ${took} (exit 0)`);
-    this.emit(['', line], ['', line]);
+    const hint = error?.hint ? [`hint: ${this.plain.escapeText(error.hint)}`] : [];
+    this.emit(['', line, ...hint.map((text) => this.style.dim(text))], ['', line, ...hint]);
   }
 
   /**

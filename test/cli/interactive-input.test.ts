@@ -7,6 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import {
   expectLine,
   send,
+  silent,
   startFakeServer,
   type FakeServer,
   type Step,
@@ -72,5 +73,17 @@ describe('a DATA that gets no 354', () => {
 
     expect(server!.received[0]!.toString()).toBe('DATA\r\nQUIT\r\n');
     expect(run.stdout).toMatch(/the 1 line of its message skipped, none sent\n== end of input/);
+  });
+});
+
+describe('the end of a failed session', () => {
+  it('when implicit TLS meets a plaintext port then the hint is printed, as a probe prints it', async () => {
+    const port = await serve([send(GREETING_220), silent(2_000)]);
+    const run = await spawnCliWithInput(['-i', `smtps://127.0.0.1:${port}`], 'QUIT\n');
+
+    expect(run.exitCode).toBe(6);
+    expect(run.stdout).toMatch(
+      /result: FAILED at .*\nhint: this port may expect plaintext SMTP and STARTTLS: try without --tls\n/,
+    );
   });
 });
