@@ -48,13 +48,13 @@ export class Conversation extends ConversationLifetime {
    * Acts on one typed line. Returns false when smtp-probe refused it and
    * sent nothing (an unknown / command, a line with CR or LF inside).
    */
-  async handle(text: string): Promise<boolean> {
+  async handle(text: string, raw?: Buffer): Promise<boolean> {
     if (this.over) return false;
     if (this.refusedMessage.skip(text, this.setup.output)) return true;
     const line = readTypedLine(text, this.mode);
     this.busy = true;
     try {
-      return await this.act(line);
+      return await this.act(line, raw);
     } catch (error) {
       await this.fail(toProbeError(error));
       return true;
@@ -105,7 +105,8 @@ export class Conversation extends ConversationLifetime {
     return true;
   }
 
-  private async act(line: TypedLine): Promise<boolean> {
+  // `raw`: the line's bytes when they are not UTF-8 (piped), sent as they are.
+  private async act(line: TypedLine, raw: Buffer | undefined): Promise<boolean> {
     const { output } = this.setup;
     switch (line.kind) {
       case 'empty':
@@ -121,19 +122,23 @@ export class Conversation extends ConversationLifetime {
       case 'auth-helper':
         return helpAuth(line.mechanism, this.authContext());
       case 'message-line':
-        this.draft.add(this.setup.session.connection, line.wire, line.stuffed);
+        this.draft.add(this.setup.session.connection, line.wire, line.stuffed, raw);
         return true;
       case 'end-of-message':
         await this.endMessage();
         return true;
       case 'command':
-        await this.send(line);
+        await this.send(line, raw);
         return true;
     }
   }
 
-  private async send(line: TypedLine & { kind: 'command' }): Promise<void> {
-    const command: Command = { verb: line.verb, wire: line.wire, display: displayOf(line) };
+  private async send(line: TypedLine & { kind: 'command' }, raw?: Buffer): Promise<void> {
+    // Shown with U+FFFD where a byte is not UTF-8; sent as given.
+    const display = raw && !line.secret ? raw.toString('utf8') : displayOf(line);
+    const command: Command = { verb: line.verb, wire: line.wire, display, raw };
+    if (raw)
+      this.setup.output.warnOnce('raw', 'a line of the input is not UTF-8: sent byte for byte');
     const inExchange = this.mode === 'auth-response';
     const { secretMask } = this.setup.options;
     if (line.secret) learnTypedCredentials(secretMask, line.wire, this.setup.output);

@@ -6,6 +6,16 @@
  * and any other CR stays in the line, where it is refused before sending.
  */
 
+import { isUtf8 } from 'node:buffer';
+
+/** A line of input, without its line ending. */
+export interface InputLine {
+  /** The line as text: UTF-8 decoded, or one character per byte (Latin-1) when it is not UTF-8. */
+  readonly text: string;
+  /** The bytes as read, when they are not UTF-8: sent as they are, never re-encoded. */
+  readonly raw: Buffer | undefined;
+}
+
 /** Longest line taken from input; a longer one is not a command. */
 const MAX_LINE_BYTES = 64 * 1024;
 
@@ -29,7 +39,7 @@ export class LineSource {
   }
 
   /** The next line without its line ending; undefined at the end of input. */
-  async next(): Promise<string | undefined> {
+  async next(): Promise<InputLine | undefined> {
     for (;;) {
       const end = this.buffer.indexOf(0x0a);
       if (end !== -1) return this.take(end, end + 1);
@@ -51,10 +61,14 @@ export class LineSource {
     (this.input as Partial<{ destroy(): void }>).destroy?.();
   }
 
-  private take(end: number, next = end): string {
-    const line = this.buffer.subarray(0, end).toString('utf8').replace(/\r$/, '');
+  // An 8-bit message body in another charset must reach the server byte
+  // for byte: decoding it as UTF-8 would turn each stray byte into U+FFFD.
+  private take(end: number, next = end): InputLine {
+    const cr = end > 0 && this.buffer[end - 1] === 0x0d ? 1 : 0;
+    const bytes = Buffer.from(this.buffer.subarray(0, end - cr));
     this.buffer = this.buffer.subarray(next);
-    return line;
+    if (isUtf8(bytes)) return { text: bytes.toString('utf8'), raw: undefined };
+    return { text: bytes.toString('latin1'), raw: bytes };
   }
 
   private finish(error?: Error): void {

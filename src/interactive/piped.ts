@@ -23,7 +23,7 @@ export async function runPiped(conversation: Conversation, source: LineSource): 
     if (line instanceof UsageError) return conversation.fail(line);
     if (line === undefined) return conversation.finish('end of input');
 
-    const accepted = await conversation.handle(line);
+    const accepted = await conversation.handle(line.text, line.raw);
     if (!accepted && !conversation.over) {
       await conversation.fail(
         new UsageError('a line of the input was refused, nothing sent'),

@@ -6,6 +6,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   expectLine,
+  expectMessage,
   send,
   silent,
   startFakeServer,
@@ -85,5 +86,35 @@ describe('the end of a failed session', () => {
     expect(run.stdout).toMatch(
       /result: FAILED at .*\nhint: this port may expect plaintext SMTP and STARTTLS: try without --tls\n/,
     );
+  });
+});
+
+describe('bytes that are not UTF-8', () => {
+  it('when a Latin-1 message is piped then its bytes go as given and the server is not blamed', async () => {
+    const port = await serve([
+      send(GREETING_220),
+      expectLine(/^NOOP caf/),
+      send(REPLY_250_OK),
+      expectLine(/^DATA$/),
+      send('354 go ahead\r\n'),
+      expectMessage(),
+      send(REPLY_250_OK),
+      expectLine(/^QUIT$/),
+      send(REPLY_221_BYE),
+    ]);
+    const input = Buffer.from(
+      'NOOP caf\xe9\tx\nDATA\nSubject: caf\xe9\n\n.\xff dot\n.\nQUIT\n',
+      'latin1',
+    );
+    const run = await spawnCliWithInput(['-i', `127.0.0.1:${port}`], input);
+
+    expect(server!.problems).toEqual([]);
+    expect(server!.received[0]!.toString('latin1')).toBe(
+      'NOOP caf\xe9\tx\r\nDATA\r\nSubject: caf\xe9\r\n\r\n..\xff dot\r\n.\r\nQUIT\r\n',
+    );
+    expect(run.stdout).toContain('!! a line of the input is not UTF-8: sent byte for byte');
+    expect(run.stdout).toContain('-> NOOP caf\ufffd\\tx');
+    expect(run.stdout).not.toContain('server text contains');
+    expect(run.exitCode).toBe(0);
   });
 });
