@@ -16,8 +16,19 @@ export interface InputLine {
   readonly raw: Buffer | undefined;
 }
 
-/** Longest line taken from input; a longer one is not a command. */
-const MAX_LINE_BYTES = 64 * 1024;
+/**
+ * Longest line taken from input, its line ending left out: far above any
+ * SMTP line (1,000 octets, RFC 5321 §4.5.3.1.6), low enough that a stream
+ * without line breaks is refused before it fills memory.
+ */
+export const MAX_LINE_BYTES = 64 * 1024;
+
+/** A line of input was longer than MAX_LINE_BYTES: none of it is sent. */
+export class OverlongLineError extends Error {
+  constructor() {
+    super(`an input line is over ${MAX_LINE_BYTES / 1024} KiB: not sent`);
+  }
+}
 
 /** Reads lines from a stream on demand. */
 export class LineSource {
@@ -42,8 +53,11 @@ export class LineSource {
   async next(): Promise<InputLine | undefined> {
     for (;;) {
       const end = this.buffer.indexOf(0x0a);
+      // The same verdict however the pipe cut the input into chunks: the
+      // length of the line itself, known once its LF (or the end) comes, or
+      // as soon as what has come of it is already too long.
       if (end !== -1) return this.take(end, end + 1);
-      if (this.buffer.length > MAX_LINE_BYTES) throw new Error('an input line is over 64 KiB');
+      if (this.buffer.length > MAX_LINE_BYTES + 1) throw new OverlongLineError();
       if (this.failure) throw this.failure;
       if (this.ended) return this.buffer.length > 0 ? this.take(this.buffer.length) : undefined;
       await new Promise<void>((resolve) => (this.wake = resolve));
@@ -65,6 +79,7 @@ export class LineSource {
   // for byte: decoding it as UTF-8 would turn each stray byte into U+FFFD.
   private take(end: number, next = end): InputLine {
     const cr = end > 0 && this.buffer[end - 1] === 0x0d ? 1 : 0;
+    if (end - cr > MAX_LINE_BYTES) throw new OverlongLineError();
     const bytes = Buffer.from(this.buffer.subarray(0, end - cr));
     this.buffer = this.buffer.subarray(next);
     if (isUtf8(bytes)) return { text: bytes.toString('utf8'), raw: undefined };

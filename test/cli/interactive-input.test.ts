@@ -118,3 +118,16 @@ describe('bytes that are not UTF-8', () => {
     expect(run.exitCode).toBe(0);
   });
 });
+
+describe('a line over the limit', () => {
+  it('when a piped line is over 64 KiB then nothing of it is sent, QUIT is, and the exit is 2', async () => {
+    const port = await serve([send(GREETING_220), expectLine(/^QUIT$/), send(REPLY_221_BYE)]);
+    const input = `NOOP ${'x'.repeat(70 * 1024)}\nNOOP\n`;
+    const run = await spawnCliWithInput(['-i', `127.0.0.1:${port}`], input);
+
+    expect(server!.problems).toEqual([]);
+    expect(server!.received[0]!.toString()).toBe('QUIT\r\n');
+    expect(run.exitCode).toBe(2);
+    expect(run.stderr).toContain('an input line is over 64 KiB: not sent');
+  });
+});
