@@ -89,6 +89,17 @@ export class TerminalFrontEnd {
       completer: (line: string) => this.complete(line),
     });
     this.rl = rl;
+    // Completion is for commands: inside DATA, and when a secret or an
+    // answer is typed, Tab is a character like any other. readline reads
+    // this property at each Tab and turns it off itself for pasted text;
+    // should it go away, complete() still offers nothing there.
+    if ('isCompletionEnabled' in rl) {
+      let pasting = false;
+      Object.defineProperty(rl, 'isCompletionEnabled', {
+        get: () => !pasting && this.completes(),
+        set: (enabled: boolean) => (pasting = !enabled),
+      });
+    }
     // readline adds every line as Enter is pressed; it is taken back here
     // and added once sent: a line typed ahead may be dropped (Ctrl-C),
     // skipped, or read as a SASL response by the time its turn comes.
@@ -106,10 +117,15 @@ export class TerminalFrontEnd {
   // Candidates come from the server's EHLO reply: readline prints them
   // unmasked, so any that holds a secret is left out.
   private complete(line: string): [string[], string] {
+    if (!this.completes()) return [[], line];
     const { extensions } = this.conversation!;
     const [candidates, typed] = completeLine(line, { extensions, ehloName: this.io.ehloName });
     const mask = this.io.mask;
     return [candidates.filter((candidate) => !mask || mask.apply(candidate) === candidate), typed];
+  }
+
+  private completes(): boolean {
+    return this.conversation!.mode === 'command' && !this.question;
   }
 
   private ask(text: string, hidden: boolean, cancel: AbortSignal): Promise<string | undefined> {

@@ -10,6 +10,7 @@ import {
   close,
   delay,
   expectLine,
+  expectMessage,
   send,
   silent,
   startFakeServer,
@@ -208,5 +209,33 @@ describe('the server speaks while the AUTH helper asks', () => {
     expect(screen).toContain('AUTH LOGIN cancelled: nothing sent');
     expect(server.received[0]!.toString()).toBe('EHLO client.probe.test\r\n');
     expect(run.output()).not.toContain('Pass');
+  });
+});
+
+describe('Tab inside DATA', () => {
+  it('when Tab is pressed in the message then it is a tab in the text, not a completion', async () => {
+    const server = await fake([
+      send(GREETING_220),
+      expectLine(/^DATA$/),
+      send('354 go ahead\r\n'),
+      expectMessage(),
+      send('250 2.0.0 queued\r\n'),
+      expectLine(/^QUIT$/),
+      send(REPLY_221_BYE),
+    ]);
+    const run = session(server.port);
+    await run.waitFor(/smtp-probe> $/);
+    run.type('DATA\r');
+    await run.waitFor(/data> $/);
+    for (const key of ['D', '\t', '!\r', '.\r']) {
+      run.type(key);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    await run.waitFor(/250 2\.0\.0 queued/);
+    run.type('QUIT\r');
+
+    expect(await run.exited).toBe(0);
+    expect(server.problems).toEqual([]);
+    expect(server.received[0]!.toString()).toBe('DATA\r\nD\t!\r\n.\r\nQUIT\r\n');
   });
 });
