@@ -79,8 +79,17 @@ export class Conversation extends ConversationLifetime {
     this.refusedMessage.stop(this.setup.output);
   }
 
-  override finish(why: string): Promise<void> {
+  /**
+   * Ends the session from the user's side. In the middle of an AUTH
+   * exchange the next line would be read as a SASL response, QUIT too:
+   * the exchange is cancelled with "*" first (RFC 4954 §4), its reply awaited.
+   */
+  override async finish(why: string): Promise<void> {
     this.stopSkipping();
+    if (this.mode === 'auth-response' && !this.over) {
+      this.setup.output.note(`${why} inside AUTH: cancelling the exchange with *`);
+      await this.handle('*');
+    }
     return super.finish(why);
   }
 

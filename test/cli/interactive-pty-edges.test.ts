@@ -239,3 +239,27 @@ describe('Tab inside DATA', () => {
     expect(server.received[0]!.toString()).toBe('DATA\r\nD\t!\r\n.\r\nQUIT\r\n');
   });
 });
+
+describe('Ctrl-D in the middle of AUTH', () => {
+  it('when Ctrl-D is pressed at the SASL response prompt then * cancels AUTH, then QUIT', async () => {
+    const server = await fake([
+      send(GREETING_220),
+      expectLine(/^AUTH X-UNKNOWN$/),
+      send('334 Y2hhbGxlbmdl\r\n'),
+      expectLine(/^\*$/),
+      send('501 5.7.0 authentication cancelled\r\n'),
+      expectLine(/^QUIT$/),
+      send(REPLY_221_BYE),
+    ]);
+    const run = session(server.port);
+    await run.waitFor(/smtp-probe> $/);
+    run.type('AUTH X-UNKNOWN\r');
+    await run.waitFor(/AUTH response, hidden> $/);
+    run.type('\x04');
+
+    expect(await run.exited).toBe(0);
+    expect(server.problems).toEqual([]);
+    expect(server.received[0]!.toString()).toBe('AUTH X-UNKNOWN\r\n*\r\nQUIT\r\n');
+    expect(run.screen()).toContain('inside AUTH: cancelling the exchange with *');
+  });
+});
