@@ -5,6 +5,7 @@
  * Tab inside DATA.
  */
 import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import {
   close,
@@ -261,5 +262,20 @@ describe('Ctrl-D in the middle of AUTH', () => {
     expect(server.problems).toEqual([]);
     expect(server.received[0]!.toString()).toBe('AUTH X-UNKNOWN\r\n*\r\nQUIT\r\n');
     expect(run.screen()).toContain('inside AUTH: cancelling the exchange with *');
+  });
+});
+
+describe('/save with ~', () => {
+  it('when /save ~/FILE is typed then the file is written in the home folder', async () => {
+    const server = await fake([send(GREETING_220), expectLine(/^QUIT$/), send(REPLY_221_BYE)]);
+    const home = dirname(writeTempFile('marker', ''));
+    const run = startPty(['-i', `127.0.0.1:${server.port}`, '--no-history'], { HOME: home });
+    await run.waitFor(/smtp-probe> $/);
+    run.type('/save ~/saved-session.txt\r');
+    await run.waitFor(/transcript saved to/);
+    run.type('QUIT\r');
+
+    expect(await run.exited).toBe(0);
+    expect(readFileSync(join(home, 'saved-session.txt'), 'utf8')).toContain('<- 220 mx.probe.test');
   });
 });
