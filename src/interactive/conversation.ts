@@ -173,7 +173,8 @@ export class Conversation extends ConversationLifetime {
       this.draft = new MessageDraft();
     } else if (stage === 'auth' && reply.code === 334) {
       this.mode = 'auth-response';
-      this.setup.output.note(describeChallenge(replyText(reply), this.credentialsSent));
+      const masked = this.setup.options.secretMask !== undefined;
+      this.setup.output.note(describeChallenge(replyText(reply), this.credentialsSent, masked));
     } else if (stage === 'quit') {
       this.end(undefined);
     }

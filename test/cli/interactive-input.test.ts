@@ -131,3 +131,31 @@ describe('a line over the limit', () => {
     expect(run.stderr).toContain('an input line is over 64 KiB: not sent');
   });
 });
+
+describe('334 challenges after credentials', () => {
+  it('when a challenge echoes the password then it is shown decoded, the password hidden', async () => {
+    const password = 'Sup3r-Secret';
+    const encoded = Buffer.from(password).toString('base64');
+    const echo = Buffer.from(`you typed ${password}`).toString('base64');
+    const port = await serve([
+      send(GREETING_220),
+      expectLine(/^AUTH LOGIN dXNlcg==$/),
+      send('334 UGFzc3dvcmQ6\r\n'),
+      expectLine(new RegExp(`^${encoded}$`)),
+      send(`334 ${echo}\r\n`),
+      expectLine(/^\*$/),
+      send('501 5.7.0 cancelled\r\n'),
+      expectLine(/^QUIT$/),
+      send(REPLY_221_BYE),
+    ]);
+    const input = `AUTH LOGIN dXNlcg==\n${encoded}\n`;
+    const run = await spawnCliWithInput(['-i', `127.0.0.1:${port}`], input);
+
+    expect(server!.problems).toEqual([]);
+    expect(run.stdout).toContain('== challenge: "Password:"');
+    expect(run.stdout).toContain('== challenge: "you typed <hidden>"');
+    for (const form of [password, encoded, echo]) {
+      expect(run.stdout + run.stderr).not.toContain(form);
+    }
+  });
+});
