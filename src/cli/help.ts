@@ -11,7 +11,7 @@ Examples:
                                              then MAIL FROM:<> without TLS on a second
                                              connection, and QUIT: is STARTTLS required?
   smtp-probe -i mx.example.test              type the session: EHLO, STARTTLS, AUTH PLAIN…
-  printf 'EHLO x.example.test\nQUIT\n' | smtp-probe -i 127.0.0.1:2525
+  printf 'EHLO x.example.test\\nQUIT\\n' | smtp-probe -i 127.0.0.1:2525
                                              the same from a script, a line per reply
   smtp-probe mx.example.test -q && echo healthy
   smtp-probe mx.example.test --expect greeting=/Postfix/ --expect ehlo=/STARTTLS/

@@ -26,6 +26,8 @@ const NOT_INTERACTIVE: readonly (readonly [string, (raw: Record<string, unknown>
   ['--targets-file', (raw) => (raw['targetsFile'] as string[] | undefined)?.length !== 0],
   ['--starttls', (raw) => raw['starttls'] !== 'auto'],
   ['--dane-require', (raw) => raw['daneRequire'] === true],
+  // A person decides when a session ends; each wait keeps its own limit.
+  ['--deadline', (raw) => raw['deadline'] !== '5m'],
 ];
 
 /** Checks the options of -i and says where the history goes. */
@@ -37,6 +39,9 @@ export function toInteractiveSettings(
   if (targets.length !== 1) throw new UsageError('-i takes one target');
   for (const [name, given] of NOT_INTERACTIVE) {
     if (given(raw)) throw new UsageError(`${name} has no place in an interactive session (-i)`);
+  }
+  if (!raw.history && raw.historyFile !== undefined) {
+    throw new UsageError('--no-history and --history-file contradict each other');
   }
   const historyFile = raw.history ? (raw.historyFile ?? defaultHistoryPath(env)) : undefined;
   return { historyFile, allowInsecureAuth: raw.authInsecure === true };

@@ -13,8 +13,14 @@ import { guardTransport, pickMechanism, runAuthDialogue } from '../session/auth.
 import type { Session } from '../session/session.js';
 import type { InteractiveOutput } from './output.js';
 
-/** Asks for credentials on the terminal; undefined when the user cancelled. */
-export type CredentialPrompt = (mechanism: AuthMechanism) => Promise<Credentials | undefined>;
+/**
+ * Asks for credentials on the terminal; undefined when the user cancelled,
+ * or when `cancel` was aborted (a signal, the server closing) meanwhile.
+ */
+export type CredentialPrompt = (
+  mechanism: AuthMechanism,
+  cancel: AbortSignal,
+) => Promise<Credentials | undefined>;
 
 /** What the helper needs from the session. */
 export interface AuthHelperContext {
@@ -23,7 +29,7 @@ export interface AuthHelperContext {
   readonly extensions: ExtensionSet | undefined;
   readonly tlsTrusted: boolean;
   readonly allowInsecure: boolean;
-  readonly ask: CredentialPrompt | undefined;
+  readonly ask: ((mechanism: AuthMechanism) => Promise<Credentials | undefined>) | undefined;
   readonly mask: SecretMask | undefined;
   readonly timeoutMs: number;
 }
@@ -51,7 +57,7 @@ export async function helpAuth(
     return true;
   }
   // Known to the mask before a byte goes: a server may echo it in any form.
-  context.mask?.addSecret(credentials.secret);
+  learnSecret(context.mask, credentials.secret, output);
 
   const request = { mechanism, ...credentials, allowInsecure: true, revealSecrets: false };
   try {
@@ -94,10 +100,38 @@ function checkFirst(mechanism: AuthMechanism, context: AuthHelperContext): strin
  * response, a SASL response): the line as sent, and its decoded last
  * field, the password in PLAIN, since a server may echo either.
  */
-export function learnTypedCredentials(mask: SecretMask | undefined, wire: string): void {
+export function learnTypedCredentials(
+  mask: SecretMask | undefined,
+  wire: string,
+  output: InteractiveOutput,
+): void {
   mask?.addWireLine(wire);
   const blob = wire.trim().split(/\s+/).at(-1) ?? '';
   const decoded = Buffer.from(blob, 'base64').toString('utf8');
   const last = decoded.split('\0').at(-1) ?? '';
-  if (last !== '') mask?.addSecret(last);
+  if (last !== '') learnSecret(mask, last, output);
+}
+
+/**
+ * Below this length a secret is likely to turn up inside unrelated words;
+ * it is masked there too (a leak is worse than a garbled word), and the
+ * user is told once why <hidden> may appear in odd places.
+ */
+const SHORT_SECRET = 6;
+
+// The warning goes first, while the mask does not know the secret yet:
+// masked, its own words would be the first to show <hidden>.
+function learnSecret(
+  mask: SecretMask | undefined,
+  secret: string,
+  output: InteractiveOutput,
+): void {
+  if (mask && [...secret].length < SHORT_SECRET) {
+    output.warnOnce(
+      'short-secret',
+      `the secret is under ${SHORT_SECRET} characters: wherever it appears in the transcript, ` +
+        'even inside other words, it shows as <hidden>',
+    );
+  }
+  mask?.addSecret(secret);
 }

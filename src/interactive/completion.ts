@@ -18,11 +18,13 @@ export interface CompletionContext {
 const CORE_COMMANDS = ['EHLO', 'HELO', 'MAIL FROM:<', 'RCPT TO:<', 'DATA', 'RSET', 'NOOP'];
 const OPTIONAL_COMMANDS = ['QUIT', 'VRFY', 'EXPN', 'HELP'];
 
-/** Extensions that bring a command of their own, with that command. */
+/**
+ * Extensions that bring a command of their own, with that command. Not
+ * CHUNKING: BDAT is refused in a session (typed-line.ts).
+ */
 const EXTENSION_COMMANDS: Readonly<Record<string, string>> = {
   STARTTLS: 'STARTTLS',
   AUTH: 'AUTH',
-  CHUNKING: 'BDAT',
   ETRN: 'ETRN',
   ATRN: 'ATRN',
   XCLIENT: 'XCLIENT',

@@ -4,69 +4,36 @@
  * AUTH credentials asked for and encoded, message text dot-stuffed — with
  * every reply timed and classified through the session like any other run.
  */
-import { ConnectionLostError, ProtocolError, TimeoutError } from '../errors.js';
-import { InterruptedError, toProbeError, type ProbeError } from '../errors.js';
+import { InterruptedError, TimeoutError, toProbeError } from '../errors.js';
+import type { AuthMechanism, Credentials } from '../protocol/auth/index.js';
 import { ExtensionSet, parseExtensions } from '../protocol/extensions.js';
 import type { Command } from '../protocol/command.js';
-import { formatReply, replyText, type Reply } from '../protocol/reply.js';
+import { replyText, type Reply } from '../protocol/reply.js';
 import { describeChallenge } from '../session/auth.js';
-import { courtesyQuit, leavesSessionOpen } from '../session/lifetime.js';
-import type { ProbeOptions } from '../session/options.js';
-import { quit } from '../session/quit.js';
-import type { Session } from '../session/session.js';
+import { abortWait } from '../session/lifetime.js';
 import { describeStage, type Stage } from '../session/stage.js';
 import { requireTrusted, upgrade } from '../session/starttls.js';
 import { helpAuth, learnTypedCredentials, type CredentialPrompt } from './auth-helper.js';
-import { UnsolicitedReplies } from './unsolicited.js';
+import { ConversationLifetime, type ConversationSetup } from './conversation-lifetime.js';
+import { mayRemember } from './history.js';
 import { MessageDraft } from './message-draft.js';
-import type { InteractiveOutput } from './output.js';
-import { displayOf, readTypedLine, stageOf, type InputMode, type TypedLine } from './typed-line.js';
+import { RefusedMessage } from './refused-message.js';
+import { displayOf, readTypedLine, stageOf, type TypedLine } from './typed-line.js';
 import { runToolCommand, type ToolContext } from './tool-commands.js';
 
-/** What the conversation needs from its surroundings. */
-export interface ConversationSetup {
-  readonly session: Session;
-  readonly options: ProbeOptions;
-  readonly output: InteractiveOutput;
-  /** Asks for AUTH credentials; undefined when there is no terminal to ask on. */
-  readonly askCredentials: CredentialPrompt | undefined;
-  readonly allowInsecureAuth: boolean;
-  /** Piped input: a wait that runs out ends the session, as it would a probe. */
-  readonly piped: boolean;
-  readonly signal: AbortSignal | undefined;
-}
-
 /** One interactive session, line by line; ends once, with or without an error. */
-export class Conversation {
-  mode: InputMode = 'command';
+export class Conversation extends ConversationLifetime {
   /** The last EHLO reply's extensions; forgotten at STARTTLS (RFC 3207 §4.2). */
   extensions: ExtensionSet | undefined;
-  /** Called once when the session ends, whoever ended it. */
-  onEnd: () => void = () => undefined;
-  private readonly setup: ConversationSetup;
   private tlsTrusted = false;
-  private busy = false;
   private cancelled = false;
-  private readonly unsolicited = new UnsolicitedReplies();
   private credentialsSent = false;
   private draft = new MessageDraft();
-  private ending: { error: ProbeError | undefined } | undefined;
-  private showing: Promise<void> = Promise.resolve();
+  private readonly refusedMessage = new RefusedMessage();
 
   constructor(setup: ConversationSetup, tlsTrusted: boolean) {
-    this.setup = setup;
+    super(setup);
     this.tlsTrusted = tlsTrusted;
-    setup.session.connection.watchIdle(() => void this.showIdle());
-  }
-
-  /** True once the session has ended. */
-  get over(): boolean {
-    return this.ending !== undefined;
-  }
-
-  /** What ended the session; undefined for an orderly end. */
-  get failure(): ProbeError | undefined {
-    return this.ending?.error;
   }
 
   /** The prompt for the current state: TLS and DATA are visible in it. */
@@ -81,12 +48,13 @@ export class Conversation {
    * Acts on one typed line. Returns false when smtp-probe refused it and
    * sent nothing (an unknown / command, a line with CR or LF inside).
    */
-  async handle(text: string): Promise<boolean> {
+  async handle(text: string, raw?: Buffer): Promise<boolean> {
     if (this.over) return false;
+    if (this.refusedMessage.skip(text, this.setup.output)) return true;
     const line = readTypedLine(text, this.mode);
     this.busy = true;
     try {
-      return await this.act(line);
+      return await this.act(line, raw);
     } catch (error) {
       await this.fail(toProbeError(error));
       return true;
@@ -96,61 +64,58 @@ export class Conversation {
     }
   }
 
+  /** Tells whether this line, about to be handled, may enter the history once sent. */
+  mayRemember(line: string): boolean {
+    return !this.skipping && mayRemember(line, this.mode);
+  }
+
+  /** True while the lines that come are skipped, as the message of a DATA that got no 354. */
+  get skipping(): boolean {
+    return this.refusedMessage.active;
+  }
+
+  /** No more lines are waiting: what follows is typed after the refusal was seen. */
+  stopSkipping(): void {
+    this.refusedMessage.stop(this.setup.output);
+  }
+
+  /**
+   * Ends the session from the user's side. In the middle of an AUTH
+   * exchange the next line would be read as a SASL response, QUIT too:
+   * the exchange is cancelled with "*" first (RFC 4954 §4), its reply awaited.
+   */
+  override async finish(why: string): Promise<void> {
+    this.stopSkipping();
+    if (this.mode === 'auth-response' && !this.over) {
+      this.setup.output.note(`${why} inside AUTH: cancelling the exchange with *`);
+      await this.handle('*');
+    }
+    return super.finish(why);
+  }
+
   /**
    * Stops waiting for the reply under way (Ctrl-C): the session goes on,
-   * and a reply that comes later shows as unsolicited. False when nothing
-   * was awaited.
+   * and a reply that comes later shows as unsolicited. A TLS handshake
+   * stopped halfway leaves nothing to go on with: the session ends, exit
+   * 130. False when nothing was awaited.
    */
   cancelWait(): boolean {
-    const { connection } = this.setup.session;
-    const stage = connection.waitingStage;
-    if (stage === undefined || stage === 'tls') return false;
+    const { session, output } = this.setup;
+    const stage = session.connection.waitingStage;
+    if (stage === undefined) return false;
     this.cancelled = true;
-    return connection.cancelWait(new InterruptedError('SIGINT', stage, 'the reply'));
+    if (session.connection.cancelWait(new InterruptedError('SIGINT', stage, 'the reply'))) {
+      return true;
+    }
+    this.cancelled = false;
+    this.closing = true;
+    output.note('Ctrl-C during the TLS handshake: the connection cannot go on, ending the session');
+    abortWait(session, 'SIGINT');
+    return true;
   }
 
-  /**
-   * Ends the session from the user's side (Ctrl-D, end of input, /quit):
-   * QUIT, and a wait for its reply. Inside DATA, QUIT would be message
-   * text, so the connection is closed instead and the server drops the
-   * message (RFC 5321 §4.1.4 says it must not deliver it).
-   */
-  async finish(why: string): Promise<void> {
-    if (this.over) return;
-    if (this.mode === 'data') {
-      this.setup.output.note(`${why} inside DATA: closing without QUIT, nothing is delivered`);
-      this.setup.session.connection.close();
-      return this.end(undefined);
-    }
-    this.setup.output.note(`${why}: saying QUIT`);
-    this.busy = true;
-    try {
-      await quit(this.setup.session, this.setup.options.timeouts.quitMs);
-      this.end(undefined);
-    } catch (error) {
-      await this.fail(toProbeError(error));
-    } finally {
-      this.busy = false;
-    }
-  }
-
-  /**
-   * Ends the session with an error, saying QUIT first when the server
-   * still expects it: after a refusal, and after a line smtp-probe refused
-   * (`refusedLine`), when the server has done nothing wrong.
-   */
-  async fail(error: ProbeError, refusedLine = false): Promise<void> {
-    if (this.over) return;
-    const { session, options, signal } = this.setup;
-    session.emit({ type: 'failed', error, secure: session.connection.secure });
-    const open = refusedLine || leavesSessionOpen(error);
-    if (open && this.mode !== 'data' && !session.connection.ended) {
-      await courtesyQuit(session, options, signal);
-    }
-    this.end(error);
-  }
-
-  private async act(line: TypedLine): Promise<boolean> {
+  // `raw`: the line's bytes when they are not UTF-8 (piped), sent as they are.
+  private async act(line: TypedLine, raw: Buffer | undefined): Promise<boolean> {
     const { output } = this.setup;
     switch (line.kind) {
       case 'empty':
@@ -166,27 +131,34 @@ export class Conversation {
       case 'auth-helper':
         return helpAuth(line.mechanism, this.authContext());
       case 'message-line':
-        this.draft.add(this.setup.session.connection, line.wire, line.stuffed);
+        this.draft.add(this.setup.session.connection, line.wire, line.stuffed, raw);
         return true;
       case 'end-of-message':
         await this.endMessage();
         return true;
       case 'command':
-        await this.send(line);
+        await this.send(line, raw);
         return true;
     }
   }
 
-  private async send(line: TypedLine & { kind: 'command' }): Promise<void> {
-    const command: Command = { verb: line.verb, wire: line.wire, display: displayOf(line) };
+  private async send(line: TypedLine & { kind: 'command' }, raw?: Buffer): Promise<void> {
+    // Shown with U+FFFD where a byte is not UTF-8; sent as given.
+    const display = raw && !line.secret ? raw.toString('utf8') : displayOf(line);
+    const command: Command = { verb: line.verb, wire: line.wire, display, raw };
+    if (raw)
+      this.setup.output.warnOnce('raw', 'a line of the input is not UTF-8: sent byte for byte');
     const inExchange = this.mode === 'auth-response';
-    if (line.secret) learnTypedCredentials(this.setup.options.secretMask, line.wire);
+    const { secretMask } = this.setup.options;
+    if (line.secret) learnTypedCredentials(secretMask, line.wire, this.setup.output);
     if (!inExchange) this.credentialsSent = line.secret;
     else this.credentialsSent ||= line.secret;
     this.mode = 'command';
 
     const stage = inExchange ? 'auth' : stageOf(line.verb);
     const reply = await this.exchange(stage, command);
+    const refusedData = line.verb === 'DATA' && reply?.code !== 354;
+    if (refusedData && this.setup.linesWaiting()) this.refusedMessage.start();
     if (reply) await this.follow(stage, line.verb, reply);
   }
 
@@ -201,7 +173,8 @@ export class Conversation {
       this.draft = new MessageDraft();
     } else if (stage === 'auth' && reply.code === 334) {
       this.mode = 'auth-response';
-      this.setup.output.note(describeChallenge(replyText(reply), this.credentialsSent));
+      const masked = this.setup.options.secretMask !== undefined;
+      this.setup.output.note(describeChallenge(replyText(reply), this.credentialsSent, masked));
     } else if (stage === 'quit') {
       this.end(undefined);
     }
@@ -250,36 +223,18 @@ export class Conversation {
     }
   }
 
-  /**
-   * Shows what came while nobody waited, explained; ends the session when
-   * the server has. One at a time: explaining waits for the explanation
-   * code, and a close noticed meanwhile must still name the reply before it.
-   */
-  showIdle(): Promise<void> {
-    this.showing = this.showing.then(() => this.showIdleNow());
-    return this.showing;
-  }
-
-  private async showIdleNow(): Promise<void> {
-    if (this.busy || this.over) return;
-    const { session, output } = this.setup;
-    const flood = await this.unsolicited.show(session, output);
-    if (this.over) return;
-    if (flood) {
-      void this.fail(new ProtocolError(flood));
-    } else if (session.connection.ended) {
-      const last = this.unsolicited.last;
-      const said = last ? `, after saying ${formatReply(last)}` : '';
-      const closed = new ConnectionLostError(`the server closed the connection${said}`, {});
-      void this.fail(session.connection.pendingFault() ?? closed);
+  // While the question is up, a signal or what the server says unasked takes it back.
+  private async ask(
+    prompt: CredentialPrompt,
+    mechanism: AuthMechanism,
+  ): Promise<Credentials | undefined> {
+    const asking = new AbortController();
+    this.asking = asking;
+    try {
+      return await prompt(mechanism, asking.signal);
+    } finally {
+      this.asking = undefined;
     }
-  }
-
-  private end(error: ProbeError | undefined): void {
-    if (this.ending) return;
-    this.ending = { error };
-    this.setup.session.connection.watchIdle(undefined);
-    this.onEnd();
   }
 
   private toolContext(): ToolContext {
@@ -298,7 +253,7 @@ export class Conversation {
       extensions: this.extensions,
       tlsTrusted: this.tlsTrusted,
       allowInsecure: allowInsecureAuth,
-      ask: askCredentials,
+      ask: askCredentials && ((mechanism) => this.ask(askCredentials, mechanism)),
       mask: options.secretMask,
       timeoutMs: options.timeouts.replyMs,
     };

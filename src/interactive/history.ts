@@ -6,7 +6,7 @@
  * message text: AUTH lines, SASL responses, the answers to smtp-probe's
  * own questions and every line typed inside DATA stay out of it.
  */
-import { chmodSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { InputMode } from './typed-line.js';
@@ -68,6 +68,16 @@ export function saveHistory(path: string, newestFirst: readonly string[]): strin
     renameSync(temporary, path);
     return undefined;
   } catch (error) {
+    // A temporary file left behind would pile up, one per failed run.
+    removeQuietly(temporary);
     return error instanceof Error ? error.message : String(error);
+  }
+}
+
+function removeQuietly(path: string): void {
+  try {
+    rmSync(path, { force: true });
+  } catch {
+    // Nothing more to do: the save has failed and says so already.
   }
 }

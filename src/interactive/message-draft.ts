@@ -11,9 +11,14 @@ export class MessageDraft {
   private bytes = 0;
   private stuffed = 0;
 
-  /** Sends one line of the message (already dot-stuffed) with its CRLF. */
-  add(connection: SmtpConnection, wire: string, stuffed: boolean): void {
-    const bytes = Buffer.from(`${wire}\r\n`, 'utf8');
+  /**
+   * Sends one line of the message (already dot-stuffed) with its CRLF;
+   * `raw`, the line's own bytes when they are not UTF-8, goes as it is.
+   */
+  add(connection: SmtpConnection, wire: string, stuffed: boolean, raw?: Buffer): void {
+    const bytes = raw
+      ? Buffer.concat([Buffer.from(stuffed ? '.' : ''), raw, Buffer.from('\r\n')])
+      : Buffer.from(`${wire}\r\n`, 'utf8');
     connection.sendBytes('message', bytes);
     this.lines += 1;
     this.bytes += bytes.length;

@@ -26,6 +26,7 @@ export class InteractiveOutput {
   private readonly style: Style;
   private readonly kept: string[] = [];
   private dropped = 0;
+  private readonly warned = new Set<string>();
 
   constructor(style: Style, print: (lines: string[]) => void) {
     this.style = style;
@@ -53,19 +54,27 @@ export class InteractiveOutput {
     this.emit([this.shown.warning(text)], [this.plain.warning(text)]);
   }
 
+  /** A warning said once per session, however often it is due. */
+  warnOnce(key: string, text: string): void {
+    if (this.warned.has(key)) return;
+    this.warned.add(key);
+    this.warn(text);
+  }
+
   /** Lines printed as they are (the /help text); kept out of the saved transcript. */
   say(lines: string[]): void {
     this.print(lines);
   }
 
-  /** The last line: how the session ended, and its exit status. */
+  /** The last lines: how the session ended, its exit status, and what to try, as a probe says. */
   verdict(error: ProbeError | undefined, totalMs: number): void {
     const took = formatDuration(totalMs);
     const at = error?.stage ? ` at ${describeStage(error.stage)}` : '';
     const line = error
       ? this.style.error(`result: FAILED${at} after ${took} (exit ${error.exitCode})`)
       : this.style.strong(`result: OK, session ended after ${took} (exit 0)`);
-    this.emit(['', line], ['', line]);
+    const hint = error?.hint ? [`hint: ${this.plain.escapeText(error.hint)}`] : [];
+    this.emit(['', line, ...hint.map((text) => this.style.dim(text))], ['', line, ...hint]);
   }
 
   /**

@@ -56,28 +56,42 @@ export async function runInteractive(
     const explain = options.explain !== false;
     session = new Session(connected.connection, output.event, connected.connectedAt, explain);
     const opened = session;
-    await untilAborted(opened, signal, async () => {
-      const trusted = await greet(opened, request);
-      const setup = { session: opened, options, output, piped: !terminal, signal };
-      if (!terminal) {
-        const conversation = new Conversation(
-          { ...setup, askCredentials: undefined, ...settings },
-          trusted,
-        );
-        await runPiped(conversation, new LineSource(stdin));
-        error = conversation.failure;
-        return;
-      }
+    let trusted = false;
+    await untilAborted(opened, signal, async () => void (trusted = await greet(opened, request)));
+    // From here on the conversation answers signals itself: QUIT when idle.
+    const setup = { session: opened, options, output, piped: !terminal, signal };
+    if (!terminal) {
+      // A script's next lines are always written already.
+      const linesWaiting = (): boolean => true;
+      const conversation = new Conversation(
+        { ...setup, askCredentials: undefined, linesWaiting, ...settings },
+        trusted,
+      );
+      const source = new LineSource(stdin);
+      await runPiped(conversation, source);
+      source.stop();
+      error = conversation.failure;
+    } else {
       const ehloName = options.ehloName ?? defaultEhloName(opened.connection.localAddress);
       const frontEnd = new TerminalFrontEnd(
-        { input: stdin, output: screenOf(io), historyFile: settings.historyFile, ehloName },
+        {
+          input: stdin,
+          output: screenOf(io),
+          writeTranscript: (text) => io.stdout.write(text),
+          historyFile: settings.historyFile,
+          ehloName,
+          mask: options.secretMask,
+        },
         output,
       );
-      const askCredentials = frontEnd.askCredentials;
-      const conversation = new Conversation({ ...setup, askCredentials, ...settings }, trusted);
+      const { askCredentials, linesWaiting } = frontEnd;
+      const conversation = new Conversation(
+        { ...setup, askCredentials, linesWaiting, ...settings },
+        trusted,
+      );
       await frontEnd.run(conversation);
       error = conversation.failure;
-    });
+    }
   } catch (caught) {
     error = toProbeError(caught);
     output.event({ type: 'failed', error, secure: session?.connection.secure ?? false });
@@ -107,11 +121,14 @@ async function greet(session: Session, request: CliRequest): Promise<boolean> {
   return trusted;
 }
 
-// Everything written passes the secret mask; the size is the real terminal's.
+// readline's own writes: the prompt, the echo of what is typed (shut while
+// a secret is typed) and cursor moves. They skip the secret mask, which
+// would break readline's sense of where the cursor is and turn the prompt
+// itself to <hidden> for a short password; the transcript is masked.
 function screenOf(io: CliIo & { readonly terminal: CliIo }): TerminalOutput {
   const screen = io.terminal.stdout as CliIo['stdout'] & Partial<TerminalOutput>;
   return {
-    write: (text) => io.stdout.write(text),
+    write: (text) => screen.write(text),
     get columns() {
       return screen.columns;
     },

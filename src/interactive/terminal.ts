@@ -10,14 +10,20 @@ import type { Credentials, AuthMechanism } from '../protocol/auth/index.js';
 import type { Conversation } from './conversation.js';
 import { completeLine } from './completion.js';
 import { EchoGate, type TerminalOutput } from './echo-gate.js';
-import { HISTORY_LINES, loadHistory, mayRemember, saveHistory } from './history.js';
+import { HISTORY_LINES, loadHistory, saveHistory } from './history.js';
 import type { InteractiveOutput } from './output.js';
 import { isSecretInput } from './typed-line.js';
+import type { SecretMask } from '../output/secret-mask.js';
 
 /** The terminal: keys in, text out. */
 export interface TerminalIo {
   readonly input: NodeJS.ReadableStream;
+  /** The screen, for readline: unmasked, since it shows only the prompt and what is typed. */
   readonly output: TerminalOutput;
+  /** The screen, for the transcript: every secret masked. */
+  readonly writeTranscript: (text: string) => void;
+  /** Hides completions that would show a secret; undefined when there is none to hide. */
+  readonly mask: SecretMask | undefined;
   /** The history file; undefined keeps no history between runs. */
   readonly historyFile: string | undefined;
   readonly ehloName: string;
@@ -32,7 +38,10 @@ export class TerminalFrontEnd {
   private conversation: Conversation | undefined;
   private rl: Interface | undefined;
   private gate: EchoGate | undefined;
+  /** readline's history, which it changes in place; `sent` says what it should hold. */
   private history: string[] = [];
+  /** The lines sent (or run, for / commands) that may be remembered, newest first. */
+  private sent: string[] = [];
   private readonly queue: (string | undefined)[] = [];
   private pumping = false;
   private question: Question | undefined;
@@ -46,14 +55,20 @@ export class TerminalFrontEnd {
   }
 
   /** Asks for the user name (echoed) and the secret (not echoed); undefined when cancelled. */
-  readonly askCredentials = async (mechanism: AuthMechanism): Promise<Credentials | undefined> => {
-    const user = await this.ask('user name: ', false);
+  readonly askCredentials = async (
+    mechanism: AuthMechanism,
+    cancel: AbortSignal,
+  ): Promise<Credentials | undefined> => {
+    const user = await this.ask('user name: ', false, cancel);
     if (user === undefined || user === '') return undefined;
     const what = mechanism === 'XOAUTH2' ? 'token' : 'password';
-    const secret = await this.ask(`${what} for ${user} (not echoed): `, true);
+    const secret = await this.ask(`${what} for ${user} (not echoed): `, true, cancel);
     if (secret === undefined || secret === '') return undefined;
     return { user, secret };
   };
+
+  /** True when lines typed ahead wait for their turn. */
+  readonly linesWaiting = (): boolean => this.queue.length > 0;
 
   /** Shows the prompt and plays the lines typed until the conversation ends. */
   async run(conversation: Conversation): Promise<void> {
@@ -63,22 +78,32 @@ export class TerminalFrontEnd {
     if (conversation.over) return;
     const readline = await import('node:readline');
     this.gate = new EchoGate(this.io.output, () => this.echoShut());
-    this.history = this.io.historyFile ? loadHistory(this.io.historyFile) : [];
+    this.sent = this.io.historyFile ? loadHistory(this.io.historyFile) : [];
+    this.history = [...this.sent];
     const rl = readline.createInterface({
       input: this.io.input,
       output: this.gate,
       terminal: true,
       history: this.history,
       historySize: HISTORY_LINES,
-      completer: (line: string) =>
-        completeLine(line, { extensions: conversation.extensions, ehloName: this.io.ehloName }),
+      completer: (line: string) => this.complete(line),
     });
     this.rl = rl;
-    // readline hands its history to this event so that lines can be kept out of it.
-    rl.on('history', (history: string[]) => {
-      this.history = history;
-      this.filterHistory(history);
-    });
+    // Completion is for commands: inside DATA, and when a secret or an
+    // answer is typed, Tab is a character like any other. readline reads
+    // this property at each Tab and turns it off itself for pasted text;
+    // should it go away, complete() still offers nothing there.
+    if ('isCompletionEnabled' in rl) {
+      let pasting = false;
+      Object.defineProperty(rl, 'isCompletionEnabled', {
+        get: () => !pasting && this.completes(),
+        set: (enabled: boolean) => (pasting = !enabled),
+      });
+    }
+    // readline adds every line as Enter is pressed; it is taken back here
+    // and added once sent: a line typed ahead may be dropped (Ctrl-C),
+    // skipped, or read as a SASL response by the time its turn comes.
+    rl.on('history', (history: string[]) => history.splice(0, history.length, ...this.sent));
     rl.on('line', (line) => this.take(line));
     rl.on('SIGINT', () => this.interrupt());
     rl.on('close', () => this.onClose());
@@ -89,13 +114,34 @@ export class TerminalFrontEnd {
     this.saveHistory();
   }
 
-  private ask(text: string, hidden: boolean): Promise<string | undefined> {
+  // Candidates come from the server's EHLO reply: readline prints them
+  // unmasked, so any that holds a secret is left out.
+  private complete(line: string): [string[], string] {
+    if (!this.completes()) return [[], line];
+    const { extensions } = this.conversation!;
+    const [candidates, typed] = completeLine(line, { extensions, ehloName: this.io.ehloName });
+    const mask = this.io.mask;
+    return [candidates.filter((candidate) => !mask || mask.apply(candidate) === candidate), typed];
+  }
+
+  private completes(): boolean {
+    return this.conversation!.mode === 'command' && !this.question;
+  }
+
+  private ask(text: string, hidden: boolean, cancel: AbortSignal): Promise<string | undefined> {
     const rl = this.rl;
-    if (!rl || this.closed) return Promise.resolve(undefined);
+    if (!rl || this.closed || cancel.aborted) return Promise.resolve(undefined);
     rl.setPrompt(text);
     rl.prompt();
     this.hiddenAnswer = hidden;
-    return new Promise((resolve) => (this.question = resolve));
+    return new Promise((resolve) => {
+      const drop = (): void => this.dropQuestion();
+      cancel.addEventListener('abort', drop, { once: true });
+      this.question = (answer) => {
+        cancel.removeEventListener('abort', drop);
+        resolve(answer);
+      };
+    });
   }
 
   private take(line: string): void {
@@ -123,24 +169,19 @@ export class TerminalFrontEnd {
         await conversation.finish('end of input (Ctrl-D)');
         break;
       }
-      this.forgetIfNotCommand(line);
-      await conversation.handle(line);
+      // Remembered as it goes, before a QUIT ends the session and the
+      // history is saved; taken back if smtp-probe refuses it.
+      const remembered = conversation.mayRemember(line) && this.remember(line);
+      if (!(await conversation.handle(line)) && remembered) this.forget(line);
     }
+    // Lines typed once the refusal of DATA was on the screen are meant as commands.
+    conversation.stopSkipping();
     this.pumping = false;
     this.showPrompt();
   }
 
   private interrupt(): void {
-    const answer = this.question;
-    if (answer) {
-      this.question = undefined;
-      this.endHiddenLine(true);
-      this.hiddenAnswer = false;
-      // What was typed of the answer must not become the next command.
-      this.rl?.write(null, { ctrl: true, name: 'u' });
-      answer(undefined);
-      return;
-    }
+    if (this.question) return this.dropQuestion();
     if (this.conversation!.cancelWait()) {
       const dropped = this.queue.splice(0).length;
       if (dropped > 0) this.output.note(`${dropped} typed-ahead lines dropped, none sent`);
@@ -148,6 +189,18 @@ export class TerminalFrontEnd {
     }
     this.rl?.write(null, { ctrl: true, name: 'u' });
     this.output.note('Ctrl-C clears the line; Ctrl-D or /quit ends the session');
+  }
+
+  // Takes back the question asked, as unanswered.
+  private dropQuestion(): void {
+    const answer = this.question;
+    if (!answer) return;
+    this.question = undefined;
+    this.endHiddenLine(true);
+    this.hiddenAnswer = false;
+    // What was typed of the answer must not become the next command.
+    if (!this.closed) this.rl?.write(null, { ctrl: true, name: 'u' });
+    answer(undefined);
   }
 
   private onClose(): void {
@@ -188,24 +241,26 @@ export class TerminalFrontEnd {
   private print(lines: string[]): void {
     if (lines.length === 0) return;
     const shown = !this.closed && this.rl !== undefined;
-    // Clear the prompt and what is typed after it, print, then draw them again.
+    // Clear the prompt and what is typed after it, print, then draw them
+    // again, unless the session is ending: no prompt then, nothing is read.
     if (shown) this.io.output.write('\r\x1b[K');
-    this.io.output.write(lines.map((line) => `${line}\n`).join(''));
-    if (shown && (!this.pumping || this.rl!.line !== '' || this.question)) this.rl!.prompt(true);
+    this.io.writeTranscript(lines.map((line) => `${line}\n`).join(''));
+    const wanted = !this.pumping || this.rl!.line !== '' || this.question;
+    if (shown && wanted && !this.conversation?.closing) this.rl!.prompt(true);
   }
 
-  private filterHistory(history: string[]): void {
-    const latest = history[0];
-    if (latest === undefined) return;
-    const mode = this.question ? 'auth-response' : this.conversation!.mode;
-    if (!mayRemember(latest, mode)) history.shift();
+  // True when the line was added (it was not the newest already).
+  private remember(line: string): boolean {
+    if (this.sent[0] === line) return false;
+    this.sent.unshift(line);
+    this.sent.splice(HISTORY_LINES);
+    this.history.splice(0, this.history.length, ...this.sent);
+    return true;
   }
 
-  // A line typed ahead of DATA's 354 is handled as message text: out of the history.
-  private forgetIfNotCommand(line: string): void {
-    if (mayRemember(line, this.conversation!.mode)) return;
-    const at = this.history.indexOf(line);
-    if (at !== -1) this.history.splice(at, 1);
+  private forget(line: string): void {
+    if (this.sent[0] === line) this.sent.shift();
+    this.history.splice(0, this.history.length, ...this.sent);
   }
 
   private close(): void {
@@ -216,7 +271,7 @@ export class TerminalFrontEnd {
 
   private saveHistory(): void {
     if (!this.io.historyFile) return;
-    const problem = saveHistory(this.io.historyFile, this.history);
+    const problem = saveHistory(this.io.historyFile, this.sent);
     if (problem) this.output.note(`history not saved: ${problem}`);
   }
 }

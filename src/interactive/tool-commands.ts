@@ -2,6 +2,8 @@
  * smtp-probe's own commands at the prompt, all starting with `/`: /help,
  * /quit and /save FILE. None of them sends anything but /quit's QUIT.
  */
+import { homedir } from 'node:os';
+import { join } from 'node:path';
 import type { SecretMask } from '../output/secret-mask.js';
 import type { InteractiveOutput } from './output.js';
 import type { ToolCommand } from './typed-line.js';
@@ -32,16 +34,23 @@ export async function runToolCommand(
   }
 }
 
-function save(path: string, { output, mask }: ToolContext): boolean {
-  if (path === '') {
+function save(typed: string, { output, mask }: ToolContext): boolean {
+  if (typed === '') {
     output.warn('/save needs a file name: /save FILE');
     return false;
   }
+  const path = expandHome(typed);
   const lines = output.lineCount;
   const problem = mask ? output.save(path, mask) : 'no secret mask: not saving';
   if (problem) output.warn(`transcript not saved: ${problem}`);
   else output.note(`transcript saved to ${path} (${lines} lines, secrets hidden)`);
   return problem === undefined;
+}
+
+// No shell reads the line: ~ and ~/ are expanded here, as a shell would.
+function expandHome(path: string): string {
+  if (path === '~') return homedir();
+  return path.startsWith('~/') ? join(homedir(), path.slice(2)) : path;
 }
 
 const HELP = [
@@ -56,8 +65,10 @@ const HELP = [
   '                    a line holding only "." ends the message',
   '',
   '  /help             this text',
-  '  /quit             say QUIT and end the session (Ctrl-D does the same)',
-  '  /save FILE        write the transcript so far to a new FILE, secrets hidden',
+  '  /quit             say QUIT and end the session; Ctrl-D does the same, except inside',
+  '                    DATA, where it closes the connection and nothing is delivered',
+  '  /save FILE        write the transcript so far to a new FILE (~/ is your home folder),',
+  '                    secrets hidden',
   '  //TEXT            send /TEXT: a line that really starts with /',
   '',
   '  Tab completes commands, the extensions the server offered and their parameters;',

@@ -78,9 +78,16 @@ function readToolCommand(line: string): TypedLine {
   return { kind: 'tool', name: known, argument: rest.join(' ') };
 }
 
+// BDAT (RFC 3030) is followed by exactly the number of bytes it names, with
+// no line structure and no reply in between: the server would read the
+// next lines typed as the chunk, commands and all.
+const BDAT_REFUSED =
+  'BDAT cannot work in a typed session (its chunk is exact bytes, not lines): use DATA';
+
 function readCommand(line: string): TypedLine {
   const words = line.trim().split(/\s+/);
   const verb = (words[0] ?? '').toUpperCase();
+  if (verb === 'BDAT') return { kind: 'refused', reason: BDAT_REFUSED };
   if (verb !== 'AUTH') return { kind: 'command', wire: line, verb, secret: false };
 
   const mechanism = words[1] === undefined ? undefined : parseAuthMechanism(words[1]);
@@ -120,6 +127,5 @@ const STAGES: Readonly<Record<string, Stage>> = {
   MAIL: 'mail',
   RCPT: 'rcpt',
   DATA: 'data',
-  BDAT: 'data',
   QUIT: 'quit',
 };

@@ -9,6 +9,7 @@
 import { escapeText } from './escape.js';
 
 const HIDDEN = '<hidden>';
+const MARK = '\u{e000}';
 
 /** Strings to hide in all output; empty until a secret is added. */
 export class SecretMask {
@@ -50,9 +51,12 @@ export class SecretMask {
    */
   apply(text: string): string {
     if (this.forms.size === 0) return text;
+    // A mark holds letters a short secret may match ("e" in <hidden>): each
+    // stands in as one private-use character until every form is replaced.
+    const mark = text.includes(MARK) ? HIDDEN : MARK;
     let result = text;
-    for (const form of this.longestFirst()) result = result.split(form).join(HIDDEN);
-    return result;
+    for (const form of this.longestFirst()) result = result.split(form).join(mark);
+    return mark === MARK ? result.split(MARK).join(HIDDEN) : result;
   }
 
   private longestFirst(): string[] {

@@ -125,7 +125,8 @@ export class TranscriptRenderer {
 
   private renderCommand(display: string, secure: boolean): string {
     const marker = secure ? Marker.clientTls : Marker.client;
-    return this.style.command(`${marker} ${this.escapeText(display)}`);
+    // Our own command, escaped as any text is, but no reason to warn about the server's.
+    return this.style.command(`${marker} ${escapeText(display).text}`);
   }
 
   private renderReply(

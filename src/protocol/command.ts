@@ -10,6 +10,8 @@ export interface Command {
   readonly verb: string;
   readonly wire: string;
   readonly display: string;
+  /** The exact bytes of the line, when they are not UTF-8 text (a line piped to -i). */
+  readonly raw?: Buffer;
 }
 
 // CR or LF inside an argument would end the command early and smuggle a
@@ -27,5 +29,8 @@ export function buildCommand(verb: string, argument?: string): Command {
 
 /** The bytes that go on the wire for a command. */
 export function encodeCommand(command: Command): Buffer {
+  if (command.raw) return Buffer.concat([command.raw, CRLF]);
   return Buffer.from(`${command.wire}\r\n`, 'utf8');
 }
+
+const CRLF = Buffer.from('\r\n');

@@ -67,7 +67,7 @@ export async function runAuthDialogue(
   const dialogue = startAuth(mechanism, request, { revealSecrets: request.revealSecrets });
 
   // Every line that carries credentials is also hidden wherever a server
-  // might echo it; once one has gone, challenges are no longer decoded.
+  // might echo it, decoded challenges included.
   let credentialsSent = false;
   const send = (line: AuthLine): Promise<Reply> => {
     if (line.display !== line.wire) {
@@ -81,7 +81,8 @@ export async function runAuthDialogue(
   for (let round = 1; reply.code === 334; round += 1) {
     if (round > MAX_CHALLENGES) throw tooManyChallenges();
     const challenge = replyText(reply);
-    session.emit({ type: 'note', text: describeChallenge(challenge, credentialsSent) });
+    const text = describeChallenge(challenge, credentialsSent, mask !== undefined);
+    session.emit({ type: 'note', text });
     reply = await send(dialogue.answer(challenge));
   }
 
@@ -90,11 +91,18 @@ export async function runAuthDialogue(
 }
 
 /**
- * A 334 challenge as the transcript shows it: decoded, unless credentials
- * have been sent already, when a server could be echoing them back.
+ * A 334 challenge as the transcript shows it: decoded. Once credentials
+ * have gone a server may echo them in one, and decoded they would read
+ * plainly; the secret mask hides them there as in every other form, so a
+ * challenge after credentials is decoded only when a mask (`masked`)
+ * stands between it and the output.
  */
-export function describeChallenge(challenge: string, credentialsSent: boolean): string {
-  if (credentialsSent) return 'challenge not decoded: credentials were already sent';
+export function describeChallenge(
+  challenge: string,
+  credentialsSent: boolean,
+  masked: boolean,
+): string {
+  if (credentialsSent && !masked) return 'challenge not decoded: credentials were already sent';
   return `challenge: "${decodeChallenge(challenge)}"`;
 }
 

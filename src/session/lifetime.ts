@@ -37,12 +37,7 @@ export async function untilAborted(
   signal: AbortSignal | undefined,
   work: () => Promise<void>,
 ): Promise<void> {
-  const { connection } = session;
-  const onAbort = (): void => {
-    const stage = connection.waitingStage;
-    const what = stage && describeWait(stage);
-    connection.abort(abortError(signal!.reason, stage, what, connection.unfinishedReply()));
-  };
+  const onAbort = (): void => abortWait(session, signal!.reason);
 
   signal?.addEventListener('abort', onAbort, { once: true });
   try {
@@ -50,6 +45,17 @@ export async function untilAborted(
   } finally {
     signal?.removeEventListener('abort', onAbort);
   }
+}
+
+/**
+ * Ends the connection for an interruption or the deadline, failing the
+ * wait under way (if any) with an error that names what was awaited.
+ */
+export function abortWait(session: Session, reason: unknown): void {
+  const { connection } = session;
+  const stage = connection.waitingStage;
+  const what = stage && describeWait(stage);
+  connection.abort(abortError(reason, stage, what, connection.unfinishedReply()));
 }
 
 function describeWait(stage: Stage): string {

@@ -231,7 +231,7 @@ export class Session {
     if (replies.length === 0) return;
 
     if (this.unsolicited === 0) {
-      const message = 'server sent a reply nobody asked for';
+      const message = 'the server sent a reply nobody asked for';
       this.emit({ type: 'warning', warning: { code: 'unsolicited-reply', message } });
     }
     const secure = this.connection.secure;

@@ -123,7 +123,7 @@ describe('floods', () => {
     expect(run.exitCode).toBe(7);
     expect(run.stderr).toContain('more than 100 replies nobody asked for');
     expect(run.stdout.match(/^<- 220 x/gm)).toHaveLength(5);
-    expect(run.stdout).toContain('!! server sent a reply nobody asked for');
+    expect(run.stdout).toContain('!! the server sent a reply nobody asked for');
   });
 
   it('when only empty lines come then the flood is stopped and said so', async () => {

@@ -17,6 +17,8 @@ export interface PtyRun {
   readonly type: (text: string) => void;
   /** Resolves once the output matches, counted from `from` characters into the screen. */
   readonly waitFor: (pattern: RegExp, from?: number) => Promise<void>;
+  /** Sends a signal to the process, as kill(1) would. */
+  readonly signal: (name: NodeJS.Signals) => void;
   /** Resolves with the exit status. */
   readonly exited: Promise<number>;
 }
@@ -74,7 +76,14 @@ export function startPty(args: string[], env: NodeJS.ProcessEnv = {}, limitMs = 
       check();
     });
 
-  return { output: () => output, screen, type: (text) => pty.write(text), waitFor, exited };
+  return {
+    output: () => output,
+    screen,
+    type: (text) => pty.write(text),
+    waitFor,
+    signal: (name) => pty.kill(name),
+    exited,
+  };
 }
 
 // Enough of a terminal for one row: CR, cursor to a column, erase to the

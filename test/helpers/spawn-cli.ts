@@ -37,14 +37,21 @@ export function spawnCli(
 /**
  * Runs dist/smtp-probe.js with `input` piped to its stdin, written all at
  * once: a script that never waits for the server, which the CLI must pace.
+ * With `keepOpen` the pipe stays open after it, as a slow script's would.
  */
-export function spawnCliWithInput(args: string[], input: string, timeoutMs = 15_000): RunningCli {
+export function spawnCliWithInput(
+  args: string[],
+  input: string | Buffer,
+  timeoutMs = 15_000,
+  { keepOpen = false } = {},
+): RunningCli {
   const child = spawn(process.execPath, [BUILT_CLI, ...args], {
     env: { PATH: process.env['PATH'] },
     stdio: ['pipe', 'pipe', 'pipe'],
   });
   child.stdin!.on('error', () => undefined);
-  child.stdin!.end(input);
+  if (keepOpen) child.stdin!.write(input);
+  else child.stdin!.end(input);
 
   return collect(child, timeoutMs);
 }

@@ -7,6 +7,7 @@ const OFFERED = new ExtensionSet([
   { keyword: 'AUTH', params: ['PLAIN', 'LOGIN'] },
   { keyword: 'SIZE', params: ['1000'] },
   { keyword: 'DSN', params: [] },
+  { keyword: 'CHUNKING', params: [] },
 ]);
 const context = { extensions: OFFERED, ehloName: 'client.probe.test' };
 
@@ -26,6 +27,10 @@ describe('completeLine', () => {
     expect(completeLine('EHLO ', context)).toEqual([['client.probe.test'], '']);
     expect(completeLine('MAIL FROM:<a@b.test> S', context)).toEqual([['SIZE='], 'S']);
     expect(completeLine('RCPT TO:<a@b.test> N', context)[0]).toContain('NOTIFY=NEVER');
+  });
+
+  it('when CHUNKING is offered then BDAT is still not offered: it cannot work here', () => {
+    expect(completeLine('B', context)[0]).toEqual([]);
   });
 
   it('when a line starts with / then the tool commands complete', () => {

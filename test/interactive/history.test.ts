@@ -1,4 +1,5 @@
-import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -52,5 +53,17 @@ describe('the history file', () => {
     writeFileSync(path, 'EHLO a\nAUTH PLAIN AGJvYgBwdw==\n');
     expect(loadHistory(path)).toEqual(['EHLO a']);
     expect(loadHistory(join(newFolder(), 'missing'))).toEqual([]);
+  });
+});
+
+describe('a history that cannot be saved', () => {
+  it('when the rename fails then the problem is returned and no temporary file is left', () => {
+    const dir = newFolder();
+    const path = join(dir, 'history');
+    // A folder in the file's place: the temporary file is written, the rename fails.
+    mkdirSync(join(path, 'inside'), { recursive: true });
+
+    expect(saveHistory(path, ['NOOP'])).toMatch(/EISDIR|ENOTEMPTY|directory/i);
+    expect(readdirSync(dir)).toEqual(['history']);
   });
 });

@@ -18,6 +18,15 @@ describe('readTypedLine', () => {
     expect(readTypedLine('//x', 'command')).toMatchObject({ kind: 'command', wire: '/x' });
   });
 
+  it('when BDAT is typed, in any case, then it is refused and DATA suggested', () => {
+    for (const line of ['BDAT 10 LAST', 'bdat 0']) {
+      expect(readTypedLine(line, 'command')).toEqual({
+        kind: 'refused',
+        reason: expect.stringMatching(/^BDAT cannot work .*: use DATA$/),
+      });
+    }
+  });
+
   it('when a line holds CR, LF or NUL then it is refused', () => {
     for (const line of ['NOOP\rRSET', 'NOOP\nRSET', 'NOOP\0']) {
       expect(readTypedLine(line, 'command').kind).toBe('refused');

@@ -53,3 +53,21 @@ describe('SecretMask with an AUTH PLAIN line echoed', () => {
     );
   });
 });
+
+describe('SecretMask with a secret that spells part of its own mark', () => {
+  it('when a longer form is masked first then its mark is not masked again', () => {
+    const mask = new SecretMask();
+    mask.addSecret('hidden');
+
+    expect(mask.apply('aGlkZGVu and hidden')).toBe('<hidden> and <hidden>');
+  });
+
+  it('when the text holds the private-use stand-in then the secret is still masked', () => {
+    const mask = new SecretMask();
+    mask.addSecret('hidden');
+    const masked = mask.apply('\u{e000} aGlkZGVu');
+
+    expect(masked).toMatch(/^\u{e000} </u);
+    expect(masked).not.toMatch(/aGlkZGVu|hidden[^>]/);
+  });
+});
