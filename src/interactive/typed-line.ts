@@ -5,7 +5,7 @@
  * starts with `/`. Inside DATA every line is message text.
  */
 import { parseAuthMechanism, type AuthMechanism } from '../protocol/auth/index.js';
-import type { Stage } from '../session/stage.js';
+import { stageOfVerb } from '../session/stage.js';
 
 /** The input state a line is typed in. */
 export type InputMode =
@@ -114,18 +114,4 @@ export function displayOf(line: TypedLine & { kind: 'command' }): string {
 }
 
 /** The stage a command's reply belongs to, by its verb. */
-export function stageOf(verb: string): Stage {
-  return STAGES[verb] ?? 'command';
-}
-
-const STAGES: Readonly<Record<string, Stage>> = {
-  EHLO: 'ehlo',
-  HELO: 'ehlo',
-  LHLO: 'ehlo',
-  STARTTLS: 'starttls',
-  AUTH: 'auth',
-  MAIL: 'mail',
-  RCPT: 'rcpt',
-  DATA: 'data',
-  QUIT: 'quit',
-};
+export const stageOf = stageOfVerb;

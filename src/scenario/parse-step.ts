@@ -5,26 +5,12 @@
  */
 import { parseAuthMechanism } from '../protocol/auth/index.js';
 import { parseReplyMatcher, type ReplyMatcher } from '../session/expectations.js';
-import type { Stage } from '../session/stage.js';
+import { stageOfVerb } from '../session/stage.js';
 import { parseDuration } from '../cli/duration.js';
 import type { AuthStep, ExpectClause, SendStep, StepSource } from './script.js';
 
 /** A line that is not what its step needs; the message says what was expected. */
 export class ScenarioSyntaxError extends Error {}
-
-/** The stage a command's reply belongs to, by its verb; other verbs are `command`. */
-const STAGE_OF_VERB: Record<string, Stage> = {
-  EHLO: 'ehlo',
-  HELO: 'ehlo',
-  LHLO: 'ehlo',
-  STARTTLS: 'starttls',
-  AUTH: 'auth',
-  MAIL: 'mail',
-  RCPT: 'rcpt',
-  DATA: 'data',
-  BDAT: 'data',
-  QUIT: 'quit',
-};
 
 const MATCHER_FORMS = 'a reply code (250), a class (2xx), an enhanced status code (5.1.1), /regex/';
 
@@ -66,7 +52,7 @@ export function parseSend(argument: string, source: StepSource): SendStep {
     throw new ScenarioSyntaxError('the command holds CR, LF or NUL (from a variable?)');
   }
   const verb = argument.split(/\s/, 1)[0]!.toUpperCase();
-  const stage = STAGE_OF_VERB[verb] ?? 'command';
+  const stage = stageOfVerb(verb);
   return {
     ...source,
     kind: 'send',

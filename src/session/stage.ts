@@ -18,6 +18,24 @@ export type Stage =
   /** Any other command a scenario sends: NOOP, RSET, VRFY, HELP, XCLIENT… */
   | 'command';
 
+/** The stage a command's reply belongs to, by its verb; other verbs are `command`. */
+export function stageOfVerb(verb: string): Stage {
+  return STAGE_OF_VERB[verb.toUpperCase()] ?? 'command';
+}
+
+const STAGE_OF_VERB: Readonly<Record<string, Stage>> = {
+  EHLO: 'ehlo',
+  HELO: 'ehlo',
+  LHLO: 'ehlo',
+  STARTTLS: 'starttls',
+  AUTH: 'auth',
+  MAIL: 'mail',
+  RCPT: 'rcpt',
+  DATA: 'data',
+  BDAT: 'data',
+  QUIT: 'quit',
+};
+
 /** How a stage is named in a sentence ("no reply to EHLO"). */
 export function describeStage(stage: Stage): string {
   switch (stage) {
