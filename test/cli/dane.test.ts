@@ -321,22 +321,26 @@ describe('DANE', () => {
     });
   });
 
-  it('when the alias chain is not DNSSEC-validated then TLSA records are asked at the name itself', async () => {
-    const port = Number((await serve(tlsSession(presented))).split(':')[1]);
-    const certificate = sha256(spki(leaf.cert));
-    const data = { usage: 3, selector: 1, matchingType: 1, certificate };
-    const zone: ZoneRecord[] = [
-      { name: 'alias.example.test', type: 'CNAME', data: 'real.example.test' },
-      { name: 'real.example.test', type: 'A', data: '127.0.0.1' },
-      { name: `_${port}._tcp.real.example.test`, type: 'TLSA', data },
-      { name: `_${port}._tcp.alias.example.test`, type: 'TLSA', data },
-    ];
-    const server = await dns(zone, { authenticated: true, insecure: ['alias.example.test'] });
-    const args = [`alias.example.test:${port}`, '--dns-server', server.address, '--no-rdns'];
-    const report = parseReport((await runCli([...args, '--json'])).stdout);
+  it(
+    'when the alias chain is not DNSSEC-validated ' +
+      'then TLSA records are asked at the name itself',
+    async () => {
+      const port = Number((await serve(tlsSession(presented))).split(':')[1]);
+      const certificate = sha256(spki(leaf.cert));
+      const data = { usage: 3, selector: 1, matchingType: 1, certificate };
+      const zone: ZoneRecord[] = [
+        { name: 'alias.example.test', type: 'CNAME', data: 'real.example.test' },
+        { name: 'real.example.test', type: 'A', data: '127.0.0.1' },
+        { name: `_${port}._tcp.real.example.test`, type: 'TLSA', data },
+        { name: `_${port}._tcp.alias.example.test`, type: 'TLSA', data },
+      ];
+      const server = await dns(zone, { authenticated: true, insecure: ['alias.example.test'] });
+      const args = [`alias.example.test:${port}`, '--dns-server', server.address, '--no-rdns'];
+      const report = parseReport((await runCli([...args, '--json'])).stdout);
 
-    expect(report.dane).toMatchObject({ tlsaName: `_${port}._tcp.alias.example.test` });
-  });
+      expect(report.dane).toMatchObject({ tlsaName: `_${port}._tcp.alias.example.test` });
+    },
+  );
 
   it(
     'when --dane-require fails on the only reachable address ' +
@@ -524,14 +528,17 @@ describe('DANE-TA and the certificates the server sent (RFC 7671 §5.2.2)', () =
     },
   );
 
-  it('when a 2 0 0 record holds a CA that did not issue the chain then it matches nothing', async () => {
-    const stranger = await makeCertificateAuthority('stranger CA');
-    const records = (p: number) => [tlsa(p, 2, 0, 0, der(stranger.cert))];
-    const { report } = await probeServing(onlyLeaf(), records);
+  it(
+    'when a 2 0 0 record holds a CA that did not ' + 'issue the chain then it matches nothing',
+    async () => {
+      const stranger = await makeCertificateAuthority('stranger CA');
+      const records = (p: number) => [tlsa(p, 2, 0, 0, der(stranger.cert))];
+      const { report } = await probeServing(onlyLeaf(), records);
 
-    expect(report.dane.status).toBe('no-match');
-    expect(report.dane.records[0]).toMatchObject({ matches: false, matchedCertificate: null });
-  });
+      expect(report.dane.status).toBe('no-match');
+      expect(report.dane.records[0]).toMatchObject({ matches: false, matchedCertificate: null });
+    },
+  );
 
   it('when a 2 1 1 record names the server certificate itself then usage 3 is named', async () => {
     const records = (p: number) => [tlsa(p, 2, 1, 1, sha256(spki(leaf.cert)))];

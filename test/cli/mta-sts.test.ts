@@ -218,17 +218,20 @@ describe('MTA-STS with --mx', () => {
     expect(run.stdout).toContain('which requires a certificate valid for it (exit 0)');
   });
 
-  it('when a testing policy meets a host without STARTTLS then only reports would follow', async () => {
-    const { run, report } = await walkTo(SESSION, policy('testing', MX));
+  it(
+    'when a testing policy meets a host without ' + 'STARTTLS then only reports would follow',
+    async () => {
+      const { run, report } = await walkTo(SESSION, policy('testing', MX));
 
-    expect(report.mtaSts.summary).toMatch(
-      new RegExp(
-        `^MTA-STS: testing, but ${MX} at 127\\.0\\.0\\.1 offers no STARTTLS .*: ` +
-          'in testing mode senders still deliver, and only report the failure \\(TLSRPT\\)$',
-      ),
-    );
-    expect(run.stdout).not.toContain('except by a sender');
-  });
+      expect(report.mtaSts.summary).toMatch(
+        new RegExp(
+          `^MTA-STS: testing, but ${MX} at 127\\.0\\.0\\.1 offers no STARTTLS .*: ` +
+            'in testing mode senders still deliver, and only report the failure \\(TLSRPT\\)$',
+        ),
+      );
+      expect(run.stdout).not.toContain('except by a sender');
+    },
+  );
 
   it(
     'when one address of the host lacks STARTTLS and another has it then the host ' +
@@ -288,22 +291,25 @@ describe('MTA-STS with --mx', () => {
     },
   );
 
-  it('when the TLS after STARTTLS breaks then the host counts as broken, and that is said', async () => {
-    const broken = [
-      send(GREETING_220),
-      expectLine(/^EHLO /),
-      send(EHLO_WITH_STARTTLS),
-      expectLine(/^STARTTLS$/),
-      send(REPLY_220_STARTTLS),
-      send('this is not TLS\r\n'),
-      close(),
-    ];
-    const { report } = await walkTo(broken, policy('enforce', MX));
+  it(
+    'when the TLS after STARTTLS breaks then the ' + 'host counts as broken, and that is said',
+    async () => {
+      const broken = [
+        send(GREETING_220),
+        expectLine(/^EHLO /),
+        send(EHLO_WITH_STARTTLS),
+        expectLine(/^STARTTLS$/),
+        send(REPLY_220_STARTTLS),
+        send('this is not TLS\r\n'),
+        close(),
+      ];
+      const { report } = await walkTo(broken, policy('enforce', MX));
 
-    expect(report.mtaSts.status).toBe('tls-failure');
-    expect(report.mtaSts.hosts[0]).toMatchObject({ tls: 'broken' });
-    expect(report.mtaSts.summary).toContain(`${MX} at 127.0.0.1 broke off the TLS handshake`);
-  });
+      expect(report.mtaSts.status).toBe('tls-failure');
+      expect(report.mtaSts.hosts[0]).toMatchObject({ tls: 'broken' });
+      expect(report.mtaSts.summary).toContain(`${MX} at 127.0.0.1 broke off the TLS handshake`);
+    },
+  );
 
   it('when the policy host has an address that refuses then the next one is tried', async () => {
     const added = (): ZoneRecord[] => [{ name: POLICY_HOST, type: 'AAAA', data: '::1' }];

@@ -64,31 +64,40 @@ describe('the certificates as sent', () => {
   ];
 
   for (const [handshake, options] of handshakes) {
-    it(`when they are sent out of order over ${handshake} then the order sent is shown`, async () => {
-      const { tls, sent, order, notes } = await sentBy(chainOf(leaf, root, intermediate), options);
+    it(
+      `when they are sent out of order over ${handshake} ` + `then the order sent is shown`,
+      async () => {
+        const { tls, sent, order, notes } = await sentBy(
+          chainOf(leaf, root, intermediate),
+          options,
+        );
 
-      expect(sent.unreadable).toBeNull();
-      expect(sent.total).toBe(3);
-      expect(order).toEqual(OUT_OF_ORDER);
-      expect(notes).toEqual([
-        'sent out of issuing order ("CN=mx.probe.test", "CN=probe root", ' +
-          '"CN=probe intermediate"): each should certify the one before it',
-      ]);
-      expect(tls.verification.trusted).toBe(true);
-    });
+        expect(sent.unreadable).toBeNull();
+        expect(sent.total).toBe(3);
+        expect(order).toEqual(OUT_OF_ORDER);
+        expect(notes).toEqual([
+          'sent out of issuing order ("CN=mx.probe.test", "CN=probe root", ' +
+            '"CN=probe intermediate"): each should certify the one before it',
+        ]);
+        expect(tls.verification.trusted).toBe(true);
+      },
+    );
   }
 
-  it('when they are sent in order then nothing is noted and the root is from the trust store', async () => {
-    const target = await targets.serve(chainOf(leaf, intermediate), leaf.key);
-    const run = await runCli([target, EHLO, '--ca', caFile]);
+  it(
+    'when they are sent in order then nothing is ' + 'noted and the root is from the trust store',
+    async () => {
+      const target = await targets.serve(chainOf(leaf, intermediate), leaf.key);
+      const run = await runCli([target, EHLO, '--ca', caFile]);
 
-    expect(run.exitCode).toBe(0);
-    expect(run.stdout).toContain('== issuer 1: CN=probe intermediate (CA)\n');
-    expect(run.stdout).toContain(
-      '== issuer 2: CN=probe root (CA, self-signed, from the trust store)\n',
-    );
-    expect(run.stdout).not.toContain('!! chain:');
-  });
+      expect(run.exitCode).toBe(0);
+      expect(run.stdout).toContain('== issuer 1: CN=probe intermediate (CA)\n');
+      expect(run.stdout).toContain(
+        '== issuer 2: CN=probe root (CA, self-signed, from the trust store)\n',
+      );
+      expect(run.stdout).not.toContain('!! chain:');
+    },
+  );
 
   it('when a certificate sent belongs to no path then it is named as a stray', async () => {
     const unrelated = await makeSelfSigned({ names: ['unrelated.test'] });
@@ -120,40 +129,49 @@ describe('the certificates as sent', () => {
     },
   );
 
-  it('when a server sends more than 20 certificates then 20 are listed and the count is given', async () => {
-    const extras = await Promise.all(
-      Array.from({ length: 22 }, (_, n) => makeSelfSigned({ names: [`extra${n}.test`] })),
-    );
-    const { sent, notes } = await sentBy(chainOf(leaf, ...extras, intermediate));
+  it(
+    'when a server sends more than 20 certificates ' + 'then 20 are listed and the count is given',
+    async () => {
+      const extras = await Promise.all(
+        Array.from({ length: 22 }, (_, n) => makeSelfSigned({ names: [`extra${n}.test`] })),
+      );
+      const { sent, notes } = await sentBy(chainOf(leaf, ...extras, intermediate));
 
-    expect(sent.total).toBe(24);
-    expect(sent.certificates).toHaveLength(20);
-    // The intermediate, sent 24th, is still placed: the notes see every certificate.
-    expect(notes.some((note) => note.includes('"CN=probe intermediate" was not sent'))).toBe(false);
-    expect(notes.filter((note) => note.includes('was sent but is not in the chain'))).toHaveLength(
-      5,
-    );
-    expect(notes).toContain('17 more certificates sent are not in that chain either');
-  });
+      expect(sent.total).toBe(24);
+      expect(sent.certificates).toHaveLength(20);
+      // The intermediate, sent 24th, is still placed: the notes see every certificate.
+      expect(notes.some((note) => note.includes('"CN=probe intermediate" was not sent'))).toBe(
+        false,
+      );
+      expect(
+        notes.filter((note) => note.includes('was sent but is not in the chain')),
+      ).toHaveLength(5);
+      expect(notes).toContain('17 more certificates sent are not in that chain either');
+    },
+  );
 
   it('when a certificate is sent twice then that is said', async () => {
     const { notes } = await sentBy(chainOf(leaf, leaf, intermediate));
     expect(notes).toEqual(['"CN=mx.probe.test" was sent 2 times']);
   });
 
-  it('when the chain is 13 certificates deep then it is shown whole, with nothing called a stray', async () => {
-    let issuer = root;
-    const sent: { cert: string }[] = [];
-    for (let depth = 1; depth <= 11; depth += 1) {
-      issuer = await issuer.intermediate(`deep ${depth}`);
-      sent.unshift(issuer);
-    }
-    const deepLeaf = await issuer.issue({ names: ['mx.probe.test'], ips: ['127.0.0.1'] });
-    const target = await targets.serve(chainOf(deepLeaf, ...sent), deepLeaf.key);
-    const { tls } = parseReport((await runCli([target, EHLO, '--ca', caFile, '--json'])).stdout);
+  it(
+    'when the chain is 13 certificates deep then it ' +
+      'is shown whole, with nothing called a stray',
+    async () => {
+      let issuer = root;
+      const sent: { cert: string }[] = [];
+      for (let depth = 1; depth <= 11; depth += 1) {
+        issuer = await issuer.intermediate(`deep ${depth}`);
+        sent.unshift(issuer);
+      }
+      const deepLeaf = await issuer.issue({ names: ['mx.probe.test'], ips: ['127.0.0.1'] });
+      const target = await targets.serve(chainOf(deepLeaf, ...sent), deepLeaf.key);
+      const { tls } = parseReport((await runCli([target, EHLO, '--ca', caFile, '--json'])).stdout);
 
-    expect(tls.chain).toHaveLength(13);
-    expect(tls.chainNotes).toEqual([]);
-    expect(tls.verification.trusted).toBe(true);
-  });
+      expect(tls.chain).toHaveLength(13);
+      expect(tls.chainNotes).toEqual([]);
+      expect(tls.verification.trusted).toBe(true);
+    },
+  );
 });

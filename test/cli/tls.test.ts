@@ -389,18 +389,23 @@ describe('a handshake the server breaks', () => {
     expect(run.stdout.split('Ready to start TLS')[1]).not.toContain('\n<- ');
   });
 
-  it('when the server stalls inside the handshake then its bytes are counted, not shown', async () => {
-    const partialServerHello = Buffer.from([0x16, 0x03, 0x03, 0x00, 0x30, 0x02, 0x00, 0x00, 0x2c]);
-    const { target } = await fake([...answeredWith(partialServerHello), silent(3_000)]);
-    const run = await runCli([target, EHLO, '--timeout', '1s']);
+  it(
+    'when the server stalls inside the handshake ' + 'then its bytes are counted, not shown',
+    async () => {
+      const partialServerHello = Buffer.from([
+        0x16, 0x03, 0x03, 0x00, 0x30, 0x02, 0x00, 0x00, 0x2c,
+      ]);
+      const { target } = await fake([...answeredWith(partialServerHello), silent(3_000)]);
+      const run = await runCli([target, EHLO, '--timeout', '1s']);
 
-    expect(run.exitCode).toBe(5);
-    expect(run.stderr).toBe(
-      'smtp-probe: TLS handshake did not finish after 1.00 s: ' +
-        'the server sent 9 bytes of it, then nothing more\n',
-    );
-    expect(run.stdout.split('Ready to start TLS')[1]).not.toContain('\n<- ');
-  });
+      expect(run.exitCode).toBe(5);
+      expect(run.stderr).toBe(
+        'smtp-probe: TLS handshake did not finish after 1.00 s: ' +
+          'the server sent 9 bytes of it, then nothing more\n',
+      );
+      expect(run.stdout.split('Ready to start TLS')[1]).not.toContain('\n<- ');
+    },
+  );
 
   it('when the server sends a ServerHello too short then it is called malformed', async () => {
     // A ServerHello of 6 bytes: too short to hold even its random.

@@ -211,24 +211,27 @@ async function withAnswers(
 }
 
 describe('records in the answer section', () => {
-  it('when a record is owned by a name outside the alias chain then it does not answer', async () => {
-    const foreign = [
-      {
-        type: 'TLSA' as const,
-        name: '_25._tcp.elsewhere.test',
-        data: {
-          usage: 3,
-          selector: 1,
-          matchingType: 1,
-          certificate: Buffer.alloc(32, 1),
+  it(
+    'when a record is owned by a name outside ' + 'the alias chain then it does not answer',
+    async () => {
+      const foreign = [
+        {
+          type: 'TLSA' as const,
+          name: '_25._tcp.elsewhere.test',
+          data: {
+            usage: 3,
+            selector: 1,
+            matchingType: 1,
+            certificate: Buffer.alloc(32, 1),
+          },
         },
-      },
-    ];
-    await withAnswers(foreign, async (resolver) => {
-      const answer = await resolver.query('_25._tcp.mx.probe.test', 'TLSA');
-      expect(answer).toMatchObject({ status: 'nodata', records: [] });
-    });
-  });
+      ];
+      await withAnswers(foreign, async (resolver) => {
+        const answer = await resolver.query('_25._tcp.mx.probe.test', 'TLSA');
+        expect(answer).toMatchObject({ status: 'nodata', records: [] });
+      });
+    },
+  );
 
   it('when the CNAME chain leads to the records then they answer, with the chain', async () => {
     const chain = [
