@@ -83,7 +83,7 @@ describe.each([false, true])('with --quiet %s', (quiet) => {
   });
 
   it(
-    'when the password comes back as a 334 ' + 'challenge then it is neither decoded nor shown',
+    'when the password comes back as a 334 ' + 'challenge then it is never shown, decoded or not',
     async () => {
       const result = await run(
         [
