@@ -14,9 +14,8 @@ import {
   type Step,
 } from '../helpers/fake-server.js';
 import { spawnCliWithInput } from '../helpers/spawn-cli.js';
-import { GREETING_220, REPLY_221_BYE } from '../fixtures/replies.js';
+import { GREETING_220, REPLY_221_BYE, REPLY_250_OK } from '../fixtures/replies.js';
 
-const REPLY_250_OK = '250 2.0.0 OK\r\n';
 const REPLY_554_NO_RECIPIENTS = '554 5.5.1 Error: no valid recipients\r\n';
 
 let server: FakeServer | undefined;

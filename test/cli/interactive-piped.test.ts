@@ -19,9 +19,8 @@ import {
 } from '../helpers/fake-server.js';
 import { normalise } from '../helpers/cli.js';
 import { spawnCliWithInput } from '../helpers/spawn-cli.js';
-import { EHLO_PLAIN, GREETING_220, REPLY_221_BYE } from '../fixtures/replies.js';
+import { EHLO_PLAIN, GREETING_220, REPLY_221_BYE, REPLY_250_OK } from '../fixtures/replies.js';
 
-const REPLY_250_OK = '250 2.0.0 OK\r\n';
 const REPLY_354_GO_AHEAD = '354 End data with <CR><LF>.<CR><LF>\r\n';
 const REPLY_550_NO_USER = '550 5.1.1 <nobody@probe.test>: user unknown\r\n';
 

@@ -20,10 +20,9 @@ import {
 import { killPtysAfterEach, startPty, type PtyRun } from '../helpers/pty.js';
 import { startRealServer, type RealServer } from '../helpers/smtp-server.js';
 import { removeTempFiles, writeTempFile } from '../helpers/temp-files.js';
-import { EHLO_PLAIN, GREETING_220, REPLY_221_BYE } from '../fixtures/replies.js';
+import { EHLO_PLAIN, GREETING_220, REPLY_221_BYE, REPLY_250_OK } from '../fixtures/replies.js';
 
 const SECRET = 'Pty-S3cret-Pa55';
-const REPLY_250_OK = '250 2.0.0 OK\r\n';
 const REPLY_500_UNKNOWN = '500 5.5.1 command unrecognized\r\n';
 const EHLO_AUTH = '250-mx.probe.test\r\n250-AUTH PLAIN LOGIN\r\n250 8BITMIME\r\n';
 

@@ -17,9 +17,8 @@ import {
 import { killPtysAfterEach, startPty } from '../helpers/pty.js';
 import { spawnCliWithInput } from '../helpers/spawn-cli.js';
 import { removeTempFiles, writeTempFile } from '../helpers/temp-files.js';
-import { GREETING_220, REPLY_221_BYE } from '../fixtures/replies.js';
+import { GREETING_220, REPLY_221_BYE, REPLY_250_OK } from '../fixtures/replies.js';
 
-const REPLY_250_OK = '250 2.0.0 OK\r\n';
 const REPLY_354_GO_AHEAD = '354 End data with <CR><LF>.<CR><LF>\r\n';
 
 let server: FakeServer | undefined;
