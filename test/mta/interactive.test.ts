@@ -53,25 +53,29 @@ describe('an interactive session with Postfix', () => {
     expect(message.toString('utf8')).toMatch(/\n\.a line that starts with a dot\r?\n/);
   });
 
-  it('when AUTH PLAIN is typed alone at a terminal then the secret is asked for and never shown', async () => {
-    const run = startPty(['-i', submission, ...tls]);
-    await run.waitFor(/smtp-probe> $/);
-    await typeLine(run, 'EHLO client.probe.test');
-    await typeLine(run, 'STARTTLS', /smtp-probe \(TLS\)> $/);
-    await typeLine(run, 'EHLO client.probe.test');
-    await typeLine(run, 'AUTH PLAIN', /user name: $/);
-    await typeLine(run, user, /\(not echoed\): $/);
-    await typeLine(run, password);
-    run.type('QUIT\r');
+  it(
+    'when AUTH PLAIN is typed alone at a terminal ' +
+      'then the secret is asked for and never shown',
+    async () => {
+      const run = startPty(['-i', submission, ...tls]);
+      await run.waitFor(/smtp-probe> $/);
+      await typeLine(run, 'EHLO client.probe.test');
+      await typeLine(run, 'STARTTLS', /smtp-probe \(TLS\)> $/);
+      await typeLine(run, 'EHLO client.probe.test');
+      await typeLine(run, 'AUTH PLAIN', /user name: $/);
+      await typeLine(run, user, /\(not echoed\): $/);
+      await typeLine(run, password);
+      run.type('QUIT\r');
 
-    expect(await run.exited).toBe(0);
-    const screen = run.screen();
-    expect(screen).toContain(`~> AUTH PLAIN <credentials for "${user}", hidden>`);
-    expect(screen).toMatch(/<~ 235 2\.7\.0 Authentication successful/);
-    for (const form of [password, Buffer.from(`\0${user}\0${password}`).toString('base64')]) {
-      expect(run.output()).not.toContain(form);
-    }
-  });
+      expect(await run.exited).toBe(0);
+      const screen = run.screen();
+      expect(screen).toContain(`~> AUTH PLAIN <credentials for "${user}", hidden>`);
+      expect(screen).toMatch(/<~ 235 2\.7\.0 Authentication successful/);
+      for (const form of [password, Buffer.from(`\0${user}\0${password}`).toString('base64')]) {
+        expect(run.output()).not.toContain(form);
+      }
+    },
+  );
 });
 
 async function typeLine(run: PtyRun, line: string, prompt = /smtp-probe[^>\n]*> $/): Promise<void> {
